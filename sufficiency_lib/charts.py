@@ -1,0 +1,60 @@
+"""Charts for the rendered pages, in the Government Analysis Function style.
+
+Every chart has a title, axis units, a source line and alt text, and is embedded in the
+page as a PNG data URI so the HTML reads offline.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # batch renders have no display
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+# Analysis Function accessible categorical palette (afcharts): dark blue, turquoise,
+# dark pink, orange, dark grey, light purple.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+
+
+class Chart:
+    """A rendered chart: PNG bytes plus the words a reader without sight of it needs."""
+
+    def __init__(self, png: bytes, title: str, alt: str, source: str):
+        self.png, self.title, self.alt, self.source = png, title, alt, source
+
+    def to_html(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (f'<figure class="chart"><img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(self.alt)}"/>'
+                f"<figcaption>Source: {html.escape(self.source)}</figcaption></figure>")
+
+    def _repr_html_(self) -> str:  # shown as HTML in notebooks and nbconvert
+        return self.to_html()
+
+
+def _figure_png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def line_chart(data: pd.DataFrame, x: str, y: str, title: str, y_label: str, source: str,
+               alt: str, hue: str | None = None) -> Chart:
+    """A line chart of long-form ``data`` (one line per ``hue`` value), starting at zero."""
+    sns.set_theme(style="whitegrid", palette=PALETTE)
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax, linewidth=2.2)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel("")
+    ax.set_ylabel(y_label)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if hue:
+        ax.legend(title="", frameon=False, loc="lower left")
+    return Chart(_figure_png(fig), title=title, alt=alt, source=source)

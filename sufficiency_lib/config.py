@@ -1,0 +1,73 @@
+"""Where things live, and the per-authority parameters in ``params/``.
+
+One YAML file per authority (``params/<new_la_code>.yaml``) holds its codes, names,
+region and the figures used to calibrate the synthetic demo return. Paths given in a
+file are taken relative to the project root.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PARAMS_DIR = PROJECT_ROOT / "params"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+RENDERED_DIR = PROJECT_ROOT / "rendered"
+DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo" / "generated"
+
+
+class ParamsError(ValueError):
+    """A params file is missing, unreadable or lacks a required key."""
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One local authority as described by its params file."""
+
+    new_la_code: str
+    old_la_code: str
+    la_name: str
+    region_code: str
+    region_name: str
+    latest_year: int
+    calibration: dict = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.new_la_code
+
+
+REQUIRED_KEYS = ("new_la_code", "old_la_code", "la_name", "region_code", "region_name", "latest_year")
+
+
+def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> Authority:
+    """Read ``params/<code>.yaml`` (or a path to such a file) into an :class:`Authority`."""
+    path = Path(code_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = Path(params_dir) / f"{code_or_path}.yaml"
+    if not path.is_file():
+        raise ParamsError(f"{path}: no params file for authority {code_or_path!r}; "
+                          f"create it from one in {params_dir} (see README, 'Your own data').")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ParamsError(f"{path}: not valid YAML ({err}).") from None
+    missing = [key for key in REQUIRED_KEYS if key not in raw]
+    if missing:
+        raise ParamsError(f"{path}: missing key(s) {', '.join(missing)}; add them to the file.")
+    return Authority(
+        new_la_code=str(raw["new_la_code"]),
+        old_la_code=str(raw["old_la_code"]),
+        la_name=str(raw["la_name"]),
+        region_code=str(raw["region_code"]),
+        region_name=str(raw["region_name"]),
+        latest_year=int(raw["latest_year"]),
+        calibration=raw.get("calibration") or {},
+    )
+
+
+def list_authorities(params_dir: Path = PARAMS_DIR) -> list[Authority]:
+    """Every authority with a params file, in code order."""
+    return [load_authority(path) for path in sorted(Path(params_dir).glob("*.yaml"))]

@@ -1,0 +1,104 @@
+"""End to end: the demo authorities rendered to HTML in a temporary folder."""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sufficiency_lib import cli, config, render
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.headings, self.images, self.links, self.scripts, self.classes = [], [], [], [], []
+        self._in_heading = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.classes += (attrs.get("class") or "").split()
+        if tag in ("h1", "h2", "h3"):
+            self._in_heading = ""
+        elif tag == "img":
+            self.images.append(attrs)
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag in ("script", "link"):
+            self.scripts.append(attrs)
+
+    def handle_data(self, data):
+        if self._in_heading is not None:
+            self._in_heading += data
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3") and self._in_heading is not None:
+            self.headings.append(self._in_heading.replace("¶", "").strip())
+            self._in_heading = None
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rendered")
+    pages = render.render(config.list_authorities(), out)
+    return out, pages
+
+
+@pytest.mark.e2e
+def test_every_demo_page_renders(rendered):
+    out, pages = rendered
+    assert [(p.status, p.error) for p in pages] == [("ok", "")] * 2
+    assert {p.authority.new_la_code for p in pages} == {"E10000003", "E06000031"}
+
+
+@pytest.mark.e2e
+def test_page_has_headings_chart_table_and_no_code_or_errors(rendered):
+    out, pages = rendered
+    for page in pages:
+        html_text = page.path.read_text(encoding="utf-8")
+        parsed = _parse(page.path)
+        assert parsed.headings[:2] == ["Children in care", "Number looked after at 31 March"]
+        assert page.authority.la_name in html_text
+        assert "<table" in html_text and "Children looked after at 31 March" in html_text
+        images = [i for i in parsed.images if i.get("src", "").startswith("data:image/png;base64,")]
+        assert images and all(i.get("alt") for i in images), "charts embedded, with alt text"
+        assert not parsed.scripts, "no script or stylesheet is fetched: the page reads offline"
+        # code would show as an editor or highlighted source; prompts as In [n]/Out [n]
+        code_or_prompts = {"jp-InputPrompt", "jp-OutputPrompt", "jp-CodeMirrorEditor", "highlight"}
+        assert not code_or_prompts & set(parsed.classes)
+        assert not re.search(r"In\s*(&nbsp;)?\[\d*\]", html_text)
+        assert "Traceback" not in html_text and 'data-mime-type="application/vnd.jupyter.stderr"' not in html_text
+        assert "synthetic" in html_text
+
+
+@pytest.mark.e2e
+def test_index_links_every_page_and_the_links_resolve(rendered):
+    out, pages = rendered
+    index = _parse(out / "index.html")
+    targets = {(out / href).resolve() for href in index.links}
+    assert targets == {p.path.resolve() for p in pages}
+    for page in pages:  # and each page links back to the index
+        back = [h for h in _parse(page.path).links if h.endswith("index.html")]
+        assert back and (page.path.parent / back[0]).resolve() == (out / "index.html").resolve()
+
+
+@pytest.mark.e2e
+def test_tables_written_in_ees_shape(rendered):
+    out, pages = rendered
+    for page in pages:
+        csv = page.path.parent / "tables" / "cla_at_31_march.csv"
+        assert csv.read_text().startswith("time_period,time_identifier,geographic_level")
+        assert csv.with_suffix(".meta.csv").is_file()
+
+
+def test_cli_usage_errors_exit_2(capsys):
+    assert cli.main(["render", "--chapter", "no_such_chapter", "--out", "/tmp/unused"]) == 2
+    assert "no_such_chapter" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["synth", "--years", "twenty", "--out", "/tmp/unused"])
+    assert exit_info.value.code == 2
