@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 import nbformat
 import papermill
 from jupyter_client.kernelspec import find_kernel_specs
+from jupyter_client.manager import KernelManager
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
@@ -61,6 +63,25 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+class LocalKernelManager(KernelManager):
+    """Kernels that talk over private IPC sockets in a temporary folder, not TCP ports.
+
+    Batch renders run on one machine: IPC keeps kernel traffic off the network (and
+    silences the kernel's warning about unencrypted TCP on every page).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self._socket_dir = Path(tempfile.mkdtemp(prefix="sufficiency-kernel-"))
+        self.ip = str(self._socket_dir / "kernel")
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        super().cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
 def html_exporter() -> HTMLExporter:
     """nbconvert set up for statement pages: no code, no prompts, tag-driven removal."""
     config = Config()
@@ -82,7 +103,8 @@ def execute_notebook(chapter: str, parameters: dict, executed_path: Path) -> Non
     papermill.execute_notebook(
         str(NOTEBOOKS_DIR / f"{chapter}.ipynb"), str(executed_path), parameters=parameters,
         kernel_name=kernel_name(), cwd=str(NOTEBOOKS_DIR), progress_bar=False,
-        execution_timeout=NOTEBOOK_TIMEOUT_SECONDS, log_output=False)
+        execution_timeout=NOTEBOOK_TIMEOUT_SECONDS, log_output=False,
+        kernel_manager_class=LocalKernelManager)
 
 
 def notebook_to_html(executed_path: Path, html_path: Path, page_info: dict) -> None:
