@@ -1,4 +1,4 @@
-"""The ``sufficiency`` command: render statements and make synthetic returns.
+"""The ``sufficiency`` command: render statements, validate 903 returns, make synthetic ones.
 
 Exit status: 0 success, 1 when some work failed, 2 for usage errors.
 """
@@ -36,10 +36,36 @@ def cmd_render(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    if args.published and not args.national:
+        raise ValueError("--published sizes the authorities of a --national run; add --national.")
+    if args.national:
+        rows = synth.write_national(args.years, Path(args.out), args.seed,
+                                    Path(args.published) if args.published else None, args.workers)
+        print(f"wrote {len(rows)} authorities, {sum(rows.values()):,} rows, into {args.out}")
+        return 0
     for la in _authorities(args.authority):
         out = synth.write_demo_return(la, args.years, Path(args.out) / la.new_la_code, args.seed)
         print(f"wrote {out}")
     return 0
+
+
+def cmd_validate(args) -> int:
+    from . import clean, ingest, quality_report
+
+    if not Path(args.directory).is_dir():
+        print(f"sufficiency: {args.directory}: no such folder; give the folder that holds the 903 files.",
+              file=sys.stderr)
+        return 2
+    try:
+        result = clean.load_clean_return(Path(args.directory), args.year)
+    except ingest.IngestError as err:
+        print(f"usable: NO\n  - {err}")
+        return 1
+    assessment = quality_report.assess(result)
+    written = quality_report.write_report(result, Path(args.out))
+    print(quality_report.summarise(result, assessment))
+    print(f"report: {len(written)} files in {args.out}")
+    return 0 if assessment.usable else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,11 +80,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.RENDERED_DIR), metavar="DIR", help="output folder")
     p.set_defaults(func=cmd_render)
 
+    p = sub.add_parser("validate", help="check and clean a folder of 903 files; write a data-quality report")
+    p.add_argument("directory", metavar="DIR", help="folder of 903 files (CSV, Excel, XML; one per table per year)")
+    p.add_argument("--out", required=True, metavar="REPORT_DIR", help="where the report is written")
+    p.add_argument("--year", type=int, metavar="YYYY", help="collection year of files whose path names none")
+    p.set_defaults(func=cmd_validate)
+
     p = sub.add_parser("synth", help="write a synthetic SSDA903 return")
     p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
     p.add_argument("--years", type=_years, default=range(2015, 2026), metavar="YYYY-YYYY")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--seed", type=int, default=synth.DEMO_SEED)
+    p.add_argument("--national", action="store_true",
+                   help="every English local authority (data/reference/local_authorities.csv)")
+    p.add_argument("--published", metavar="DIR",
+                   help="with --national: DfE EES release folder(s) to size each authority from")
+    p.add_argument("--workers", type=int, metavar="N", help="with --national: processes (default: all cores)")
     p.set_defaults(func=cmd_synth)
     return parser
 
@@ -70,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     except (config.ParamsError, ValueError, OSError) as err:
         print(f"sufficiency: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a bug, not bad input: say so briefly rather than dump a traceback
+        print(f"sufficiency: internal error ({type(err).__name__}: {err}); please report it with the command you ran.",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

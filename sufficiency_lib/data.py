@@ -6,30 +6,34 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ingest, synth
+from . import clean, ingest, synth
 from .config import DEMO_DATA_DIR, Authority
 
 
 @dataclass
 class ReturnData:
-    """A loaded, year-merged return and a line saying where it came from."""
+    """A cleaned, year-merged return, its data-quality ledger, and where it came from."""
 
-    tables: dict[str, pd.DataFrame]
+    result: clean.CleanReturn
     source: str
     synthetic: bool
 
     @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.result.tables
+
+    @property
     def episodes(self) -> pd.DataFrame:
-        return self.tables["episodes"]
+        return self.result.tables["episodes"]
 
 
 def load(authority: Authority, return_dir: str | Path = "") -> ReturnData:
-    """Load ``return_dir``, or the demo return for ``authority`` when it is empty."""
+    """Load and clean ``return_dir``, or the demo return for ``authority`` when it is empty."""
     if str(return_dir):
         path = Path(return_dir)
         if not path.is_dir():
             raise ingest.IngestError(f"{path}: no such folder; point return_dir at the folder "
                                      "that holds your 903 files, one sub-folder per year.")
-        return ReturnData(ingest.load_return(path), "SSDA903 return of the authority", False)
+        return ReturnData(clean.load_clean_return(path), "SSDA903 return of the authority", False)
     path = synth.ensure_demo_return(authority, DEMO_DATA_DIR / authority.new_la_code)
-    return ReturnData(ingest.load_return(path), "synthetic SSDA903 return (demonstration data)", True)
+    return ReturnData(clean.load_clean_return(path), "synthetic SSDA903 return (demonstration data)", True)

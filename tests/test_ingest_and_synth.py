@@ -3,13 +3,6 @@ import pandas as pd
 from sufficiency_lib import ingest, metrics, synth
 
 
-def test_merge_years_newest_return_wins():
-    frame = pd.DataFrame({"CHILD": ["1", "1", "2"], "DECOM": ["a", "a", "b"],
-                          "DEC": ["", "x", ""], "return_year": [2020, 2021, 2020]})
-    merged = ingest.merge_years(frame, ["CHILD", "DECOM"])
-    assert merged["DEC"].tolist() == ["x", ""]
-
-
 def test_synthetic_return_is_deterministic_and_round_trips(tmp_path, toy_authority):
     years = range(2019, 2022)
     first = synth.write_demo_return(toy_authority, years, tmp_path / "a", seed=7)

@@ -1,0 +1,67 @@
+"""The SSDA903 tables: their columns, dates and keys, as DfE's return specifies them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One 903 table.
+
+    ``required`` columns must be present to use the table; ``dates`` are parsed as
+    dd/mm/YYYY; ``essential_dates`` cannot be blank or unreadable without the row being
+    quarantined; ``key`` identifies a row across years (the newest return wins).
+    """
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    essential_dates: tuple[str, ...] = ()
+    key: tuple[str, ...] = ("CHILD",)
+    required_table: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+TABLES = {spec.name: spec for spec in [
+    TableSpec("header", ("CHILD", "SEX", "DOB", "ETHNIC"), ("UPN", "MOTHER", "MC_DOB"),
+              dates=("DOB", "MC_DOB"), essential_dates=("DOB",), required_table=True),
+    TableSpec("episodes", ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"),
+              ("REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN", "PL_DISTANCE", "PL_LA", "PL_LOCATION"),
+              dates=("DECOM", "DEC"), essential_dates=("DECOM",), key=("CHILD", "DECOM"), required_table=True),
+    TableSpec("uasc", ("CHILD", "DUC"), ("SEX", "DOB"), dates=("DOB", "DUC")),
+    TableSpec("oc3", ("CHILD", "IN_TOUCH", "ACTIV", "ACCOM"), ("DOB",), dates=("DOB",),
+              key=("CHILD", "return_year")),
+    TableSpec("oc2", ("CHILD",), ("DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+                                  "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+                                  "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
+              dates=("DOB",), key=("CHILD", "return_year")),
+    TableSpec("reviews", ("CHILD", "REVIEW"), ("DOB", "REVIEW_CODE"), dates=("DOB", "REVIEW"),
+              essential_dates=("REVIEW",), key=("CHILD", "REVIEW")),
+    TableSpec("missing", ("CHILD", "MISSING", "MIS_START"), ("DOB", "MIS_END"),
+              dates=("DOB", "MIS_START", "MIS_END"), essential_dates=("MIS_START",), key=("CHILD", "MIS_START")),
+    TableSpec("ad1", ("CHILD",), ("DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
+                                  "LS_ADOPTR"), dates=("DOB", "DATE_INT", "DATE_MATCH")),
+    TableSpec("placed_for_adoption", ("CHILD", "DATE_PLACED"), ("DOB", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+              dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"), key=("CHILD", "DATE_PLACED")),
+    # DATE_PERM may hold unknown parts ("zz/zz/2010"), so it stays text.
+    TableSpec("previous_permanence", ("CHILD",), ("DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")),
+]}
+
+#: Other names the same column goes by (the XML format, older files).
+COLUMN_ALIASES = {"PL": "PLACE", "CHILDID": "CHILD"}
+
+#: File-name words that identify a table, most specific first.
+TABLE_FILE_WORDS = [
+    ("placed_for_adoption", "placed_for_adoption"), ("placedforadoption", "placed_for_adoption"),
+    ("previous_permanence", "previous_permanence"), ("prev_perm", "previous_permanence"),
+    ("episodes", "episodes"), ("episode", "episodes"), ("header", "header"), ("uasc", "uasc"),
+    ("oc3", "oc3"), ("care_leavers", "oc3"), ("oc2", "oc2"), ("reviews", "reviews"), ("review", "reviews"),
+    ("missing", "missing"), ("ad1", "ad1"),
+]
+
+#: Columns the pipeline adds to every row so each can be traced to its file and line.
+PROVENANCE = ("row_id", "source_file", "source_row", "return_year")
