@@ -518,3 +518,37 @@ LEGAL_STATUS_GROUP = {
     **dict.fromkeys(["J1", "J2", "J3"], "Youth justice"),
     **dict.fromkeys(["L1", "L2", "L3"], "Other"),
 }
+
+
+# --- DfE published statistics: labels across releases ---------------------------------
+# Older releases' wording -> the 2025 release's, so that one figure has one label whatever
+# release it came from (published.py applies this to indicator, group and breakdown labels).
+PUBLISHED_LABEL_SYNONYMS = {
+    "Children looked after at 31 March each year": "Children looked after on 31 March each year",
+    "Children looked after continuously for at least 2.5 years at 31 March aged under 16 years":
+        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+    ("Living with the same carer for at least 2 years, or are placed for adoption and their adoptive "
+     "placement together with their previous placement, last for at least 2 years"):
+        "Living with the same carer for at least 2 years",
+    "Accommodation considered not suitable": "Accommodation considered unsuitable",
+    "Aged 17 to 18": "17 to 18 years",
+    "Aged 19 to 21": "19 to 21 years",
+    "Gender": "Sex",
+    # Each file's own name for its total row
+    "Total children": "Total",
+    "Suitability total": "Total",
+    "Total new placements": "Total",
+    "Total placements changing": "Total",
+}
+# Published population or age labels -> the suite's indicator ids (figures.INDICATORS).
+PUBLISHED_INDICATORS = {
+    "Children looked after on 31 March each year": "cla_31_march",
+    "Children starting to be looked after each year": "cla_started",
+    "Children ceasing to be looked after each year": "cla_ceased",
+    "CLA on 31 March": "cla_31_march",
+    "CLA 2 years on 31 March": "cla_2_years",
+    "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years":
+        "cla_long_term_under_16",
+    "17 to 18 years": "care_leavers_17_18",
+    "19 to 21 years": "care_leavers_19_21",
+}

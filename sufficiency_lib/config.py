@@ -33,6 +33,9 @@ class Authority:
     region_name: str
     latest_year: int
     calibration: dict = field(default_factory=dict)
+    population_0_17: dict = field(default_factory=dict)   # mid-year -> ONS estimate, for demo rates
+    published_dir: str = ""          # DfE EES files to benchmark against ("" = synthetic demo)
+    neighbour_model: int | None = None   # DfE statistical neighbour model (None: by year)
 
     @property
     def slug(self) -> str:
@@ -65,6 +68,9 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
         region_name=str(raw["region_name"]),
         latest_year=int(raw["latest_year"]),
         calibration=raw.get("calibration") or {},
+        population_0_17={int(k): int(v) for k, v in (raw.get("population_0_17") or {}).items()},
+        published_dir=str(raw.get("published_dir") or ""),
+        neighbour_model=int(raw["neighbour_model"]) if raw.get("neighbour_model") else None,
     )
 
 

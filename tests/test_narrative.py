@@ -24,3 +24,32 @@ def test_describe_trend_reads_latest_last_year_and_whole_period():
 def test_describe_trend_single_and_empty():
     assert narrative.describe_trend(pd.Series([42], index=[2020]), "x") == "At 31 March 2020, x was 42."
     assert narrative.describe_trend(pd.Series([], dtype=float), "x") == "No figures are available for x."
+
+
+def _benchmark_row(**changes):
+    row = {"time_period": 2025, "value": 49.0, "england": 67.0, "sn_mean": 48.8, "rank": 34, "ranked_of": 151,
+           "quartile_band": "A", "vs_england": "lower", "vs_neighbours": "similar"}
+    row.update(changes)
+    return pd.Series(row)
+
+
+def test_describe_benchmark_reads_the_comparisons_and_rank():
+    text = narrative.describe_benchmark(_benchmark_row(), "the rate of children looked after", " per 10,000")
+    assert text == ("In 2025, the rate of children looked after was 49 per 10,000, lower than England "
+                    "(67 per 10,000) and similar to the average of its statistical neighbours (48.8 per 10,000). "
+                    "It ranked 34th of 151 authorities (1 = lowest), quartile band A.")
+
+
+def test_describe_benchmark_without_intervals_compares_rounded_values():
+    text = narrative.describe_benchmark(_benchmark_row(vs_england="", vs_neighbours="", rank=pd.NA,
+                                                       value=70.0, sn_mean=70.2), "the rate")
+    assert "higher than England (67)" in text and "similar to the average" in text and "ranked" not in text
+
+
+def test_describe_benchmark_of_a_suppressed_figure():
+    assert "not available or is suppressed" in narrative.describe_benchmark(_benchmark_row(value=pd.NA), "x")
+
+
+def test_ordinals():
+    assert [narrative._ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111, 123)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "111th", "123rd"]

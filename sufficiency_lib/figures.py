@@ -1,0 +1,117 @@
+"""One long shape for every figure, published by DfE or computed from a 903 return.
+
+A *figures* frame has a row per (year, place, indicator, breakdown, unit) and one value, so
+that a published figure and a computed one sit side by side, and benchmarking works on any
+indicator the same way. Indicator ids and breakdown labels follow DfE's published files
+(``indicator`` names the population counted, ``breakdown_group`` the EES filter, and
+``breakdown`` the filter's value, ``"Total"`` for all); ``unit`` says what ``value`` is.
+
+A value DfE did not publish (a GSS symbol: ``c`` suppressed, ``z`` not applicable, ``x``
+not available, ``low``, ``k`` fewer than 0.5, ``u`` low reliability) is missing, with the
+symbol kept in ``status``; it never becomes zero.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+PLACE_COLUMNS = ["geographic_level", "country_code", "region_code", "region_name",
+                 "old_la_code", "new_la_code", "la_name"]
+KEY_COLUMNS = ["time_period", *PLACE_COLUMNS, "indicator", "breakdown_group", "breakdown", "unit"]
+FIGURE_COLUMNS = [*KEY_COLUMNS, "value", "status", "source"]
+
+UNITS = {
+    "number": "Number of children",
+    "percent": "Percentage",
+    "rate_per_10000": "Rate per 10,000 children aged 0 to 17",
+    "population": "ONS mid-year population aged 0 to 17",
+}
+GSS_SYMBOLS = {
+    "c": "suppressed to protect confidentiality",
+    "z": "not applicable",
+    "x": "not available",
+    "low": "rounds to zero but is not zero",
+    "k": "rounds to zero but is not zero",
+    "u": "low reliability",
+}
+TOTAL = "Total"
+
+_DTYPES = {"time_period": "int64", "value": "Float64"}
+
+
+def figures_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with exactly :data:`FIGURE_COLUMNS`, in order and typed.
+
+    Missing text columns become empty strings; a ``unit`` outside :data:`UNITS` is an
+    error, since it would be compared with figures of another kind.
+    """
+    out = frame.reindex(columns=FIGURE_COLUMNS)
+    for column in FIGURE_COLUMNS:
+        if column not in _DTYPES:
+            out[column] = out[column].astype("string").fillna("").astype(object)
+    out["time_period"] = out["time_period"].astype("int64")
+    out["value"] = pd.to_numeric(out["value"], errors="raise").astype("Float64")
+    unknown = sorted(set(out["unit"]) - set(UNITS))
+    if unknown:
+        raise ValueError(f"unknown unit(s) {unknown}; use one of {sorted(UNITS)}")
+    return out.reset_index(drop=True)
+
+
+def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Published cell text -> (numbers, GSS status); a symbol gives a missing number.
+
+    Numbers may carry thousands commas. Text that is neither a number nor a GSS symbol is
+    an error, so that a misread column is not taken as data.
+    """
+    text = raw.astype("string").str.strip().fillna("")
+    status = text.where(text.str.lower().isin(list(GSS_SYMBOLS)), "").str.lower()
+    numeric = text.where(status.eq("") & text.ne(""), None).str.replace(",", "", regex=False)
+    values = pd.to_numeric(numeric, errors="coerce").astype("Float64")
+    bad = numeric.notna() & values.isna()
+    if bad.any():
+        first = bad.idxmax()
+        raise ValueError(f"row {first}: value {raw.loc[first]!r} is neither a number nor a GSS symbol "
+                         f"({', '.join(GSS_SYMBOLS)})")
+    status = status.where(~(text.eq("") & status.eq("")), "x")  # an empty cell is not available
+    return values, status.astype(object)
+
+
+def select(figures: pd.DataFrame, indicator: str, unit: str = "number",
+           breakdown_group: str = TOTAL, breakdown: str = TOTAL) -> pd.DataFrame:
+    """The rows of one series: one indicator, breakdown and unit, for every place and year."""
+    mask = (figures["indicator"].eq(indicator) & figures["unit"].eq(unit)
+            & figures["breakdown_group"].eq(breakdown_group) & figures["breakdown"].eq(breakdown))
+    return figures.loc[mask]
+
+
+# Indicator ids, with DfE's wording of the population they count. Breakdown groups and
+# labels are DfE's own (2025 release wording), e.g. for cla_31_march: "Placement" ->
+# "Foster placements", "Age group" -> "16 years and over", "Locality of placement" ->
+# "Placed outside the local authority boundary", "Distance between home and placement" ->
+# "Placed more than 20 miles from home"; see published.LABEL_SYNONYMS for older wordings.
+INDICATORS = {
+    "cla_31_march": "Children looked after on 31 March",
+    "cla_started": "Children starting to be looked after during the year",
+    "cla_ceased": "Children ceasing to be looked after during the year",
+    "cla_2_years": "Children looked after for at least 2 years on 31 March",
+    "cla_long_term_under_16": ("Children looked after continuously for at least 2.5 years "
+                               "on 31 March aged under 16 years"),
+    "new_placements": "New placements during the year",
+    "care_leavers_17_18": "Care leavers aged 17 to 18",
+    "care_leavers_19_21": "Care leavers aged 19 to 21",
+}
+
+
+def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Each computed figure beside the published one for the same place, year, indicator,
+    breakdown and unit, with the difference (computed less published).
+
+    Places are matched on ``new_la_code`` (and level), so names spelt differently do not
+    matter; figures published but not computed, or computed but not published, are kept
+    with the other side missing.
+    """
+    keys = ["time_period", "geographic_level", "new_la_code", "indicator", "breakdown_group", "breakdown", "unit"]
+    left = computed[keys + ["la_name", "value", "status"]]
+    right = published[keys + ["value", "status", "source"]]
+    both = left.merge(right, on=keys, how="outer", suffixes=("_computed", "_published"))
+    both["difference"] = both["value_computed"] - both["value_published"]
+    return both.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -1,0 +1,153 @@
+"""Benchmarking: ranks and bands by hand, intervals against known values, and the real releases."""
+from __future__ import annotations
+
+import csv
+import statistics
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from sufficiency_lib import benchmark, published, reference
+from sufficiency_lib.figures import select
+
+
+def test_rank_and_band_with_ties_missing_values_and_polarity():
+    values = pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan, "e": 40.0, "f": 5.0,
+                        "g": 30.0, "h": 25.0, "i": 15.0}).astype("Float64")
+    low_good = benchmark.rank_and_band(values, "low")      # 5,10,15,20,20,25,30,40 -> ranks
+    assert low_good["rank"].tolist() == [2, 4, 4, pd.NA, 8, 1, 7, 6, 3]
+    assert low_good["ranked_of"].dropna().unique().tolist() == [8]
+    # (rank-1)/8: f 0 A, a .125 A, i .25 B, b/c .375 B, h .625 C, g .75 D, e .875 D
+    assert low_good["quartile_band"].tolist() == ["A", "B", "B", np.nan, "D", "A", "D", "C", "B"]
+    high_good = benchmark.rank_and_band(values, "high")    # 40,30,25,20,20,15,10,5
+    assert high_good["rank"].tolist() == [7, 4, 4, pd.NA, 1, 8, 2, 3, 6]
+    assert high_good["quartile_band"].tolist() == ["D", "B", "B", np.nan, "A", "D", "A", "B", "C"]
+    neutral = benchmark.rank_and_band(values, "neutral")
+    pd.testing.assert_frame_equal(neutral, low_good)
+
+
+def test_rank_rejects_an_unknown_polarity():
+    with pytest.raises(ValueError, match="polarity"):
+        benchmark.rank_and_band(pd.Series([1.0]), "up")
+
+
+def test_intervals_match_known_values():
+    low, high = benchmark.poisson_rate_interval([0, 10], [10_000, 10_000])
+    np.testing.assert_allclose(low, [0.0, 4.7954], atol=1e-4)       # Garwood tables
+    np.testing.assert_allclose(high, [3.6889, 18.3904], atol=1e-4)
+    low, high = benchmark.wilson_interval([5, 40], [10, 200])
+    ref_low, ref_high = proportion_confint([5, 40], [10, 200], method="wilson")
+    np.testing.assert_allclose(low, 100 * np.asarray(ref_low))
+    np.testing.assert_allclose(high, 100 * np.asarray(ref_high))
+
+
+def test_compare_says_which_side_of_the_reference_the_authority_is():
+    assert benchmark.compare([50, 40, 40, np.nan], [60, 45, 50, 1], [45, 47, 45, 1]).tolist() == [
+        "higher", "lower", "similar", ""]
+
+
+def tiny_figures(values: dict[str, float], year: int = 2024) -> pd.DataFrame:
+    rows = [{"time_period": year, "geographic_level": "Local authority", "new_la_code": code,
+             "region_code": reference.authority(code)["region_code"], "indicator": "cla_31_march",
+             "breakdown_group": "Total", "breakdown": "Total", "unit": "number", "value": value,
+             "status": "" if not pd.isna(value) else "c", "source": "test"} for code, value in values.items()]
+    from sufficiency_lib.figures import figures_frame
+    return figures_frame(pd.DataFrame(rows))
+
+
+def test_benchmark_table_on_a_hand_made_set():
+    neighbours = reference.statistical_neighbours("E10000003", 2021)["new_la_code"].tolist()
+    values = {"E10000003": 105.0, **{code: float(10 * (i + 1)) for i, code in enumerate(neighbours)}}
+    values[neighbours[0]] = np.nan                       # a suppressed neighbour is left out
+    table = benchmark.benchmark_table(tiny_figures(values), "E10000003", "cla_31_march", years=[2024])
+    row = table.iloc[0]
+    assert row["sn_count"] == 9
+    assert row["sn_mean"] == statistics.mean(range(20, 101, 10))
+    assert row["sn_median"] == 60
+    assert row["rank"] == 10 and row["ranked_of"] == 10 and row["quartile_band"] == "D"
+    assert pd.isna(row["change_1y"])
+
+
+# --- the real releases ------------------------------------------------------------------
+
+def newest_release_values(shared_data, year_from, year_to, column_for):
+    """{(year, old_la_code, unit): text} for CLA on 31 March, newest release winning,
+    read with the csv module only."""
+    found = {}
+    for release in ("release_2023", "release_2025"):   # ascending: later overwrites
+        path = shared_data / "published" / release / "cla_number_and_rate_per_10k_children.csv"
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                label = row.get("population_type") or row.get("population_count")
+                if "31 March" not in label or row["geographic_level"] != "Local authority":
+                    continue
+                if year_from <= int(row["time_period"]) <= year_to:
+                    for unit, column in column_for(row).items():
+                        found[(int(row["time_period"]), row["old_la_code"], unit)] = row[column]
+    return found
+
+
+def neighbour_codes(shared_data, old_code, year):
+    """The 10 neighbours of ``old_code`` from DfE's own model files, chosen as documented."""
+    if year >= 2025:
+        with open(shared_data / "reference/statistical_neighbours_2025.csv", encoding="utf-8-sig") as f:
+            row = next(r for r in csv.DictReader(f) if r["old_la_code"] == old_code)
+            return [row[f"SN_{k}"].strip() for k in range(1, 11)]
+    with open(shared_data / "reference/statistical_neighbours_2021.csv", encoding="utf-8-sig") as f:
+        row = next(r for r in csv.reader(f) if r and r[0] == old_code)
+        return [row[5 + 2 * k] for k in range(10)]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("code,old", [("E10000003", "873"), ("E06000031", "874")])
+def test_benchmark_of_children_in_care_carries_source_values_and_neighbour_averages(shared_data, code, old):
+    pub = published.load(shared_data / "published")
+    raw = newest_release_values(shared_data, 2019, 2025, lambda row: {
+        "number": "children_count" if "children_count" in row else "number", "rate_per_10000": "rate_per_10000"})
+    for unit in ("number", "rate_per_10000"):
+        table = benchmark.benchmark_table(pub.figures, code, "cla_31_march", unit, years=range(2019, 2026))
+        assert table["time_period"].tolist() == list(range(2019, 2026))
+        for row in table.itertuples():
+            assert row.value == float(raw[(row.time_period, old, unit)])
+            theirs = [float(raw[(row.time_period, n, unit)]) for n in neighbour_codes(shared_data, old, row.time_period)
+                      if raw.get((row.time_period, n, unit), "z").replace(".", "").isdigit()]
+            assert row.sn_count == len(theirs)
+            assert row.sn_mean == pytest.approx(statistics.mean(theirs))
+            assert row.sn_median == pytest.approx(statistics.median(theirs))
+
+
+@pytest.mark.integration
+def test_recomputed_rates_agree_with_dfe_for_at_least_95_percent(shared_data):
+    pub = published.load([shared_data / "published", shared_data / "reference"])
+    ours = benchmark.recompute_rates(pub.figures, pub.population)
+    theirs = select(pub.figures, "cla_31_march", "rate_per_10000")
+    keys = ["time_period", "geographic_level", "new_la_code"]
+    both = ours.merge(theirs, on=keys, suffixes=("_ours", "_dfe"))
+    both = both.loc[both["geographic_level"].eq("Local authority") & both["time_period"].between(2021, 2024)
+                    & both["value_dfe"].notna()]
+    assert len(both) > 550
+    share = ((both["value_ours"] - both["value_dfe"]).abs() <= 1).mean()
+    print(f"rates within 1 per 10,000 of DfE's: {share:.1%} of {len(both)} authority-years")
+    assert share >= 0.95
+    assert (both["ci_low"] <= both["value_ours"]).all() and (both["value_ours"] <= both["ci_high"]).all()
+
+
+def test_display_frame_shows_symbols_and_ranks():
+    table = pd.DataFrame({"time_period": [2024, 2025], "value": pd.array([45.4, pd.NA], dtype="Float64"),
+                          "status": ["", "c"], "sn_mean": [57.34, 50.0], "sn_median": [55.5, 52.0],
+                          "region": [50.0, pd.NA], "england": [69.0, 67.0],
+                          "rank": pd.array([23, pd.NA], dtype="Int64"), "ranked_of": [152, 151],
+                          "quartile_band": ["A", ""], "vs_england": ["lower", ""]})
+    shown = benchmark.display_frame(table, "Cambridgeshire")
+    assert shown["Cambridgeshire"].tolist() == ["45", "c"]
+    assert shown["Rank (1 = best)"].tolist() == ["23 of 152", ""]
+    assert shown["Region"].tolist() == ["50", ""]
+    assert shown["Compared with England"].tolist() == ["lower", ""]
+
+
+def test_an_authority_outside_the_reference_lists_gets_no_neighbours_not_an_error():
+    figures = tiny_figures({"E10000003": 5.0})
+    table = benchmark.benchmark_table(figures, "E99999999", "cla_31_march", years=[2024])
+    assert table["sn_count"].tolist() == [0] and table["value"].isna().all()

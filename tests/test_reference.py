@@ -1,0 +1,50 @@
+"""The LA lookup knows reorganised authorities; neighbour models are chosen by year."""
+from __future__ import annotations
+
+import pytest
+
+from sufficiency_lib import reference
+
+
+@pytest.mark.parametrize("year,count", [(2019, 152), (2020, 151), (2021, 151), (2022, 152), (2023, 152),
+                                        (2024, 153), (2025, 153)])
+def test_authorities_reporting_each_year(year, count):
+    """DfE's count of children's services authorities by collection year."""
+    assert len(reference.reporting_in(year)) == count
+
+
+@pytest.mark.parametrize("gone,last,successors", [
+    ("E10000021", 2021, {"E06000061", "E06000062"}),     # Northamptonshire
+    ("E10000006", 2023, {"E06000063", "E06000064"}),     # Cumbria
+    ("E06000028", 2019, {"E06000058"}),                  # Bournemouth
+])
+def test_split_and_merged_authorities(gone, last, successors):
+    assert reference.authority(gone)["last_year"] == last
+    changes = reference.reorganisations()
+    assert set(changes.loc[changes["predecessor_new_la_code"].eq(gone), "successor_new_la_code"]) == successors
+    for code in successors:
+        assert code not in set(reference.reporting_in(last)["new_la_code"])
+        assert code in set(reference.reporting_in(last + 1)["new_la_code"])
+    assert gone not in set(reference.reporting_in(last + 1)["new_la_code"])
+
+
+def test_a_predecessor_has_its_successors_region():
+    assert reference.authority("928")["region_name"] == "East Midlands"
+
+
+def test_neighbour_model_by_year_and_by_choice():
+    assert [reference.neighbour_model_for(y) for y in (2019, 2024, 2025)] == [2021, 2021, 2025]
+    assert reference.neighbour_model_for(2019, 2025) == 2025
+    with pytest.raises(reference.ReferenceError, match="unknown"):
+        reference.neighbour_model_for(2024, 2018)
+
+
+def test_ten_neighbours_with_names():
+    cambs = reference.statistical_neighbours("E10000003", 2025)
+    assert len(cambs) == 10 and cambs["neighbour_rank"].tolist() == list(range(1, 11))
+    assert cambs["la_name"].notna().all() and cambs.iloc[0]["la_name"] == "Oxfordshire"
+
+
+def test_an_unknown_code_names_the_fix():
+    with pytest.raises(reference.ReferenceError, match="E06"):
+        reference.authority("X123")
