@@ -68,6 +68,25 @@ def cmd_validate(args) -> int:
     return 0 if assessment.usable else 1
 
 
+def cmd_published(args) -> int:
+    from . import published
+
+    pub = published.load([Path(d) for d in args.directory])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pub.figures.to_csv(out / "figures.csv", index=False)
+    pub.revisions.to_csv(out / "revisions.csv", index=False)
+    pub.files.to_csv(out / "files.csv", index=False)
+    pub.skipped.to_csv(out / "skipped.csv", index=False)
+    for row in pub.files.itertuples():
+        print(f"read    {row.kind:45} release {str(row.release):5} {row.rows:>8,} figures  {row.file}")
+    for row in pub.skipped.itertuples():
+        print(f"skipped {row.file}: {row.reason}")
+    print(f"{len(pub.figures):,} figures (newest release wins), {len(pub.revisions):,} revised between releases; "
+          f"written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sufficiency", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="REPORT_DIR", help="where the report is written")
     p.add_argument("--year", type=int, metavar="YYYY", help="collection year of files whose path names none")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("published", help="read DfE published statistics; write figures and revisions as CSV")
+    p.add_argument("directory", nargs="+", metavar="DIR", help="folders of DfE EES CSVs (and ONS population)")
+    p.add_argument("--out", required=True, metavar="DIR", help="where figures.csv and revisions.csv are written")
+    p.set_defaults(func=cmd_published)
 
     p = sub.add_parser("synth", help="write a synthetic SSDA903 return")
     p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")

@@ -180,3 +180,13 @@ def test_computed_and_published_figures_sit_side_by_side(two_releases):
                       & both["geographic_level"].eq("Local authority")]
     assert counts["difference"].tolist() == [1, 1, 1]
     assert both.loc[both["unit"].eq("rate_per_10000"), "value_computed"].isna().all()
+
+
+def test_the_published_command_writes_figures_and_revisions(two_releases, tmp_path_factory, capsys):
+    from sufficiency_lib import cli
+    out = tmp_path_factory.mktemp("report")
+    assert cli.main(["published", str(two_releases), "--out", str(out)]) == 0
+    revisions = pd.read_csv(out / "revisions.csv")
+    assert revisions.loc[revisions["unit"].eq("number"), "difference"].tolist() == [2]
+    assert "revised between releases" in capsys.readouterr().out
+    assert cli.main(["published", str(out / "missing"), "--out", str(out)]) == 2
