@@ -212,8 +212,9 @@ def load(folders) -> Published:
 
     Files that are neither are listed in ``skipped`` with the reason, never ignored silently.
     """
+    folders = [Path(f) for f in ([folders] if isinstance(folders, (str, Path)) else folders)]
     paths = []
-    for folder in [Path(f) for f in ([folders] if isinstance(folders, (str, Path)) else folders)]:
+    for folder in folders:
         if not folder.is_dir():
             raise PublishedError(f"{folder}: no such folder; name the folder holding DfE's EES CSVs.")
         paths += sorted(folder.rglob("*.csv"))
@@ -231,7 +232,7 @@ def load(folders) -> Published:
         else:
             skipped.append({"file": str(path), "reason": "not a DfE children looked after file this suite reads"})
     if not frames:
-        raise PublishedError(f"{', '.join(map(str, folders if not isinstance(folders, (str, Path)) else [folders]))}: "
+        raise PublishedError(f"{', '.join(map(str, folders))}: "
                              "no DfE children looked after files found (e.g. "
                              "cla_number_and_rate_per_10k_children.csv); download them from EES.")
     figures, revised = _newest_wins(pd.concat(frames, ignore_index=True))

@@ -71,6 +71,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import published
 from .codes import DATE_FORMAT
 from .config import PARAMS_DIR, PROJECT_ROOT, Authority, load_authority
 
@@ -1715,35 +1716,21 @@ def _seeded_size(code: str, years: range, seed: int) -> dict:
     return {"cla_at_31_march": {int(y): int(c) for y, c in zip(years, counts)}}
 
 
-PUBLISHED_MEASURES = {
-    "Children looked after at 31 March each year": "cla_at_31_march",
-    "Children looked after on 31 March each year": "cla_at_31_march",
-    "Children starting to be looked after each year": "starts",
-    "Children ceasing to be looked after each year": "ceases",
-}
+# The suite's indicator ids -> the calibration keys they size an authority by.
+PUBLISHED_MEASURES = {"cla_31_march": "cla_at_31_march", "cla_started": "starts", "cla_ceased": "ceases"}
 
 
 def published_numbers(folder: Path) -> dict[str, dict]:
-    """Numbers in care, starting and ceasing per authority and year from every DfE
-    ``cla_number_and_rate_per_10k_children.csv`` under ``folder``; a newer release wins."""
-    frames = []
-    for path in sorted(Path(folder).rglob("cla_number_and_rate_per_10k_children.csv")):
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        raw = raw.loc[raw["geographic_level"] == "Local authority"]
-        measure = raw.get("population_type", raw.get("population_count"))
-        value = raw.get("children_count", raw.get("number"))
-        frames.append(pd.DataFrame({
-            "code": raw["new_la_code"], "year": pd.to_numeric(raw["time_period"].str[:4]),
-            "measure": measure.map(PUBLISHED_MEASURES), "value": pd.to_numeric(value, errors="coerce"),
-            "release": pd.to_numeric(raw["time_period"].str[:4]).max()}))
-    if not frames:
-        raise ValueError(f"{folder}: no cla_number_and_rate_per_10k_children.csv found; pass the folder of a "
-                         "DfE 'Children looked after in England' release.")
-    data = pd.concat(frames).dropna(subset=["measure", "value"])
-    data = data.sort_values("release").drop_duplicates(["code", "year", "measure"], keep="last")
+    """Numbers in care, starting and ceasing per authority and year from DfE's published
+    files under ``folder`` (read by :mod:`published`, so a newer release wins)."""
+    figures = published.load(Path(folder)).figures
+    data = figures.loc[figures["geographic_level"].eq("Local authority") & figures["unit"].eq("number")
+                       & figures["breakdown_group"].eq("Total") & figures["indicator"].isin(list(PUBLISHED_MEASURES))
+                       & figures["value"].notna()]
     out: dict[str, dict] = {}
-    for (code, measure), rows in data.groupby(["code", "measure"]):
-        out.setdefault(code, {})[measure] = dict(zip(rows["year"].astype(int), rows["value"].astype(int)))
+    for (code, indicator), rows in data.groupby(["new_la_code", "indicator"]):
+        out.setdefault(code, {})[PUBLISHED_MEASURES[indicator]] = dict(
+            zip(rows["time_period"].astype(int), rows["value"].astype(int)))
     return {code: cal for code, cal in out.items() if cal.get("cla_at_31_march")}
 
 
