@@ -102,3 +102,18 @@ def test_cli_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["synth", "--years", "twenty", "--out", "/tmp/unused"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.e2e
+def test_no_child_level_identifier_reaches_a_rendered_file(rendered):
+    from sufficiency_lib import ingest, leakcheck
+    from sufficiency_lib.config import DEMO_DATA_DIR
+
+    out, pages = rendered
+    identifiers = leakcheck.Identifiers()
+    for code in sorted({p.authority.new_la_code for p in pages}):   # every row read, quarantined ones too
+        identifiers |= leakcheck.identifiers_from_return(ingest.read_return(DEMO_DATA_DIR / code).tables)
+    assert identifiers.child_ids and identifiers.dates_of_birth and not identifiers.too_short()
+    scanned = {p.suffix for p in leakcheck.files_to_scan(out)}
+    assert {".html", ".csv", ".ipynb"} <= scanned
+    assert leakcheck.find_leaks(out, identifiers) == []
