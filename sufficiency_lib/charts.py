@@ -58,3 +58,32 @@ def line_chart(data: pd.DataFrame, x: str, y: str, title: str, y_label: str, sou
     if hue:
         ax.legend(title="", frameon=False, loc="lower left")
     return Chart(_figure_png(fig), title=title, alt=alt, source=source)
+
+
+# More categories than PALETTE holds (placement groups): the Analysis Function palette
+# first, then matplotlib's tab20 for the rest, so colours never repeat within a chart.
+def _colours(n: int) -> list:
+    extra = [plt.get_cmap("tab20")(i) for i in range(20)]
+    return (PALETTE + extra)[:n]
+
+
+def stacked_bar_chart(data: pd.DataFrame, x: str, y: str, hue: str, title: str, y_label: str,
+                      source: str, alt: str) -> Chart:
+    """Stacked bars of long-form ``data``: one bar per ``x``, one segment per ``hue`` value
+    (in the order they first appear), legend outside the plot on the right."""
+    wide = data.pivot_table(index=x, columns=hue, values=y, aggfunc="sum", sort=False).fillna(0)
+    wide = wide[[h for h in data[hue].drop_duplicates() if h in wide.columns]]
+    fig, ax = plt.subplots(figsize=(8.5, 4.0))
+    bottom = pd.Series(0.0, index=wide.index)
+    for colour, column in zip(_colours(len(wide.columns)), wide.columns):
+        ax.bar([str(i) for i in wide.index], wide[column], bottom=bottom, label=column, color=colour, width=0.7)
+        bottom = bottom + wide[column]
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_ylabel(y_label)
+    ax.set_xlabel("")
+    ax.grid(axis="y", color="#dddddd")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    return Chart(_figure_png(fig), title=title, alt=alt, source=source)

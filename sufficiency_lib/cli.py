@@ -87,6 +87,24 @@ def cmd_published(args) -> int:
     return 0
 
 
+def cmd_resemblance(args) -> int:
+    import pandas as pd
+
+    from . import resemblance
+
+    composition = pd.read_csv(args.composition, dtype={"period": str})
+    compared = pd.concat([resemblance.compare_authority(la, composition, args.return_dir or "")
+                          for la in _authorities(args.authority)], ignore_index=True)
+    if args.year:
+        compared = compared.loc[compared["period"].astype(str).isin([str(y) for y in args.year])]
+    if args.out:
+        compared.to_csv(args.out, index=False)
+    with pd.option_context("display.width", 200, "display.max_rows", 1000, "display.max_colwidth", 45):
+        print(compared.drop(columns=["note"]).round(1).to_string(index=False))
+        print(resemblance.summary(compared).round(2).to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sufficiency", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --national: DfE EES release folder(s) to size each authority from")
     p.add_argument("--workers", type=int, metavar="N", help="with --national: processes (default: all cores)")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("resemblance", help="compare figures from a return with the composition figures a "
+                                           "statement printed")
+    p.add_argument("composition", metavar="CSV", help="new_la_code, period, measure, category, value, unit, ...")
+    p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
+    p.add_argument("--year", nargs="+", metavar="YYYY", help="periods to show (default: all)")
+    p.add_argument("--return-dir", metavar="DIR", help="the authority's 903 files (default: synthetic demo)")
+    p.add_argument("--out", metavar="CSV", help="write the comparison here too")
+    p.set_defaults(func=cmd_resemblance)
     return parser
 
 

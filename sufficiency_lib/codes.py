@@ -520,6 +520,71 @@ LEGAL_STATUS_GROUP = {
 }
 
 
+#: LS code -> DfE's legal status label in the "Children looked after on 31 March by
+#: characteristics" files (2025 release wording). V3/V4 have none: short-break-only care is
+#: not counted as looked after.
+DFE_LEGAL_STATUS = {
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    **dict.fromkeys(["E1", "D1"], "Placement order granted"),
+    "V2": "Voluntary agreements under S20 CA 1989",
+    **dict.fromkeys(["J1", "J2", "J3"], "Youth justice legal statuses"),
+    **dict.fromkeys(["L1", "L2", "L3"], "Detained for child protection"),
+}
+
+#: DfE's age-group labels, keyed by ``AGE_BANDS``.
+DFE_AGE_GROUP = dict(zip(AGE_BANDS, ["Under 1 year", "1 to 4 years", "5 to 9 years",
+                                     "10 to 15 years", "16 years and over"]))
+
+#: PLACE_PROVIDER -> DfE's "Place providers" label.
+DFE_PROVIDER = {
+    "PR0": "Parents or other person with parental responsibility",
+    "PR1": "Own provision (by the LA)",
+    "PR2": "Other LA provision",
+    "PR3": "Other public provision (e.g. by a PCT etc)",
+    "PR4": "Private provision",
+    "PR5": "Voluntary/third sector provision",
+}
+
+#: REC -> DfE's "Reason episode ceased" label (children ceasing to be looked after).
+DFE_REASON_CEASED = {
+    **dict.fromkeys(["E11", "E12"], "Adopted"),
+    "E13": "Left care to live with parents, relatives or other person with no parental responsibility",
+    "E14": "Accommodation on remand ended",
+    "E15": "Age assessment determined child aged 18 or over",
+    "E16": "Child moved abroad",
+    "E17": "Aged 18 (or over) and remained with current carers",
+    "E2": "Died",
+    "E3": "Care taken by another local authority",
+    "E41": "Residence order or child arrangement order granted",
+    **dict.fromkeys(["E45", "E46", "E47", "E48"], "Special guardianship orders"),
+    "E4A": ("Returned home to live with parents or other person with parental responsibility which "
+            "was part of the care planning process"),
+    "E4B": ("Returned home to live with parents or other person with parental responsibility which "
+            "was not part of the care planning process"),
+    "E5": "Moved into independent living (with supportive accommodation)",
+    "E6": "Moved into independent living (with no formalised support)",
+    "E7": "Transferred to residential care funded by adult social services",
+    "E8": "Care ceased for any other reason",
+    "E9": "Sentenced to custody",
+}
+
+#: OC3 ACTIV -> DfE's care leavers' activity total it falls in.
+EET = "Total in education, employment or training"
+NEET = "Total not in education, employment or training"
+ACTIVITY_NOT_KNOWN = "Total information not known"
+ACTIVITY_GROUP = {
+    **dict.fromkeys(["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"], EET),
+    **dict.fromkeys(["G4", "G5", "G6"], NEET),
+    "0": ACTIVITY_NOT_KNOWN,
+}
+
+#: Time in care bands at 31 March (time since the current period of care began).
+TIME_IN_CARE_BANDS = ["Under 6 months", "6 months to under 1 year", "1 to under 2 years",
+                      "2 to under 3 years", "3 to under 5 years", "5 years and over"]
+TIME_IN_CARE_MONTHS = [0, 6, 12, 24, 36, 60]
+
+
 # --- DfE published statistics: labels across releases ---------------------------------
 # Older releases' wording -> the 2025 release's, so that one figure has one label whatever
 # release it came from (published.py applies this to indicator, group and breakdown labels).

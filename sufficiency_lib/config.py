@@ -16,6 +16,9 @@ PARAMS_DIR = PROJECT_ROOT / "params"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RENDERED_DIR = PROJECT_ROOT / "rendered"
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo" / "generated"
+#: The demo authorities' local data (actions, costs, capacity): transcribed from their own
+#: published statements, so it is kept in git, unlike the generated demo data.
+DEMO_LOCAL_DIR = PROJECT_ROOT / "data" / "demo" / "local"
 
 
 class ParamsError(ValueError):
@@ -36,6 +39,7 @@ class Authority:
     population_0_17: dict = field(default_factory=dict)   # mid-year -> ONS estimate, for demo rates
     published_dir: str = ""          # DfE EES files to benchmark against ("" = synthetic demo)
     neighbour_model: int | None = None   # DfE statistical neighbour model (None: by year)
+    local_dir: str = ""              # the authority's local data ("" = the demo's)
 
     @property
     def slug(self) -> str:
@@ -71,7 +75,17 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
         population_0_17={int(k): int(v) for k, v in (raw.get("population_0_17") or {}).items()},
         published_dir=str(raw.get("published_dir") or ""),
         neighbour_model=int(raw["neighbour_model"]) if raw.get("neighbour_model") else None,
+        local_dir=str(raw.get("local_dir") or ""),
     )
+
+
+def local_dir_for(authority: Authority) -> Path:
+    """The folder of ``authority``'s local data: its ``local_dir`` (relative paths from the
+    project root), else ``data/demo/local/<new_la_code>``."""
+    if authority.local_dir:
+        path = Path(authority.local_dir)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+    return DEMO_LOCAL_DIR / authority.new_la_code
 
 
 def list_authorities(params_dir: Path = PARAMS_DIR) -> list[Authority]:

@@ -4,7 +4,7 @@ With no published files given, benchmarking still needs every authority, region 
 England. This module makes them the way DfE does, from returns: a synthetic 903 return for
 every English authority (:func:`synth.write_national`; the demo authorities use their own
 demo return), each cleaned and measured by the same code as a real return
-(:func:`headline_figures`), summed to regions and England, and written as DfE's
+(:func:`metrics.return_figures`), summed to regions and England, and written as DfE's
 files (:func:`published.write_ees`), so the demo reads them through the same reader as the
 real ones. Every figure's source says it is synthetic.
 
@@ -25,16 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import clean, metrics, published, synth, tidy
+from . import clean, metrics, published, synth
 from .config import DEMO_DATA_DIR, PARAMS_DIR, Authority, list_authorities
 from .figures import TOTAL, figures_frame
-from .periods import year_end, year_start
 
 DEMO_PUBLISHED_DIR = DEMO_DATA_DIR / "published"
 HISTORY_YEARS = 7               # years of national figures: enough for a five-year change
 SOURCE = "synthetic national figures (demonstration data)"
 RATE_MEDIAN, RATE_SIGMA, POPULATION_GROWTH = 70.0, 0.3, 0.004
-_SOURCES = ("synth.py", "metrics.py", "clean.py", "demo_published.py", "published.py", "figures.py")
+_SOURCES = ("synth.py", "metrics.py", "codes.py", "clean.py", "demo_published.py", "published.py", "figures.py")
 
 
 def version() -> str:
@@ -66,32 +65,12 @@ def _generate_return(args) -> int:
     return synth.generate(authority, years, scratch / authority.new_la_code, seed)
 
 
-def headline_figures(episodes: pd.DataFrame, authority: Authority, years) -> pd.DataFrame:
-    """Children looked after on 31 March, starting and ceasing in each year, as figures.
-
-    DfE definitions: distinct children with an episode open at the end of 31 March; with an
-    episode starting a new period of care (RNE 'S') in the year; with an episode ending
-    their period of care (REC other than X1) in the year; short-break-only care excluded.
-    """
-    care = episodes.loc[~episodes["short_break_only"]] if "short_break_only" in episodes else episodes
-    rows = []
-    for year in years:
-        start, end = year_start(year), year_end(year)
-        started = care.loc[care["RNE"].eq("S") & care["DECOM"].between(start, end), "CHILD"].nunique()
-        ceased = care.loc[care["REC"].ne("X1") & care["DEC"].between(start, end), "CHILD"].nunique()
-        counts = {"cla_31_march": metrics.children_looked_after_at_31_march(care, year),
-                  "cla_started": started, "cla_ceased": ceased}
-        rows += [{"time_period": year, "indicator": ind, "value": value} for ind, value in counts.items()]
-    place = tidy.la_frame(authority, [0]).drop(columns=["time_period", "time_identifier", "country_name"])
-    frame = pd.DataFrame(rows).merge(place, how="cross")
-    return figures_frame(frame.assign(geographic_level="Local authority", breakdown_group=TOTAL,
-                                      breakdown=TOTAL, unit="number", status="", source="903 return"))
-
-
 def _authority_figures(args) -> pd.DataFrame:
     authority, return_dir, years, seed = args
     tables = clean.load_clean_return(Path(return_dir)).tables
-    figures = headline_figures(tables["episodes"], authority, years)
+    figures = metrics.return_figures(tables, authority, years, source=SOURCE)
+    # cross-tabulations are the statement's own, and DfE publishes none: not needed nationally
+    figures = figures.loc[~figures["breakdown_group"].isin(list(metrics.SNAPSHOT_CROSSTABS))]
     cla = figures.loc[figures["indicator"].eq("cla_31_march") & figures["breakdown_group"].eq(TOTAL)
                       & figures["unit"].eq("number")].set_index("time_period")["value"].sort_index()
     population = synthetic_population(authority, cla, seed)
@@ -123,14 +102,17 @@ def aggregate(figures: pd.DataFrame) -> pd.DataFrame:
     place = ["time_period", "geographic_level", "region_code", "indicator", "breakdown_group"]
     numbers = totals.loc[totals["unit"].eq("number")]
     group_total = numbers.loc[numbers["breakdown"].eq(TOTAL)].set_index(place)["value"]
+    denominator = pd.to_numeric(pd.Series(numbers.set_index(place).index.map(group_total)), errors="coerce")
     percent = numbers.assign(unit="percent", value=(
-        numbers["value"] / numbers.set_index(place).index.map(group_total).to_numpy() * 100).round())
+        numbers["value"].astype(float).to_numpy() / denominator.to_numpy(dtype=float) * 100).round())
     population = totals.loc[totals["unit"].eq("population")].set_index(
         ["time_period", "geographic_level", "region_code", "indicator"])["value"]
     counted = numbers.loc[numbers["breakdown_group"].eq(TOTAL)]
-    rate = counted.assign(unit="rate_per_10000", value=(counted["value"] / counted.set_index(
-        ["time_period", "geographic_level", "region_code", "indicator"]).index.map(population).to_numpy()
-        * 10_000).round())
+    counted = counted.loc[counted["indicator"].isin(population.index.get_level_values("indicator"))]
+    sizes = pd.to_numeric(pd.Series(counted.set_index(
+        ["time_period", "geographic_level", "region_code", "indicator"]).index.map(population)), errors="coerce")
+    rate = counted.assign(unit="rate_per_10000", value=(
+        counted["value"].astype(float).to_numpy() / sizes.to_numpy(dtype=float) * 10_000).round())
     out = pd.concat([totals, percent.loc[percent["breakdown_group"].ne(TOTAL)], rate], ignore_index=True)
     out["status"] = out["value"].isna().map({True: "x", False: ""})
     return figures_frame(out.assign(source=SOURCE))

@@ -4,6 +4,13 @@ from __future__ import annotations
 import pandas as pd
 
 
+def count_text(value, sign: bool = False) -> str:
+    """A count as a sentence shows it: thousands commas, ``c`` when suppressed (missing)."""
+    if value is None or pd.isna(value):
+        return "c"
+    return f"{value:+,.0f}" if sign else f"{value:,.0f}"
+
+
 def percent_change(old: float, new: float) -> float | None:
     """Change from ``old`` to ``new`` as a percentage of ``old`` (None when ``old`` is 0)."""
     return None if old == 0 else (new - old) / old * 100
@@ -77,3 +84,46 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
         text += (f" It ranked {_ordinal(int(row['rank']))} of {int(row['ranked_of'])} authorities "
                  f"(1 = {best}), quartile band {row['quartile_band']}.")
     return text
+
+
+def describe_share(series: pd.Series, label: str, subject: str) -> str:
+    """The latest share of ``subject`` in ``label`` and its change, in percentage points,
+    since the first year: "In 2025, the share of children looked after in 'IFA foster
+    care' was 38%, up 5 percentage points from 33% in 2020." ``series`` is indexed by
+    year; missing (suppressed) years are skipped."""
+    series = series.dropna()
+    if series.empty:
+        return f"The share of {subject} in '{label}' cannot be shown (too few children to publish)."
+    years, values = list(series.index), [float(v) for v in series.to_numpy()]
+    text = f"In {years[-1]}, the share of {subject} in '{label}' was {values[-1]:.0f}%"
+    if len(values) > 1:
+        points = round(values[-1]) - round(values[0])
+        if points == 0:
+            text += f", the same as in {years[0]}"
+        else:
+            text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
+                     f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")
+    return text + "."
+
+
+def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: float = float("nan")) -> str:
+    """Where the share in ``column`` is highest and lowest across the rows of a cross-tab
+    (``shares`` indexed by row label, missing where suppressed)."""
+    known = shares.dropna()
+    if known.empty:
+        return f"The figures for {subject} are too small to show by group."
+    high, low = known.idxmax(), known.idxmin()
+    text = f"Of {subject}, the share '{column}' was highest in {high} ({known[high]:.0f}%)"
+    if low != high:
+        text += f" and lowest in {low} ({known[low]:.0f}%)"
+    if not pd.isna(overall):
+        text += f", against {overall:.0f}% overall"
+    return text + "."
+
+
+def describe_against(value: float, reference: float, subject: str, reference_name: str, unit: str = "") -> str:
+    """'{subject} (95) was below {reference_name} (120).'"""
+    if pd.isna(value) or pd.isna(reference):
+        return ""
+    word = "below" if value < reference else ("above" if value > reference else "equal to")
+    return f"{subject[0].upper() + subject[1:]} ({value:,.0f}{unit}) was {word} {reference_name} ({reference:,.0f}{unit})."

@@ -59,24 +59,6 @@ def test_population_of_a_demo_authority_is_its_own_and_others_are_seeded():
     assert 20 < 631 / first[2023] * 10_000 < 250
 
 
-def test_headline_figures_follow_dfe_definitions(toy_authority):
-    episodes = pd.DataFrame({
-        "CHILD": ["a", "a", "b", "c", "d"],
-        "DECOM": pd.to_datetime(["2024-05-01", "2024-09-01", "2023-01-01", "2024-06-01", "2024-07-01"]),
-        "DEC": pd.to_datetime(["2024-09-01", None, "2025-03-31", "2024-08-01", None]),
-        "RNE": ["S", "P", "S", "S", "S"],
-        "REC": ["X1", None, "E11", "E4A", None],
-        "LS": ["C2", "C2", "C2", "V3", "V4"],
-        "short_break_only": [False, False, False, True, True],
-    })
-    figures = demo_published.headline_figures(episodes, toy_authority, [2025])
-    got = figures.set_index("indicator")["value"].to_dict()
-    # a: started in the year, still in care; b: ceased on 31 March (not looked after at its end);
-    # c and d: short breaks only, counted nowhere
-    assert got == {"cla_31_march": 1, "cla_started": 1, "cla_ceased": 1}
-    assert set(figures["new_la_code"]) == {"E99999999"}
-
-
 def test_files_beside_the_synthetic_marker_say_they_are_synthetic(three_authorities, tmp_path):
     published.write_ees(three_authorities, tmp_path)
     assert not published.load(tmp_path).synthetic

@@ -53,3 +53,32 @@ def test_describe_benchmark_of_a_suppressed_figure():
 def test_ordinals():
     assert [narrative._ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111, 123)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "111th", "123rd"]
+
+
+def test_describe_share_states_points_of_change_and_skips_suppressed_years():
+    series = pd.Series({2020: 33.2, 2021: None, 2025: 38.4})
+    assert narrative.describe_share(series, "IFA foster care", "children looked after") == (
+        "In 2025, the share of children looked after in 'IFA foster care' was 38%, "
+        "up 5 percentage points from 33% in 2020.")
+    assert "the same as in 2020" in narrative.describe_share(pd.Series({2020: 10.0, 2021: 10.2}), "x", "y")
+    assert "cannot be shown" in narrative.describe_share(pd.Series({2020: None}, dtype=float), "x", "y")
+
+
+def test_describe_crosstab_names_highest_and_lowest():
+    shares = pd.Series({"Residential children's homes": 72.0, "IFA foster care": 51.0, "Secure units": None})
+    text = narrative.describe_crosstab(shares, "Male", "children in each placement", overall=58.0)
+    assert text == ("Of children in each placement, the share 'Male' was highest in Residential children's "
+                    "homes (72%) and lowest in IFA foster care (51%), against 58% overall.")
+
+
+def test_describe_against():
+    assert narrative.describe_against(95, 120, "UASC looked after", "the ceiling") == (
+        "UASC looked after (95) was below the ceiling (120).")
+    assert narrative.describe_against(float("nan"), 1, "x", "y") == ""
+
+
+def test_count_text_shows_suppressed_as_c():
+    assert narrative.count_text(1234.0) == "1,234"
+    assert narrative.count_text(float("nan")) == "c"
+    assert narrative.count_text(None) == "c"
+    assert narrative.count_text(-12, sign=True) == "-12"

@@ -7,7 +7,8 @@ import papermill
 import pytest
 
 from sufficiency_lib import synth
-from sufficiency_lib.config import NOTEBOOKS_DIR, PARAMS_DIR
+from sufficiency_lib.chapters import CHAPTERS
+from sufficiency_lib.config import NOTEBOOKS_DIR
 from sufficiency_lib.render import kernel_name
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -35,24 +36,43 @@ def test_parameters_cell_holds_literals_only(path):
         ast.literal_eval(node.value)  # raises if not a literal
 
 
-@pytest.mark.notebook
-def test_children_in_care_notebook_executes(tmp_path, toy_authority):
-    params_dir = tmp_path / "params"
+@pytest.fixture(scope="module")
+def toy_return(tmp_path_factory):
+    """A toy authority's params and a small synthetic return, shared by the notebook runs."""
+    from sufficiency_lib.config import Authority
+    root = tmp_path_factory.mktemp("toy")
+    params_dir = root / "params"
     params_dir.mkdir()
     (params_dir / "E99999999.yaml").write_text(json.dumps({
         "new_la_code": "E99999999", "old_la_code": "999", "la_name": "Toyshire",
-        "region_code": "E12000006", "region_name": "East of England", "latest_year": 2021}))
-    return_dir = synth.write_demo_return(toy_authority, range(2019, 2022), tmp_path / "return", seed=3)
+        "region_code": "E12000006", "region_name": "East of England", "latest_year": 2021,
+        "population_0_17": {2019: 60000, 2020: 60500}}))
+    toy = Authority(new_la_code="E99999999", old_la_code="999", la_name="Toyshire", region_code="E12000006",
+                    region_name="East of England", latest_year=2021,
+                    calibration={"cla_at_31_march": {2019: 300, 2020: 320, 2021: 310}})
+    return params_dir, synth.write_demo_return(toy, range(2019, 2022), root / "return", seed=3)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_chapter_notebook_executes_and_saves_its_tables(chapter, toy_return, tmp_path):
+    params_dir, return_dir = toy_return
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS_DIR / "children_in_care.ipynb"), str(out), kernel_name=kernel_name(),
+        str(NOTEBOOKS_DIR / f"{chapter}.ipynb"), str(out), kernel_name=kernel_name(),
         parameters={"authority": "E99999999", "year": 2021, "return_dir": str(return_dir),
                     "params_dir": str(params_dir), "tables_dir": str(tmp_path / "tables")},
         cwd=str(NOTEBOOKS_DIR), progress_bar=False)
     executed = nbformat.read(out, as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
-    text = json.dumps([o.get("data", {}).get("text/markdown", "") for o in outputs])
-    assert "Toyshire" in text and "number of children looked after" in text
-    assert (tmp_path / "tables" / "cla_at_31_march.csv").is_file()
-    assert (tmp_path / "tables" / "cla_at_31_march.meta.csv").is_file()
+    html = json.dumps([o.get("data", {}) for o in outputs])
+    assert "Toyshire" in html
+    summary_cell = [c for c in executed.cells if c.cell_type == "code" and c.source == "chapter.summary()"]
+    assert len(summary_cell) == 1 and summary_cell[0].outputs, "every chapter ends with its summary of findings"
+    saved = sorted(p.name for p in (tmp_path / "tables").glob("*.csv") if not p.name.endswith(".meta.csv"))
+    assert saved and all((tmp_path / "tables" / n.replace(".csv", ".meta.csv")).is_file() for n in saved)
+
+
+def test_every_chapter_has_a_notebook_and_every_notebook_a_chapter():
+    assert {p.stem for p in NOTEBOOKS} == set(CHAPTERS)

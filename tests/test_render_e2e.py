@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from sufficiency_lib import cli, config, render
+from sufficiency_lib.chapters import CHAPTERS
 
 
 class _Page(HTMLParser):
@@ -52,8 +53,9 @@ def rendered(tmp_path_factory):
 @pytest.mark.e2e
 def test_every_demo_page_renders(rendered):
     out, pages = rendered
-    assert [(p.status, p.error) for p in pages] == [("ok", "")] * 2
+    assert [(p.status, p.error) for p in pages] == [("ok", "")] * (2 * len(CHAPTERS))
     assert {p.authority.new_la_code for p in pages} == {"E10000003", "E06000031"}
+    assert {p.chapter for p in pages} == set(CHAPTERS)
 
 
 @pytest.mark.e2e
@@ -62,11 +64,13 @@ def test_page_has_headings_chart_table_and_no_code_or_errors(rendered):
     for page in pages:
         html_text = page.path.read_text(encoding="utf-8")
         parsed = _parse(page.path)
-        assert parsed.headings[:2] == ["Children in care", "Number looked after at 31 March"]
+        assert parsed.headings[0] == CHAPTERS[page.chapter]
+        assert "Summary of findings" in parsed.headings or page.chapter == "summary"
         assert page.authority.la_name in html_text
-        assert "<table" in html_text and "Children looked after at 31 March" in html_text
+        assert "<table" in html_text
         images = [i for i in parsed.images if i.get("src", "").startswith("data:image/png;base64,")]
-        assert images and all(i.get("alt") for i in images), "charts embedded, with alt text"
+        assert all(i.get("alt") for i in images), "charts embedded, with alt text"
+        assert images or page.chapter in ("summary", "data_quality")
         assert not parsed.scripts, "no script or stylesheet is fetched: the page reads offline"
         # code would show as an editor or highlighted source; prompts as In [n]/Out [n]
         code_or_prompts = {"jp-InputPrompt", "jp-OutputPrompt", "jp-CodeMirrorEditor", "highlight"}
@@ -91,6 +95,11 @@ def test_index_links_every_page_and_the_links_resolve(rendered):
 def test_tables_written_in_ees_shape(rendered):
     out, pages = rendered
     for page in pages:
+        csvs = [p for p in (page.path.parent / "tables").glob("*.csv") if not p.name.endswith(".meta.csv")]
+        assert len(csvs) >= 10, "the chapters save every table"
+        for csv in csvs:
+            assert csv.read_text().startswith("time_period,time_identifier,geographic_level"), csv.name
+            assert csv.with_suffix(".meta.csv").is_file(), csv.name
         csv = page.path.parent / "tables" / "cla_at_31_march.csv"
         assert csv.read_text().startswith("time_period,time_identifier,geographic_level")
         assert csv.with_suffix(".meta.csv").is_file()

@@ -5,5 +5,10 @@ Notebooks call these and narrate; they hold no logic of their own.
 
 #: Chapter slug -> title, in the order a statement presents them.
 CHAPTERS = {
+    "summary": "Executive summary",
     "children_in_care": "Children in care",
+    "placements": "Placement mix and stability",
+    "population": "Population composition",
+    "care_leavers": "Care leavers",
+    "data_quality": "Data quality",
 }

@@ -1,116 +1,63 @@
-"""Chapter 1, children in care: numbers looked after at 31 March over the years."""
+"""Chapter 1, children in care: numbers looked after, rates against comparators, and the
+children starting and ceasing to be looked after."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from .. import benchmark, charts, disclosure, metrics, narrative, tidy
-from ..config import Authority
-from ..present import Table
-from ..published import Published
+from .. import findings, metrics, narrative
+from ..figures import TOTAL, select
+from .common import Context, benchmark_block, series_block
+from .page import Chapter
 
 COUNT_LABEL = "Children looked after at 31 March"
 RATE_LABEL = "Children looked after at 31 March per 10,000 children aged 0 to 17"
-BENCHMARK_YEARS = 7
+UASC_GROUP = "Unaccompanied asylum-seeking children"
 
 
-@dataclass
-class ChildrenInCare:
-    """The figures of the chapter for one authority and year, and how to show them."""
-
-    authority: Authority
-    year: int
-    counts: pd.DataFrame  # EES tidy: geography, time_period, children_count
-    source: str
-    rates: pd.DataFrame | None = None   # benchmark.benchmark_table of the rate per 10,000
-    rates_source: str = ""
-
-    def sentence(self) -> str:
-        series = self.counts.set_index("time_period")["children_count"]
-        return narrative.describe_trend(series, "the number of children looked after")
-
-    def table(self, threshold: int = disclosure.DEFAULT_THRESHOLD) -> Table:
-        shown = disclosure.suppress_small_counts(
-            self.counts[["time_period", "children_count"]], ["children_count"], threshold)
-        shown = shown.rename(columns={"time_period": "Year (31 March)", "children_count": COUNT_LABEL})
-        return Table(shown, caption=f"{COUNT_LABEL}, {self.authority.la_name}", source=self.source)
-
-    def chart(self) -> charts.Chart:
-        first, last = self.counts["time_period"].min(), self.counts["time_period"].max()
-        latest = int(self.counts["children_count"].iloc[-1])
-        return charts.line_chart(
-            self.counts, x="time_period", y="children_count",
-            title=f"{COUNT_LABEL}, {self.authority.la_name}, {first} to {last}",
-            y_label="Number of children", source=self.source,
-            alt=(f"Line chart of the number of children looked after at 31 March in "
-                 f"{self.authority.la_name} from {first} to {last}; {latest:,} in {last}."))
-
-    def benchmark_sentence(self) -> str:
-        if not self.has_benchmark():
-            return (f"The published figures hold no rate for {self.authority.la_name}, so it cannot be "
-                    "compared with other authorities here.")
-        text = narrative.describe_benchmark(self.rates.iloc[-1], "the rate of children looked after",
-                                            " per 10,000")
-        if self.rates_source.startswith("Synthetic"):
-            text += " These comparisons use synthetic national figures made for the demonstration, not DfE statistics."
-        return text
-
-    def has_benchmark(self) -> bool:
-        return self.rates is not None and self.rates["value"].notna().any()
-
-    def benchmark_table(self) -> Table | None:
-        if not self.has_benchmark():
-            return None
-        shown = benchmark.display_frame(self.rates, self.authority.la_name)
-        return Table(shown, caption=f"{RATE_LABEL}: {self.authority.la_name} compared with its statistical "
-                                    f"neighbours, region and England", source=self.rates_source)
-
-    def benchmark_chart(self) -> charts.Chart | None:
-        if not self.has_benchmark():
-            return None
-        long = benchmark.series_for_chart(self.rates, self.authority.la_name, self.authority.region_name)
-        first, last = self.rates["time_period"].min(), self.rates["time_period"].max()
-        latest = self.rates.iloc[-1]
-        return charts.line_chart(
-            long, x="time_period", y="value", hue="series",
-            title=f"Rate of children looked after per 10,000, {first} to {last}",
-            y_label="Rate per 10,000 children aged 0 to 17", source=self.rates_source,
-            alt=(f"Line chart of the rate of children looked after per 10,000 children from {first} to "
-                 f"{last} for {self.authority.la_name}, the average of its statistical neighbours, its "
-                 f"region and England; in {last} {self.authority.la_name} {latest['value']:.0f}, "
-                 f"England {latest['england']:.0f}."))
-
-    def save_tables(self, tables_dir: str | Path) -> list[Path]:
-        """Write the chapter's tables as EES CSVs with ``.meta.csv`` into ``tables_dir``.
-
-        An empty ``tables_dir`` (a notebook opened interactively) writes nothing.
-        """
-        if not str(tables_dir):
-            return []
-        shown = disclosure.suppress_small_counts(self.counts, ["children_count"])
-        meta = tidy.meta_frame({"children_count": (COUNT_LABEL, "", 0)})
-        paths = [tidy.write_table(shown, meta, Path(tables_dir) / "cla_at_31_march.csv")]
-        if self.rates is not None:
-            paths.append(benchmark.write_table(self.rates, self.authority, RATE_LABEL,
-                                               Path(tables_dir) / "cla_rate_benchmark.csv"))
-        return paths
+def _shown_series(ctx: Context, indicator: str, group: str = TOTAL, breakdown: str = TOTAL) -> pd.Series:
+    """A count over the years as the page shows it: 1 to 5 suppressed (missing)."""
+    rows = select(ctx.figures, indicator, "number", group, breakdown).set_index("time_period")["value"]
+    values = rows.reindex(ctx.years).astype(float)
+    return values.where(~((values > 0) & (values < ctx.threshold)))
 
 
-def build(authority: Authority, year: int, episodes: pd.DataFrame, source: str,
-          published: Published | None = None) -> ChildrenInCare:
-    """Compute the chapter for ``year`` from merged episodes covering the years before it,
-    benchmarked against ``published`` figures when given."""
-    first = int(episodes["return_year"].min())
-    series = metrics.cla_at_31_march_series(episodes, range(first, int(year) + 1))
-    counts = tidy.la_frame(authority, series["time_period"]).assign(
-        children_count=series["children_count"].to_numpy())
-    rates, rates_source = None, ""
-    if published is not None:
-        rates = benchmark.benchmark_table(published.figures, authority.new_la_code, "cla_31_march",
-                                          "rate_per_10000", years=range(int(year) - BENCHMARK_YEARS + 1, int(year) + 1),
-                                          neighbour_model=authority.neighbour_model)
-        rates_source = benchmark.source_of(published)
-    return ChildrenInCare(authority=authority, year=int(year), counts=counts, source=source,
-                          rates=rates, rates_source=rates_source)
+def counts(ctx: Context):
+    sentence = narrative.describe_trend(_shown_series(ctx, "cla_31_march"), "the number of children looked after")
+    return series_block(ctx, "cla_at_31_march", {COUNT_LABEL: ("cla_31_march", TOTAL)},
+                        "Children looked after at 31 March", [sentence])
+
+
+def flows(ctx: Context):
+    started, ceased = _shown_series(ctx, "cla_started"), _shown_series(ctx, "cla_ceased")
+    year = ctx.year
+    uasc = _shown_series(ctx, "cla_started", UASC_GROUP, metrics.UASC)
+    net = started.get(year) - ceased.get(year)
+    sentences = [
+        f"In the year to 31 March {year}, {narrative.count_text(started.get(year))} children started to be "
+        f"looked after ({narrative.count_text(uasc.get(year))} of them unaccompanied asylum-seeking children) "
+        f"and {narrative.count_text(ceased.get(year))} ceased, a net change of {narrative.count_text(net, sign=True)}.",
+        narrative.describe_trend(started, "the number starting to be looked after in the year").replace(
+            "At 31 March", "In the year to 31 March"),
+    ]
+    block = series_block(ctx, "cla_started_and_ceased", {
+        "Started to be looked after": ("cla_started", TOTAL),
+        "of whom UASC": ("cla_started", f"{UASC_GROUP}|{metrics.UASC}"),
+        "of whom not UASC": ("cla_started", f"{UASC_GROUP}|{metrics.NON_UASC}"),
+        "Ceased to be looked after": ("cla_ceased", TOTAL),
+        "Looked after at any time in the year": ("cla_during_year", TOTAL),
+    }, "Children starting and ceasing to be looked after", sentences,
+        chart_columns=["Started to be looked after", "Ceased to be looked after"])
+    block.notes.append("Years run from 1 April to 31 March. A child who started (or ceased) more than once in "
+                       "a year is counted once; short-break-only care is not counted.")
+    return block
+
+
+def build(ctx: Context) -> Chapter:
+    """The chapter's blocks for the context's authority and year."""
+    return Chapter(ctx, "children_in_care", {
+        "counts": counts(ctx),
+        "rate_benchmark": benchmark_block(ctx, "cla_rate_benchmark", "cla_31_march", "the rate of children looked after",
+                                          unit="rate_per_10000", label=RATE_LABEL, years=7),
+        "flows": flows(ctx),
+    }, areas=[findings.CHILDREN_IN_CARE])
+
