@@ -24,15 +24,13 @@ def _authorities(codes: list[str] | None) -> list[config.Authority]:
 
 
 def cmd_render(args) -> int:
-    pages = render.render(_authorities(args.authority), Path(args.out), years=args.year,
-                          chapters=args.chapter, return_dir=args.return_dir or "")
-    for page in pages:
-        print(f"{page.status:7} {page.seconds:6.1f}s  {page.path}")
-        if page.error:
-            print(f"        {page.error}", file=sys.stderr)
-    failed = [p for p in pages if p.status != "ok"]
-    print(f"{len(pages) - len(failed)} pages rendered, {len(failed)} failed; index: {Path(args.out) / 'index.html'}")
-    return 1 if failed else 0
+    pages = render.render(_authorities(args.authority), Path(args.out), years=args.year, chapters=args.chapter,
+                          return_dir=args.return_dir or "", published_dir=args.published or "", jobs=args.jobs,
+                          continue_on_error=args.continue_on_error, force=args.force, timeout=args.timeout,
+                          executor=args.executor, scheduler=args.scheduler, progress=sys.stderr.isatty())
+    problems = render.summarise(pages)
+    print(f"index: {Path(args.out) / 'index.html'}")
+    return 1 if problems else 0
 
 
 def cmd_synth(args) -> int:
@@ -114,7 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", nargs="+", type=int, metavar="YYYY", help="years (default: each authority's latest)")
     p.add_argument("--chapter", nargs="+", metavar="NAME", help="chapters (default: all)")
     p.add_argument("--return-dir", metavar="DIR", help="the authority's 903 files (default: synthetic demo)")
+    p.add_argument("--published", metavar="DIR", help="DfE published statistics (default: params, else synthetic)")
     p.add_argument("--out", default=str(config.RENDERED_DIR), metavar="DIR", help="output folder")
+    p.add_argument("--jobs", type=int, metavar="N", help="pages rendered at once (default: CPU cores)")
+    p.add_argument("--timeout", type=int, default=render.NOTEBOOK_TIMEOUT_SECONDS, metavar="SECONDS",
+                   help="longest a notebook may run (default: %(default)s)")
+    p.add_argument("--continue-on-error", action="store_true",
+                   help="render every page even after a failure; list the failures at the end")
+    p.add_argument("--force", action="store_true", help="render pages even when nothing they read has changed")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local processes, or a Dask cluster (--scheduler, else a local one)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: tcp://host:8786")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check and clean a folder of 903 files; write a data-quality report")

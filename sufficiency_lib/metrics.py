@@ -88,6 +88,8 @@ SNAPSHOT_CROSSTABS = {
     "Placement group by age group": ("placement_group", "age_group"),
     "Placement group by sex": ("placement_group", "sex"),
     "Placement group of UASC": ("uasc", "placement_group"),
+    "Sex of UASC": ("uasc", "sex"),
+    "Age group of UASC": ("uasc", "age_group"),
 }
 CROSS = "; "   # joins the two labels of a cross-tab breakdown
 

@@ -106,8 +106,7 @@ MEASURES: dict[str, Measure] = {
     "in_care_less_than_2_years_percent": lambda y, c, a: y.share(CARE, "Time in care", *codes.TIME_IN_CARE_BANDS[:3]),
     "three_or_more_placements_percent": lambda y, c, a: y.share(CARE, "Placement stability", metrics.THREE_OR_MORE),
     "uasc": lambda y, c, a: (y.n(CARE, "Unaccompanied asylum-seeking children", metrics.UASC) if c == TOTAL
-                             else y.cross("Placement group of UASC", metrics.UASC, *codes.PLACEMENT_GROUPS)
-                             if c == "All" else np.nan),
+                             else y.cross("Sex of UASC", metrics.UASC, c)),
     "uasc_percent": lambda y, c, a: y.share(CARE, "Unaccompanied asylum-seeking children", metrics.UASC),
     "uasc_by_placement": lambda y, c, a: y.cross("Placement group of UASC", metrics.UASC, UASC_PLACEMENT[c]),
     "uasc_in_supported_accommodation_percent": lambda y, c, a: y.pct(

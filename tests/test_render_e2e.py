@@ -85,7 +85,8 @@ def test_index_links_every_page_and_the_links_resolve(rendered):
     out, pages = rendered
     index = _parse(out / "index.html")
     targets = {(out / href).resolve() for href in index.links}
-    assert targets == {p.path.resolve() for p in pages}
+    assert {t for t in targets if t.suffix == ".html"} == {p.path.resolve() for p in pages}
+    assert {t.suffix for t in targets} == {".html", ".csv"} and all(t.is_file() for t in targets)
     for page in pages:  # and each page links back to the index
         back = [h for h in _parse(page.path).links if h.endswith("index.html")]
         assert back and (page.path.parent / back[0]).resolve() == (out / "index.html").resolve()
@@ -126,3 +127,54 @@ def test_no_child_level_identifier_reaches_a_rendered_file(rendered):
     scanned = {p.suffix for p in leakcheck.files_to_scan(out)}
     assert {".html", ".csv", ".ipynb"} <= scanned
     assert leakcheck.find_leaks(out, identifiers) == []
+
+
+def _chromium() -> str | None:
+    import shutil
+    return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
+
+
+def _browse(chromium: str, url: str, profile: Path, *args: str) -> str:
+    """Headless Chromium with networking off: every host name fails to resolve and every
+    request goes to a proxy that is not there, so only file:// can load."""
+    import subprocess
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND",
+               "--proxy-server=127.0.0.1:9", *args, url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.e2e
+def test_site_in_a_headless_browser_offline(rendered, tmp_path):
+    """Debian's chromium (installed by .ci/run when it can) opens the index and a chapter
+    page from disk, finds headings, tables and images, follows every link, and screenshots."""
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    out, pages = rendered
+    profile = tmp_path / "profile"
+    index_dom = _browse(chromium, (out / "index.html").as_uri(), profile, "--dump-dom")
+    index = _Page()
+    index.feed(index_dom)
+    assert "Placement sufficiency statements" in index.headings and "<table" in index_dom
+    chapter = next(p for p in pages if p.chapter == "placements")
+    page = _Page()
+    page.feed(_browse(chromium, chapter.path.as_uri(), profile, "--dump-dom"))
+    assert "Placement mix and stability" in page.headings and "Summary of findings" in page.headings
+    assert len([i for i in page.images if i.get("src", "").startswith("data:image/png")]) >= 5
+    followed = 0
+    for source, links in ((out / "index.html", index.links), (chapter.path, page.links)):
+        for href in {h.split("#")[0] for h in links if not h.startswith(("#", "http"))}:
+            target = (source.parent / href).resolve()
+            assert target.is_file(), f"{source.name} links to a missing {href}"
+            if target.suffix == ".html":
+                assert "<h1" in _browse(chromium, target.as_uri(), profile, "--dump-dom")
+            followed += 1
+    assert followed >= len(pages)
+    for name, source in (("index.png", out / "index.html"), ("chapter.png", chapter.path)):
+        shot = tmp_path / name
+        _browse(chromium, source.as_uri(), profile, f"--screenshot={shot}", "--window-size=1200,2400",
+                "--hide-scrollbars")
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

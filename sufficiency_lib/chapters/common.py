@@ -248,8 +248,9 @@ def benchmark_block(ctx: Context, key: str, indicator: str, subject: str, unit: 
                               source=ctx.benchmark_source,
                               alt=f"Line chart of {subject} for {ctx.name}, its statistical neighbours' average, "
                                   f"its region and England, {first} to {last}. {sentence}")
+    what = label or subject[0].upper() + subject[1:]
     shown = Table(benchmark.display_frame(table, ctx.name),
-                  caption=f"{label or subject}: {ctx.name} compared with its statistical neighbours, region and England",
+                  caption=f"{what}: {ctx.name} compared with its statistical neighbours, region and England",
                   source=ctx.benchmark_source)
     def writer(folder: Path) -> Path:
         return benchmark.write_table(table, ctx.authority, label or subject, folder / f"{key}.csv")

@@ -78,4 +78,9 @@ def build(ctx: Context) -> Chapter:
         "uasc_nts": nts(ctx),
         "uasc_placements": crosstab(ctx, "uasc_by_placement", "Placement group of UASC", "UASC status",
                                     "Placement", "children by UASC status and placement", codes.SUPPORTED_16_PLUS),
+        "uasc_sex": crosstab(ctx, "uasc_by_sex", "Sex of UASC", "UASC status", "Sex", "children by UASC status and sex",
+                             "Male", columns=["Male", "Female"]),
+        "uasc_age": crosstab(ctx, "uasc_by_age", "Age group of UASC", "UASC status", "Age group",
+                             "children by UASC status and age", "16 years and over",
+                             columns=list(codes.DFE_AGE_GROUP.values())),
     }, areas=[findings.OUT_OF_AREA, findings.COMPOSITION, findings.UASC_AREA])
