@@ -87,3 +87,24 @@ def stacked_bar_chart(data: pd.DataFrame, x: str, y: str, hue: str, title: str, 
         ax.spines[side].set_visible(False)
     ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     return Chart(_figure_png(fig), title=title, alt=alt, source=source)
+
+
+def forecast_chart(history: pd.Series, predicted: pd.DataFrame, title: str, y_label: str, source: str,
+                   alt: str) -> Chart:
+    """A history line, the forecast's mean dashed, and its 80% and 95% intervals shaded."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    ax.plot(history.index, history.to_numpy(), marker="o", color=PALETTE[0], linewidth=2.2, label="Recorded")
+    years = [history.index[-1], *predicted.index]
+    for level, shade in ((95, 0.15), (80, 0.3)):
+        lower = [history.iloc[-1], *predicted[f"lower_{level}"]]
+        upper = [history.iloc[-1], *predicted[f"upper_{level}"]]
+        ax.fill_between(years, lower, upper, color=PALETTE[1], alpha=shade, label=f"{level}% interval")
+    ax.plot(years, [history.iloc[-1], *predicted["mean"]], linestyle="--", marker="o", color=PALETTE[1],
+            linewidth=2, label="Forecast")
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_ylabel(y_label)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", color="#dddddd")
+    ax.legend(frameon=False, loc="lower left")
+    return Chart(_figure_png(fig), title=title, alt=alt, source=source)

@@ -10,7 +10,10 @@ raised:
   least :data:`MIN_POINTS` percentage points (whole percentages, as published);
 - *above/below England or neighbours*: the authority's latest published figure against
   England's and the neighbours' mean, beyond :data:`MIN_GAP_POINTS` points;
-- the UASC count against :data:`NTS_WARNING` of the National Transfer Scheme ceiling.
+- the UASC count against :data:`NTS_WARNING` of the National Transfer Scheme ceiling;
+- from the local tables: an IFA weekly cost up :data:`REAL_RISE` % or more (real terms when
+  a deflator is given), a fostering net gain below its target, external placements costing
+  :data:`BUDGET_GAP` more than their budget, printed framework averages that disagree.
 
 Areas are the statement's; the actions an authority records (:mod:`actions`) join on
 them.
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import benchmark, codes, metrics
+from . import benchmark, codes, local_data, metrics
+from . import provision as analysis
 from .chapters.common import share_series, suppressed_value
 
 MIN_POINTS = 2          # percentage points of change that count as a trend
@@ -36,6 +40,11 @@ RESIDENTIAL, SUPPORTED = "Residential children's homes", "Supported accommodatio
 COMPOSITION, STABILITY = "Population composition", "Placement stability"
 CARE_LEAVERS, UASC_AREA = "Care leavers", "Unaccompanied asylum-seeking children"
 CHILDREN_IN_CARE, DATA_QUALITY = "Children in care", "Data quality"
+COSTS, MARKET = "Costs and budget", "Commissioned market"
+FORECAST, GAP = "Forecast demand", "Sufficiency gap"
+FORECAST_RISE = 5.0    # percent more children projected by the end of the statement's years
+REAL_RISE = 5.0        # percent rise in a weekly cost over the years recorded
+BUDGET_GAP = 0.10      # external placements costing 10% more than their budget
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,80 @@ def data_quality(ctx) -> list[Finding]:
                                   "correct them at source before the next return.")]
 
 
+# --- provision and costs (local data) -------------------------------------------------------
+
+
+
+def provision(ctx) -> list[Finding]:
+    local = local_data.load(ctx.local_dir)
+    out = []
+    costs = local.get("weekly_costs")
+    if costs is not None and len(costs):
+        table = analysis.unit_costs(costs, local.get("deflator"))
+        real = local.get("deflator") is not None
+        for row in analysis.cost_changes(table).itertuples():
+            change = row.real_change_percent if real else row.nominal_change_percent
+            if analysis.placement_group_of(row.placement_type, row.provider) == codes.IFA_FOSTER and change >= REAL_RISE:
+                terms = "in real terms" if real else "in cash terms (no deflator given)"
+                out.append(Finding(FOSTERING, f"The weekly cost of IFA foster care rose {change:.0f}% {terms} "
+                                              f"from {row.first_year} to {row.last_year}."))
+    recruitment = local.get("fostering_recruitment")
+    if recruitment is not None and len(recruitment):
+        summary = analysis.fostering_summary(recruitment)
+        target = analysis.target_net_gain(recruitment)
+        if "net_gain_households" in summary and not pd.isna(target):
+            latest = summary.dropna(subset=["net_gain_households"])
+            if len(latest) and latest.iloc[-1]["net_gain_households"] < target:
+                row = latest.iloc[-1]
+                out.append(Finding(FOSTERING, f"The net gain of in-house fostering households was "
+                                              f"{row['net_gain_households']:.0f} in {row['period']}, below the target "
+                                              f"of {target:.0f} a year."))
+    prices = local.get("supported_accommodation_prices")
+    if prices is not None and len(prices):
+        _, checks = analysis.price_matrix(prices)
+        wrong = checks.loc[~checks["agrees"]] if len(checks) else checks
+        if len(wrong):
+            out.append(Finding(SUPPORTED, f"{len(wrong)} of the framework's printed average prices do not agree with "
+                                          "the prices they average; correct them before the statement is published."))
+    if costs is not None and len(costs) and local.get("placement_budget") is not None:
+        budget = analysis.budget_for(local.get("placement_budget"), ctx.year)
+        rows = ctx.figures.loc[ctx.figures["indicator"].eq("cla_31_march") & ctx.figures["unit"].eq("number")
+                               & ctx.figures["breakdown_group"].eq("Placement group")
+                               & ctx.figures["time_period"].eq(ctx.year) & ctx.figures["breakdown"].ne("Total")]
+        mix = analysis.mix_cost(rows.set_index("breakdown")["value"].astype(float), table, ctx.year)
+        external = mix.loc[mix["placement_group"].isin(analysis.EXTERNAL_GROUPS), "annual_cost"].sum()
+        if budget is not None and external > budget["amount_gbp"] * (1 + BUDGET_GAP):
+            out.append(Finding(COSTS, f"At the recorded weekly costs, external placements at 31 March {ctx.year} cost "
+                                      f"about £{external:,.0f} a year, more than {BUDGET_GAP:.0%} above the "
+                                      f"{budget['financial_year']} budget of £{budget['amount_gbp']:,.0f}."))
+    return out
+
+
+# --- forecast -------------------------------------------------------------------------------
+
+
+def forecast_rules(ctx, series=None, predicted=None, gap_frame=None) -> list[Finding]:
+    """A projected rise in the number in care, and projected demand above capacity."""
+    from .chapters import forecast as chapter   # the chapter imports this module
+    from . import forecast as models
+
+    if series is None:
+        series = chapter.history(ctx)
+        predicted = models.forecast(series, models.choose(models.backtest(series)), chapter.HORIZON)
+    out = []
+    last = predicted.iloc[-1]
+    rise = (last["mean"] / series.iloc[-1] - 1) * 100 if series.iloc[-1] else np.nan
+    if rise >= FORECAST_RISE:
+        out.append(Finding(FORECAST, f"The number of children looked after is projected to rise {rise:.0f}% to "
+                                     f"{last['mean']:,.0f} by 31 March {predicted.index[-1]} (80% interval "
+                                     f"{last['lower_80']:,.0f} to {last['upper_80']:,.0f})."))
+    if gap_frame is not None and len(gap_frame):
+        for row in gap_frame.loc[gap_frame["gap"] > 0.5].itertuples():
+            out.append(Finding(GAP, f"Projected demand for {row.placement_group} exceeds capacity by "
+                                    f"{row.gap:,.0f} places in {row.time_period}."))
+    return out
+
+
 #: Chapter -> its rules, in the order the summary lists them.
 RULES = {
     "children_in_care": [children_in_care],
@@ -195,6 +278,8 @@ RULES = {
     "population": [population],
     "care_leavers": [care_leavers],
     "data_quality": [data_quality],
+    "provision": [provision],
+    "forecast": [forecast_rules],
 }
 
 

@@ -127,3 +127,105 @@ def describe_against(value: float, reference: float, subject: str, reference_nam
         return ""
     word = "below" if value < reference else ("above" if value > reference else "equal to")
     return f"{subject[0].upper() + subject[1:]} ({value:,.0f}{unit}) was {word} {reference_name} ({reference:,.0f}{unit})."
+
+
+# --- provision and costs -------------------------------------------------------------------
+
+def money(value) -> str:
+    """£1,234 (whole pounds); empty when missing."""
+    return "" if value is None or pd.isna(value) else f"£{value:,.0f}"
+
+
+def describe_cost_change(row) -> str:
+    """'The weekly cost of Foster care (IFA) rose 7% from £792 in 2015/16 to £850 in
+    2020/21 (3% in real terms).' from a row of provision.cost_changes."""
+    change = row.nominal_change_percent
+    text = (f"The weekly cost of {row.placement_type} ({row.provider}) {direction(change)}"
+            + (f" {abs(change):.0f}%" if abs(change) >= 0.5 else "")
+            + f" from {money(row.first)} in {row.first_year} to {money(row.last)} in {row.last_year}")
+    if not pd.isna(row.real_change_percent):
+        text += f" ({row.real_change_percent:+.0f}% in real terms)"
+    return text + "."
+
+
+def describe_mix_cost(total: float, external: float, budget, year: int, unpriced: list[str]) -> str:
+    """The yearly cost of the placement mix, the externally provided part against the
+    external placements budget, and the groups with no cost."""
+    text = f"At the costs recorded, the placement mix at 31 March {year} costs about {money(total)} a year"
+    if budget is not None:
+        gap = external - budget["amount_gbp"]
+        text += (f"; the externally provided placements cost about {money(external)}, "
+                 f"{money(abs(gap))} {'above' if gap > 0 else 'below'} the {budget['financial_year']} "
+                 f"{budget['budget'].lower()} budget of {money(budget['amount_gbp'])}")
+    text += "."
+    if unpriced:
+        text += f" No weekly cost is recorded for: {', '.join(unpriced)}."
+    return text
+
+
+def describe_price_checks(matrix: pd.DataFrame, checks: pd.DataFrame) -> str:
+    """The recomputed average framework price, and how many printed averages disagree."""
+    overall = matrix.loc["Average", "Average"]
+    text = f"Across lots and localities the average weekly framework price is £{overall:,.2f}."
+    if len(checks):
+        wrong = checks.loc[~checks["agrees"]]
+        text += (f" Of {len(checks)} averages printed in the statements, {len(wrong)} "
+                 f"{'does' if len(wrong) == 1 else 'do'} not agree with the prices they average.")
+    return text
+
+
+def describe_net_gain(summary: pd.DataFrame, target: float) -> str:
+    """The latest net gain of fostering households against the yearly target."""
+    if "net_gain_households" not in summary or summary["net_gain_households"].dropna().empty:
+        return ""
+    latest = summary.dropna(subset=["net_gain_households"]).iloc[-1]
+    text = f"In {latest['period']} the in-house fostering service had a net gain of {latest['net_gain_households']:,.0f} households"
+    if not pd.isna(target):
+        text += f", {'meeting' if latest['net_gain_households'] >= target else 'short of'} its target of {target:,.0f} a year"
+    return text + "."
+
+
+def describe_funnel(steps: pd.DataFrame) -> str:
+    """The conversion of the recruitment funnel's first stage to its last in one period."""
+    known = steps.dropna(subset=["conversion_percent"])
+    if known.empty:
+        return ""
+    row = known.iloc[0]
+    return (f"In {row['period']}, {row['conversion_percent']:.0f}% of {row['stage'].replace('_', ' ')} followed "
+            "from the stage before.")
+
+
+def describe_saving(saving: dict | None) -> str:
+    """What each placement moved from IFA to in-house foster care saves in a year."""
+    if not saving:
+        return ""
+    return (f"In {saving['financial_year']} an in-house foster placement cost {money(saving['in_house'])} a week "
+            f"against {money(saving['ifa'])} with an IFA: each placement moved from IFA to in-house saves about "
+            f"{money(saving['annual_saving'])} a year.")
+
+
+# --- forecast -------------------------------------------------------------------------------
+
+def describe_accuracy(scores: pd.DataFrame, chosen: str) -> str:
+    """How the chosen method and naive did one year ahead in the backtest."""
+    one = scores.loc[scores["horizon"].eq(1)].set_index("method")
+    if one.empty or chosen not in one.index:
+        return "The series is too short to backtest the methods."
+    best = one.loc[chosen]
+    text = (f"One year ahead, the {chosen} method was off by {best['mape']:.1f}% on average over "
+            f"{int(best['forecasts'])} backtest forecasts, and its 80% interval held the outcome "
+            f"{best['coverage_80']:.0%} of the time")
+    if "naive" in one.index and chosen != "naive":
+        text += f"; the naive forecast (no change) was off by {one.loc['naive', 'mape']:.1f}%"
+    return text + "."
+
+
+def describe_scenario(row: dict, base, year: int) -> str:
+    """A scenario's children (and cost, where priced) against the baseline in ``year``."""
+    change = row["children"] - base["children"]
+    text = (f"{row['scenario']}: {row['children']:,.0f} children at 31 March {year}, "
+            f"{abs(change):,.0f} {'more' if change > 0 else 'fewer'} than the baseline")
+    if not pd.isna(row["priced_cost"]) and not pd.isna(base["priced_cost"]):
+        saving = base["priced_cost"] - row["priced_cost"]
+        text += f", {money(abs(saving))} a year {'less' if saving >= 0 else 'more'} in priced placement costs"
+    return text + "."

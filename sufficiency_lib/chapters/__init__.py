@@ -8,7 +8,9 @@ CHAPTERS = {
     "summary": "Executive summary",
     "children_in_care": "Children in care",
     "placements": "Placement mix and stability",
+    "provision": "Provision, market and costs",
     "population": "Population composition",
     "care_leavers": "Care leavers",
+    "forecast": "Forecast and sufficiency gap",
     "data_quality": "Data quality",
 }

@@ -21,9 +21,11 @@ class Chapter:
     slug: str
     blocks: dict[str, Block | None]
     areas: list[str] | None = field(default_factory=list)  # areas whose actions belong here (None: all)
+    found: list | None = None      # challenges; None: found by the chapter's rules in findings.RULES
 
     def __post_init__(self):
-        self.found = findings_mod.detect(self.ctx, self.slug)
+        if self.found is None:
+            self.found = findings_mod.detect(self.ctx, self.slug)
         self.actions = actions_mod.load(self.ctx.local_dir, self.ctx.year, self.ctx.authority.new_la_code)
 
     def __getitem__(self, key: str) -> Block:
