@@ -75,4 +75,15 @@ def test_chapter_notebook_executes_and_saves_its_tables(chapter, toy_return, tmp
 
 
 def test_every_chapter_has_a_notebook_and_every_notebook_a_chapter():
-    assert {p.stem for p in NOTEBOOKS} == set(CHAPTERS)
+    assert {p.stem for p in NOTEBOOKS} == set(CHAPTERS) | {"explore"}
+
+
+@pytest.mark.notebook
+def test_explorer_notebook_executes_top_to_bottom_headless(tmp_path):
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "explore.ipynb"), str(out), kernel_name=kernel_name(),
+                               parameters={"authority": "E06000031"}, cwd=str(NOTEBOOKS_DIR), progress_bar=False)
+    outputs = [o for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert any("redrawn" in o.get("text", "") for o in outputs)
