@@ -19,6 +19,19 @@ DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo" / "generated"
 #: The demo authorities' local data (actions, costs, capacity): transcribed from their own
 #: published statements, so it is kept in git, unlike the generated demo data.
 DEMO_LOCAL_DIR = PROJECT_ROOT / "data" / "demo" / "local"
+#: Results worth keeping between runs (the national forecast backtest); not in git.
+CACHE_DIR = PROJECT_ROOT / "data" / "cache"
+
+
+#: What a forecast scenario may change (see forecast.StockFlow.scenario), and the scenarios
+#: a page runs when its params name none.
+SCENARIO_KEYS = ("entry", "stay", "ifa_to_in_house", "in_house_places_per_year")
+DEFAULT_SCENARIOS = {
+    "10% fewer children entering care": {"entry": 0.9},
+    "Stays in care 10% shorter": {"stay": 0.9},
+    "A fifth of IFA placements in-house instead": {"ifa_to_in_house": 0.2},
+    "10 more in-house foster places a year": {"in_house_places_per_year": 10},
+}
 
 
 class ParamsError(ValueError):
@@ -40,6 +53,7 @@ class Authority:
     published_dir: str = ""          # DfE EES files to benchmark against ("" = synthetic demo)
     neighbour_model: int | None = None   # DfE statistical neighbour model (None: by year)
     local_dir: str = ""              # the authority's local data ("" = the demo's)
+    scenarios: dict = field(default_factory=lambda: dict(DEFAULT_SCENARIOS))  # name -> changes
 
     @property
     def slug(self) -> str:
@@ -76,7 +90,30 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
         published_dir=str(raw.get("published_dir") or ""),
         neighbour_model=int(raw["neighbour_model"]) if raw.get("neighbour_model") else None,
         local_dir=str(raw.get("local_dir") or ""),
+        scenarios=_scenarios(raw.get("scenarios"), path),
     )
+
+
+def _scenarios(raw, path: Path) -> dict:
+    """The params' forecast scenarios, checked: each a name and numbers for SCENARIO_KEYS."""
+    if raw is None:
+        return dict(DEFAULT_SCENARIOS)
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: 'scenarios' should map each scenario's name to its changes, "
+                          f"e.g. {{'10% fewer entering care': {{entry: 0.9}}}}.")
+    checked = {}
+    for name, changes in raw.items():
+        if not isinstance(changes, dict) or not changes:
+            raise ParamsError(f"{path}: scenario {name!r} should set one or more of {', '.join(SCENARIO_KEYS)}.")
+        for key, value in changes.items():
+            if key not in SCENARIO_KEYS:
+                raise ParamsError(f"{path}: scenario {name!r} sets unknown {key!r}; use {', '.join(SCENARIO_KEYS)}.")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ParamsError(f"{path}: scenario {name!r} sets {key} to {value!r}; give a number of 0 or more.")
+        if changes.get("stay", 1) == 0:
+            raise ParamsError(f"{path}: scenario {name!r} sets stay to 0; stays must be a positive multiple.")
+        checked[str(name)] = {k: float(v) for k, v in changes.items()}
+    return checked
 
 
 def local_dir_for(authority: Authority) -> Path:

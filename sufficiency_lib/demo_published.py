@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from . import clean, metrics, published, synth
+from .parallel import process_pool
 from .config import DEMO_DATA_DIR, PARAMS_DIR, Authority, list_authorities
 from .figures import TOTAL, figures_frame
 
@@ -33,6 +33,7 @@ DEMO_PUBLISHED_DIR = DEMO_DATA_DIR / "published"
 HISTORY_YEARS = 7               # years of national figures: enough for a five-year change
 SOURCE = "synthetic national figures (demonstration data)"
 RATE_MEDIAN, RATE_SIGMA, POPULATION_GROWTH = 70.0, 0.3, 0.004
+SHAPING_KEYS = ("new_la_code", "old_la_code", "region_code", "latest_year", "calibration", "population_0_17")
 _SOURCES = ("synth.py", "metrics.py", "codes.py", "clean.py", "demo_published.py", "published.py", "figures.py")
 
 
@@ -42,8 +43,9 @@ def version() -> str:
     here = Path(__file__).parent
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
-    for path in sorted(PARAMS_DIR.glob("*.yaml")):
-        digest.update(path.read_bytes())
+    for path in sorted(PARAMS_DIR.glob("*.yaml")):     # only what shapes the figures: not scenarios
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        digest.update(repr({k: raw.get(k) for k in SHAPING_KEYS}).encode())
     return digest.hexdigest()[:16]
 
 
@@ -126,7 +128,7 @@ def national_figures(years: range, seed: int = synth.DEMO_SEED, workers: int | N
     try:
         others = [a for a in synth.national_authorities(years, seed) if a.new_la_code not in own]
         jobs = [(a, synth.ensure_demo_return(a, DEMO_DATA_DIR / a.new_la_code), years, seed) for a in own.values()]
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        with process_pool(workers) as pool:
             list(pool.map(_generate_return, [(a, years, scratch, seed) for a in others], chunksize=1))
             jobs += [(a, scratch / a.new_la_code, years, seed) for a in others]
             figures = pd.concat(pool.map(_authority_figures, jobs, chunksize=1), ignore_index=True)

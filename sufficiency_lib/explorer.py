@@ -247,8 +247,8 @@ class Explorer:
         if model is None:
             return pd.DataFrame()
         base = model.project(years, by=1, runs=runs)
-        changed = model.scenario(entry=self.entry.value, stay=self.stay.value,
-                                 ifa_to_in_house=self.shift.value).project(years, by=1, runs=runs)
+        changed = model.scenario(entry=self.entry.value, stay=self.stay.value, ifa_to_in_house=self.shift.value,
+                                 in_house_places_per_year=self.recruits.value).project(years, by=1, runs=runs)
         out = base[["time_period", "group", "mean"]].rename(columns={"mean": "baseline"}).merge(
             changed[["time_period", "group", "mean"]].rename(columns={"mean": "scenario"}), on=["time_period", "group"])
         weekly = out["group"].map(self.loaded.weekly_costs)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import benchmark, codes, local_data, metrics
+from . import benchmark, codes, disclosure, local_data, metrics
 from . import provision as analysis
 from .chapters.common import share_series, suppressed_value
 
@@ -249,21 +249,37 @@ def provision(ctx) -> list[Finding]:
 # --- forecast -------------------------------------------------------------------------------
 
 
-def forecast_rules(ctx, series=None, predicted=None, gap_frame=None) -> list[Finding]:
-    """A projected rise in the number in care, and projected demand above capacity."""
+def forecast_rules(ctx, forecasts: pd.DataFrame | None = None, series: dict | None = None,
+                   gap_frame: pd.DataFrame | None = None, latest: pd.Series | None = None) -> list[Finding]:
+    """A projected rise in the number in care, or in a placement group, of FORECAST_RISE% or
+    more by the end of the statement's years, with the 80% interval above today's figure
+    for a group (a rise the models are fairly sure of); and projected demand above capacity.
+    ``forecasts`` and ``series`` are :func:`forecast.forecast_many`'s output and input;
+    ``latest`` the page year's counts as shown (a group whose count is suppressed there is
+    not stated here either)."""
     from .chapters import forecast as chapter   # the chapter imports this module
     from . import forecast as models
 
-    if series is None:
-        series = chapter.history(ctx)
-        predicted = models.forecast(series, models.choose(models.backtest(series)), chapter.HORIZON)
+    if forecasts is None:
+        snaps = chapter.snapshots(ctx)
+        series = chapter.series_to_forecast(ctx, snaps)
+        forecasts, _ = models.forecast_many(series, chapter.HORIZON)
+        latest = chapter.latest_shown(ctx, snaps)
     out = []
-    last = predicted.iloc[-1]
-    rise = (last["mean"] / series.iloc[-1] - 1) * 100 if series.iloc[-1] else np.nan
-    if rise >= FORECAST_RISE:
-        out.append(Finding(FORECAST, f"The number of children looked after is projected to rise {rise:.0f}% to "
-                                     f"{last['mean']:,.0f} by 31 March {predicted.index[-1]} (80% interval "
-                                     f"{last['lower_80']:,.0f} to {last['upper_80']:,.0f})."))
+    end = forecasts["time_period"].max()
+    final = forecasts.loc[forecasts["time_period"].eq(end)].set_index("series")
+    for name, values in series.items():
+        if name == chapter.RATE or name not in final.index or (
+                latest is not None and latest.get(name) == disclosure.SUPPRESSED):
+            continue
+        row, last = final.loc[name], values.iloc[-1]
+        rise = (row["mean"] / last - 1) * 100 if last else np.nan
+        if not rise >= FORECAST_RISE or (name != chapter.CLA and not row["lower_80"] > last):
+            continue
+        subject = "children looked after" if name == chapter.CLA else f"children in {name[0].lower() + name[1:]}"
+        out.append(Finding(FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
+                                     f"{last:,.0f} to {row['mean']:,.0f} by 31 March {end} (80% interval "
+                                     f"{row['lower_80']:,.0f} to {row['upper_80']:,.0f})."))
     if gap_frame is not None and len(gap_frame):
         for row in gap_frame.loc[gap_frame["gap"] > 0.5].itertuples():
             out.append(Finding(GAP, f"Projected demand for {row.placement_group} exceeds capacity by "

@@ -220,11 +220,32 @@ def describe_accuracy(scores: pd.DataFrame, chosen: str) -> str:
     return text + "."
 
 
+def describe_national_accuracy(summary: pd.DataFrame, what: str) -> str:
+    """Each method's median one-year-ahead error across authorities, against naive's, and
+    how often the 80% intervals held the outcome."""
+    one = summary.loc[summary["horizon"].eq(1)].set_index("method")
+    if one.empty:
+        return f"No authority's {what} is long enough to backtest the methods."
+    from .forecast import METHOD_NAMES as names
+    errors = ", ".join(f"{names.get(m, m)} {one.loc[m, 'median_mape']:.1f}%" for m in one.index)
+    coverage = ", ".join(f"{names.get(m, m)} {one.loc[m, 'coverage_80']:.0%}" for m in one.index)
+    best = one["median_mape"].idxmin()
+    verdict = ("no method beat the naive forecast (no change)" if best == "naive" else
+               f"{names.get(best, best)} beat naive by {(1 - one.loc[best, 'vs_naive']) * 100:.0f}%")
+    return (f"Refitted on every earlier stretch of {int(one['authorities'].max())} authorities' {what}, the median "
+            f"one-year-ahead error was {errors}: {verdict}. The 80% intervals held the outcome this often: "
+            f"{coverage}.")
+
+
 def describe_scenario(row: dict, base, year: int) -> str:
     """A scenario's children (and cost, where priced) against the baseline in ``year``."""
     change = row["children"] - base["children"]
     text = (f"{row['scenario']}: {row['children']:,.0f} children at 31 March {year}, "
-            f"{abs(change):,.0f} {'more' if change > 0 else 'fewer'} than the baseline")
+            + (f"{abs(change):,.0f} {'more' if change > 0 else 'fewer'} than the baseline" if round(change)
+               else "as many as the baseline"))
+    shift = row.get("in_house", 0) - base.get("in_house", 0)
+    if round(shift) and abs(shift) > abs(change):     # a change of carer more than of numbers
+        text += f", {abs(shift):,.0f} {'more' if shift > 0 else 'fewer'} of them in in-house foster care"
     if not pd.isna(row["priced_cost"]) and not pd.isna(base["priced_cost"]):
         saving = base["priced_cost"] - row["priced_cost"]
         text += f", {money(abs(saving))} a year {'less' if saving >= 0 else 'more'} in priced placement costs"

@@ -381,8 +381,10 @@ def prepare(authorities: list[Authority], settings: Settings) -> None:
 
 
 def _local_pool(jobs: int):
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    from concurrent.futures import as_completed
+
+    from .parallel import process_pool
+    pool = process_pool(jobs)          # kernels inherit one thread each: jobs share the cores
     return pool, pool.submit, as_completed, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -64,7 +64,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from . import published
+from .parallel import process_pool
 from .codes import DATE_FORMAT
 from .config import PARAMS_DIR, PROJECT_ROOT, Authority, load_authority
 
@@ -1750,5 +1750,5 @@ def write_national(years: range, out_dir: Path, seed: int = DEMO_SEED, published
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         return dict(map(_generate_one, jobs))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         return dict(pool.map(_generate_one, jobs, chunksize=1))

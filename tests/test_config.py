@@ -19,3 +19,16 @@ def test_missing_key_is_named(tmp_path):
     (tmp_path / "E1.yaml").write_text("new_la_code: E1\nla_name: X\n")
     with pytest.raises(config.ParamsError, match="old_la_code"):
         config.load_authority("E1", tmp_path)
+
+
+def test_scenarios_default_and_are_checked(tmp_path):
+    base = ("new_la_code: E1\nold_la_code: '1'\nla_name: X\nregion_code: R\nregion_name: R\nlatest_year: 2025\n")
+    (tmp_path / "E1.yaml").write_text(base)
+    assert config.load_authority("E1", tmp_path).scenarios == config.DEFAULT_SCENARIOS
+    (tmp_path / "E1.yaml").write_text(base + "scenarios:\n  Fewer: {entry: 0.8, in_house_places_per_year: 5}\n")
+    assert config.load_authority("E1", tmp_path).scenarios == {"Fewer": {"entry": 0.8, "in_house_places_per_year": 5.0}}
+    for bad, message in (("  Odd: {entery: 0.8}", "unknown 'entery'"), ("  Odd: {entry: lots}", "entry to 'lots'"),
+                         ("  Odd: {stay: 0}", "stay to 0"), ("  Odd: 3", "should set one or more")):
+        (tmp_path / "E1.yaml").write_text(base + "scenarios:\n" + bad + "\n")
+        with pytest.raises(config.ParamsError, match=message):
+            config.load_authority("E1", tmp_path)

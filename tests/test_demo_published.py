@@ -64,3 +64,14 @@ def test_files_beside_the_synthetic_marker_say_they_are_synthetic(three_authorit
     assert not published.load(tmp_path).synthetic
     (tmp_path / published.SYNTHETIC_MARKER).write_text("synthetic")
     assert published.load(tmp_path).synthetic
+
+
+def test_demo_figures_version_ignores_scenarios_but_not_calibration(tmp_path, monkeypatch):
+    source = (demo_published.PARAMS_DIR / "E06000031.yaml").read_text()
+    monkeypatch.setattr(demo_published, "PARAMS_DIR", tmp_path)
+    (tmp_path / "E06000031.yaml").write_text(source)
+    before = demo_published.version()
+    (tmp_path / "E06000031.yaml").write_text(source + "\nscenarios:\n  More: {entry: 1.2}\n")
+    assert demo_published.version() == before
+    (tmp_path / "E06000031.yaml").write_text(source.replace("2017: 356", "2017: 357"))
+    assert demo_published.version() != before

@@ -131,3 +131,27 @@ def test_summary_table_with_no_challenges_lists_the_recorded_actions():
     table = findings.summary_table([], recorded)
     assert table["Challenges and gaps found"].tolist() == ["No challenge detected from the figures."]
     assert findings.summary_table([], recorded.iloc[:0]).empty
+
+
+def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacity():
+    from sufficiency_lib.chapters.forecast import CLA, RATE
+    years = [2023, 2024, 2025]
+    series = {CLA: pd.Series([90.0, 95, 100], index=years), RATE: pd.Series([50.0, 60, 70], index=years),
+              "Supported accommodation": pd.Series([40.0, 45, 50], index=years),
+              "Residential children's homes": pd.Series([20.0, 20, 20], index=years)}
+    rows = [(CLA, 106, 90, 120), (RATE, 90, 80, 100), ("Supported accommodation", 60, 55, 66),
+            ("Residential children's homes", 23, 18, 28)]
+    forecasts = pd.DataFrame([{"series": s, "method": "drift", "time_period": 2028, "mean": m, "lower_80": lo,
+                               "upper_80": hi} for s, m, lo, hi in rows])
+    gap = pd.DataFrame({"time_period": [2027, 2028], "placement_group": ["In-house foster care"] * 2,
+                        "gap": [0.2, 7.0]})
+    found = findings.forecast_rules(None, forecasts, series, gap)
+    assert [f.challenge for f in found] == [
+        "The number of children looked after is projected to rise 6% from 100 to 106 by 31 March 2028 "
+        "(80% interval 90 to 120).",
+        "The number of children in supported accommodation is projected to rise 20% from 50 to 60 by 31 March 2028 "
+        "(80% interval 55 to 66).",
+        "Projected demand for In-house foster care exceeds capacity by 7 places in 2028."]
+    assert [f.area for f in found] == [findings.FORECAST, findings.FORECAST, findings.GAP]
+    hidden = pd.Series({CLA: "100", "Supported accommodation": "c"})       # suppressed on the placements page
+    assert len(findings.forecast_rules(None, forecasts, series, None, hidden)) == 1

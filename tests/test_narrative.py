@@ -82,3 +82,27 @@ def test_count_text_shows_suppressed_as_c():
     assert narrative.count_text(float("nan")) == "c"
     assert narrative.count_text(None) == "c"
     assert narrative.count_text(-12, sign=True) == "-12"
+
+
+def test_describe_national_accuracy_names_each_method_and_whether_any_beat_naive():
+    summary = pd.DataFrame({"method": ["naive", "drift", "naive"], "horizon": [1, 1, 2], "authorities": [150, 150, 150],
+                            "median_mape": [5.13, 6.0, 6.8], "coverage_80": [0.74, 0.66, 0.7],
+                            "vs_naive": [1.0, 6.0 / 5.13, 1.0]})
+    text = narrative.describe_national_accuracy(summary, "published series")
+    assert text == ("Refitted on every earlier stretch of 150 authorities' published series, the median one-year-ahead "
+                    "error was naive 5.1%, drift 6.0%: no method beat the naive forecast (no change). The 80% "
+                    "intervals held the outcome this often: naive 74%, drift 66%.")
+    better = summary.assign(median_mape=[5.0, 4.0, 6.0], vs_naive=[1.0, 0.8, 1.0])
+    assert "drift beat naive by 20%" in narrative.describe_national_accuracy(better, "series")
+
+
+def test_describe_scenario_reads_numbers_carers_and_cost():
+    base = {"scenario": "Baseline", "children": 500.0, "in_house": 100.0, "priced_cost": 2_000_000.0}
+    fewer = {"scenario": "Fewer", "children": 460.0, "in_house": 95.0, "priced_cost": 1_900_000.0}
+    moved = {"scenario": "Carers", "children": 500.2, "in_house": 130.0, "priced_cost": 1_950_000.0}
+    assert narrative.describe_scenario(fewer, base, 2028) == (
+        "Fewer: 460 children at 31 March 2028, 40 fewer than the baseline, £100,000 a year less in priced "
+        "placement costs.")
+    assert narrative.describe_scenario(moved, base, 2028) == (
+        "Carers: 500 children at 31 March 2028, as many as the baseline, 30 more of them in in-house foster care, "
+        "£50,000 a year less in priced placement costs.")

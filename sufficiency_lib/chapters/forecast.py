@@ -1,24 +1,23 @@
-"""Chapter 6, forecast and sufficiency gap: the number in care projected for the statement's
-three years with intervals, by placement group from the stock-and-flow model, scenarios,
-projected cost, demand against capacity, and how accurate each method has been."""
+"""Chapter 6, forecast and sufficiency gap: the number in care, its rate per 10,000 and each
+placement group projected for the statement's three years with intervals (series models
+and the stock-and-flow model), scenarios, projected cost, demand against capacity, and how
+accurate each method has been, on this authority's series and on every authority's."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .. import charts, findings, forecast, local_data, metrics, narrative, provision, tidy
+from .. import charts, config, disclosure, findings, forecast, local_data, metrics, narrative, provision, tidy
+from ..figures import select
 from ..present import Table
-from .common import Block, Context
+from .common import SUPPRESSED, Block, Context
 from .page import Chapter
 
 HORIZON = 3
 SNAPSHOT_YEARS = 5           # the stock-and-flow model learns from the last five 31 March snapshots
-SCENARIOS = {
-    "Baseline": {},
-    "10% fewer children entering care": {"entry": 0.9},
-    "Stays in care 10% shorter": {"stay": 0.9},
-    "A fifth of IFA placements in-house instead": {"ifa_to_in_house": 0.2},
-}
+BASELINE = "Baseline"
+CLA = "Children looked after at 31 March"
+RATE = "Children looked after per 10,000 children"
 
 
 def history(ctx: Context) -> pd.Series:
@@ -28,15 +27,45 @@ def history(ctx: Context) -> pd.Series:
     return series.set_index("time_period")["children_count"].astype(float)
 
 
+def snapshots(ctx: Context) -> dict[int, pd.DataFrame]:
+    """The children at each 31 March the return covers, to the page's year."""
+    first = int(ctx.data.episodes["return_year"].min())
+    return {y: metrics.children_at_31_march(ctx.data.tables, y) for y in range(first, ctx.year + 1)}
+
+
+def rate_history(ctx: Context) -> pd.Series:
+    """The authority's published rate per 10,000 children (or the demo's synthetic one)."""
+    if ctx.published is None:
+        return pd.Series(dtype=float)
+    rows = select(ctx.published.figures, "cla_31_march", "rate_per_10000")
+    rows = rows.loc[rows["new_la_code"].eq(ctx.authority.new_la_code) & rows["time_period"].le(ctx.year)]
+    return rows.set_index("time_period")["value"].astype(float).dropna().sort_index()
+
+
+def series_to_forecast(ctx: Context, snaps: dict[int, pd.DataFrame]) -> dict[str, pd.Series]:
+    """The annual series forecast: numbers in care, the rate, and each placement group with
+    at least the suppression threshold of children in the page's year (smaller groups are
+    too few to model as a series; the stock-and-flow model still includes them)."""
+    out = {CLA: history(ctx)}
+    rate = rate_history(ctx)
+    if len(rate) >= 2:
+        out[RATE] = rate
+    groups = pd.DataFrame({y: s["placement_group"].value_counts() for y, s in snaps.items()}).T.fillna(0).sort_index()
+    latest = groups.iloc[-1].sort_values(ascending=False)
+    out.update({group: groups[group].astype(float) for group in latest.index[latest >= ctx.threshold]})
+    return out
+
+
 def _interval_text(row) -> str:
     return f"{row['mean']:,.0f} (80% interval {row['lower_80']:,.0f} to {row['upper_80']:,.0f})"
 
 
-def aggregate_block(ctx: Context, series: pd.Series) -> tuple[Block, Block, pd.DataFrame]:
-    """The chosen method's forecast, and the backtest that chose it."""
-    results = forecast.backtest(series)
-    method = forecast.choose(results)
-    predicted = forecast.forecast(series, method, HORIZON)
+def aggregate_block(ctx: Context, series: pd.Series, forecasts: pd.DataFrame,
+                    scores: pd.DataFrame) -> tuple[Block, Block, pd.DataFrame]:
+    """The number in care: the chosen method's forecast, and the backtest that chose it."""
+    mine = forecasts.loc[forecasts["series"].eq(CLA)]
+    method = mine["method"].iloc[0]
+    predicted = mine.set_index("time_period")[["mean", "lower_80", "upper_80", "lower_95", "upper_95"]]
     last = predicted.iloc[-1]
     sentence = (f"Projected with the {method} method (the lowest one-year-ahead error in the backtest below), "
                 f"the number of children looked after at 31 March {predicted.index[-1]} is "
@@ -55,7 +84,7 @@ def aggregate_block(ctx: Context, series: pd.Series) -> tuple[Block, Block, pd.D
     meta = tidy.meta_frame({c: (c.replace("_", " "), "", 1) for c in predicted.columns}, {"method": "Method"})
     table = Table(shown, caption=f"Forecast of children looked after at 31 March ({method}), {ctx.name}",
                   source=ctx.source)
-    scores = forecast.accuracy(results)
+    scores = scores.loc[scores["series"].eq(CLA)].drop(columns="series")
     accuracy = Block("forecast_accuracy", [narrative.describe_accuracy(scores, method)],
                      Table(scores.round(2).rename(columns=lambda c: c.replace("_", " ").capitalize()),
                            caption=f"Backtest of each method on {ctx.name}'s own series (rolling origin, "
@@ -69,12 +98,94 @@ def aggregate_block(ctx: Context, series: pd.Series) -> tuple[Block, Block, pd.D
     return Block("cla_forecast", [sentence], table, chart, data, meta), accuracy, predicted
 
 
-def model(ctx: Context, upto: int | None = None) -> forecast.StockFlow:
-    """The stock-and-flow model from the snapshots of the years to ``upto`` (the page's)."""
+def latest_shown(ctx: Context, snaps: dict[int, pd.DataFrame]) -> pd.Series:
+    """The page year's children by placement group as the placements chapter shows them
+    (primary and secondary suppression over every group and the total), so that the groups
+    listed here cannot be subtracted from the total to recover the small ones."""
+    counts = snaps[ctx.year]["placement_group"].value_counts()
+    table = pd.DataFrame({"breakdown": [*counts.index, "Total"], "latest": [*counts.to_numpy(), counts.sum()]})
+    shown = disclosure.suppress_table(table, ["latest"], total_row="Total", labels="breakdown",
+                                      threshold=ctx.threshold)
+    return shown.set_index("breakdown")["latest"].rename({"Total": CLA})
+
+
+def series_forecasts_block(ctx: Context, forecasts: pd.DataFrame, scores: pd.DataFrame,
+                           series: dict[str, pd.Series], projected: pd.DataFrame, latest: pd.Series) -> Block:
+    """Every series' forecast for the last year of the horizon, beside its last figure (as
+    ``latest`` shows it, suppressed), the stock-and-flow model's projection (placement
+    groups) and the backtest behind its method."""
+    end = ctx.year + HORIZON
+    final = forecasts.loc[forecasts["time_period"].eq(end)].set_index("series")
+    one = scores.loc[scores["horizon"].eq(1)].set_index(["series", "method"])["mape"]
+    stock_flow = projected.loc[projected["time_period"].eq(end)].set_index("group")["mean"]
+    rows = []
+    for name, values in series.items():
+        row, counts = final.loc[name], name != RATE
+        rows.append({"series": name, "method": row["method"], "latest": values.iloc[-1], "mean": row["mean"],
+                     "lower_80": row["lower_80"], "upper_80": row["upper_80"],
+                     "stock_flow": stock_flow.get(name if name != CLA else "Total", np.nan) if counts else np.nan,
+                     "mape": one.get((name, row["method"]), np.nan), "naive_mape": one.get((name, "naive"), np.nan)})
+    frame = pd.DataFrame(rows)
+    shown = frame.copy()
+    for column in ("latest", "mean", "lower_80", "upper_80", "stock_flow"):
+        shown[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    shown["latest"] = shown["latest"].where(frame["series"].eq(RATE), frame["series"].map(latest))
+    small = frame["series"].ne(RATE) & (frame["mean"] < ctx.threshold - 0.5)
+    for column in ("mean", "lower_80", "upper_80", "stock_flow"):
+        shown[column] = shown[column].where(~small, SUPPRESSED)
+    for column in ("mape", "naive_mape"):
+        shown[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+    rising = frame.loc[frame["series"].ne(RATE) & ~small & (frame["mean"] > frame["latest"] * 1.1), "series"]
+    sentences = [f"Each series below is forecast with the method that had the lowest one-year-ahead error on it "
+                 f"(naive when the series is too short to backtest); figures are for 31 March {end}."]
+    if len(rising):
+        sentences.append("Projected to grow by more than a tenth: " + "; ".join(rising.str.lower()) + ".")
+    table = Table(shown.rename(columns={
+        "series": "Series", "method": "Method", "latest": f"{ctx.year}", "mean": f"Forecast {end}",
+        "lower_80": "80% lower", "upper_80": "80% upper", "stock_flow": f"Stock-and-flow {end}",
+        "mape": "Backtest MAPE, method (%)", "naive_mape": "Backtest MAPE, naive (%)"}),
+        caption=f"Forecasts of numbers in care, the rate and placement groups, {ctx.name}",
+        source=f"{ctx.source}; rate: {ctx.benchmark_source}")
+    data = tidy.la_frame(ctx.authority, [end]).merge(
+        shown.drop(columns=["mape", "naive_mape"]).assign(time_period=end), on="time_period")
+    meta = tidy.meta_frame({"latest": (f"Figure at 31 March {ctx.year}", "", 0), "mean": ("Forecast", "", 0),
+                            "lower_80": ("80% interval, lower", "", 0), "upper_80": ("80% interval, upper", "", 0),
+                            "stock_flow": ("Stock-and-flow projection", "", 0)},
+                           {"series": "Series", "method": "Method"})
+    return Block("series_forecasts", sentences, table, None, data, meta)
+
+
+def national_block(ctx: Context) -> Block | None:
+    """Each method's median error across every authority's published series."""
+    if ctx.published is None:
+        return None
+    summary = forecast.national_accuracy(ctx.published.figures, config.CACHE_DIR)
+    if summary.empty:
+        return None
+    what = "synthetic demonstration series" if ctx.published.synthetic else "published series"
+    shown = summary.assign(method=summary["method"].map(forecast.METHOD_LABELS),
+                           median_mape=summary["median_mape"].round(2), vs_naive=summary["vs_naive"].round(2),
+                           coverage_80=summary["coverage_80"].round(2), coverage_95=summary["coverage_95"].round(2))
+    table = Table(shown.rename(columns={
+        "method": "Method", "horizon": "Years ahead", "authorities": "Authorities", "median_mape": "Median MAPE (%)",
+        "forecasts": "Forecasts", "coverage_80": "80% interval coverage", "coverage_95": "95% interval coverage",
+        "vs_naive": "MAPE against naive"}),
+        caption=f"Backtest of each method on every authority's {what} of children looked after at 31 March",
+        source=ctx.benchmark_source)
+    data = tidy.la_frame(ctx.authority, [ctx.year]).merge(summary.assign(time_period=ctx.year), on="time_period")
+    meta = tidy.meta_frame({"authorities": ("Authorities", "", 0), "median_mape": ("Median of authorities' MAPE", "%", 2),
+                            "forecasts": ("Forecasts scored", "", 0), "coverage_80": ("80% interval coverage", "", 2),
+                            "coverage_95": ("95% interval coverage", "", 2),
+                            "vs_naive": ("Median MAPE over naive's", "", 2)},
+                           {"method": "Method", "horizon": "Years ahead"})
+    return Block("national_accuracy", [narrative.describe_national_accuracy(summary, what)], table, data=data,
+                 meta=meta)
+
+
+def model(ctx: Context, snaps: dict[int, pd.DataFrame], upto: int | None = None) -> forecast.StockFlow:
+    """The stock-and-flow model from the last SNAPSHOT_YEARS snapshots to ``upto`` (the page's)."""
     upto = upto or ctx.year
-    first = max(int(ctx.data.episodes["return_year"].min()), upto - SNAPSHOT_YEARS + 1)
-    snapshots = {y: metrics.children_at_31_march(ctx.data.tables, y) for y in range(first, upto + 1)}
-    return forecast.StockFlow.estimate(snapshots)
+    return forecast.StockFlow.estimate({y: s for y, s in snaps.items() if upto - SNAPSHOT_YEARS < y <= upto})
 
 
 def _suppress_projection(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -100,59 +211,70 @@ def groups_block(ctx: Context, chain: forecast.StockFlow) -> tuple[Block, pd.Dat
     data = tidy.la_frame(ctx.authority, sorted(set(projected["time_period"]))).merge(shown, on="time_period")
     meta = tidy.meta_frame({c: (c.replace("_", " "), "", 0) for c in projected.columns
                             if c.startswith(("mean", "lower", "upper"))}, {"group": "Placement group"})
-    note = (f"Intervals are the 10th-90th and 2.5th-97.5th percentiles of {forecast.SIMULATIONS} simulated futures "
-            "(children move between states as they did, new children enter at the average rate seen).")
+    note = (f"Intervals are the 10th-90th and 2.5th-97.5th percentiles of {forecast.SIMULATIONS} simulated futures. "
+            "Each future first draws its own rates from what the return shows (the moves between states counted, "
+            "and the entrants each year, including how much that number varied), so the intervals carry the "
+            "uncertainty of the rates as well as chance; they assume the future works as the last "
+            f"{SNAPSHOT_YEARS} years did.")
     return Block("placement_group_projection", [sentence], table, None, data, meta, [note]), projected
 
 
-def backtest_block(ctx: Context) -> Block | None:
+def backtest_block(ctx: Context, snaps: dict[int, pd.DataFrame]) -> Block | None:
     """The stock-and-flow model fitted to the year before, against the page's year."""
     try:
-        chain = model(ctx, ctx.year - 1)
+        chain = model(ctx, snaps, ctx.year - 1)
     except ValueError:
         return None
-    projected = chain.project(1, by=1, runs=400).set_index("group")["mean"]
-    actual = metrics.children_at_31_march(ctx.data.tables, ctx.year)["placement_group"].value_counts()
-    actual["Total"] = actual.sum()
-    frame = pd.DataFrame({"projected": projected, "actual": actual.reindex(projected.index).fillna(0)})
-    frame["ape"] = (frame["projected"] - frame["actual"]).abs() / frame["actual"].replace(0, np.nan) * 100
-    total = frame.loc["Total"]
+    total = chain.project(1, by=1, runs=400).set_index("group").loc["Total"]
+    actual = len(snaps[ctx.year])
+    held = "held" if total["lower_80"] <= actual <= total["upper_80"] else "did not hold"
     return Block("stock_flow_backtest", [
-        f"Fitted on the years to {ctx.year - 1}, the stock-and-flow model projected {total['projected']:,.0f} children "
-        f"for 31 March {ctx.year}; the return has {total['actual']:,.0f} ({total['ape']:.1f}% off)."])
+        f"Fitted on the years to {ctx.year - 1}, the stock-and-flow model projected {total['mean']:,.0f} children "
+        f"for 31 March {ctx.year} (80% interval {total['lower_80']:,.0f} to {total['upper_80']:,.0f}); the return "
+        f"has {actual:,} ({abs(total['mean'] - actual) / actual * 100:.1f}% off; the interval {held} it)."])
 
 
 def scenarios_block(ctx: Context, chain: forecast.StockFlow, costs: pd.DataFrame | None) -> tuple[Block, pd.DataFrame]:
+    """Each scenario of the params against the baseline: children, the foster mix and the
+    projected cost a year of the groups with a weekly cost, for every year of the horizon."""
     weekly = provision.latest_costs(costs, ctx.year).set_index("placement_group")["weekly_cost"] \
         if costs is not None else pd.Series(dtype=float)
     rows = []
-    for name, change in SCENARIOS.items():
+    for name, change in {BASELINE: {}, **ctx.authority.scenarios}.items():
         projected = chain.scenario(**change).project(HORIZON, by=1)   # same seed: common random numbers
-        final = projected.loc[projected["time_period"].eq(ctx.year + HORIZON)].set_index("group")["mean"]
-        cost = (final.drop("Total") * weekly.reindex(final.drop("Total").index)).sum() * provision.WEEKS_PER_YEAR
-        rows.append({"scenario": name, "children": final["Total"], "ifa": final.get("IFA foster care", 0.0),
-                     "in_house": final.get("In-house foster care", 0.0),
-                     "priced_cost": cost if len(weekly) else np.nan})
+        for year, group in projected.groupby("time_period"):
+            means = group.set_index("group")["mean"]
+            groups = means.drop("Total")
+            cost = (groups * weekly.reindex(groups.index)).sum() * provision.WEEKS_PER_YEAR
+            rows.append({"time_period": year, "scenario": name, "children": means["Total"],
+                         "ifa": means.get(forecast.IFA, 0.0), "in_house": means.get(forecast.IN_HOUSE, 0.0),
+                         "priced_cost": cost if len(weekly) else np.nan})
     frame = pd.DataFrame(rows)
-    base = frame.iloc[0]
-    sentences = [narrative.describe_scenario(row, base, ctx.year + HORIZON) for row in frame.iloc[1:].to_dict("records")]
+    end = ctx.year + HORIZON
+    final = frame.loc[frame["time_period"].eq(end)].reset_index(drop=True)
+    base = final.iloc[0]
+    sentences = [narrative.describe_scenario(row, base, end) for row in final.iloc[1:].to_dict("records")]
     if not len(weekly):
         sentences.append("No weekly costs are in the local data, so the scenarios are not costed.")
-    shown = frame.assign(children=frame["children"].round(0), ifa=frame["ifa"].round(0),
-                         in_house=frame["in_house"].round(0),
-                         priced_cost=frame["priced_cost"].map(narrative.money))
-    table = Table(shown.rename(columns={"scenario": "Scenario", "children": f"Children, {ctx.year + HORIZON}",
-                                        "ifa": "IFA foster care", "in_house": "In-house foster care",
-                                        "priced_cost": "Cost a year of the groups with a weekly cost"}),
-                  caption=f"Scenarios against the baseline, 31 March {ctx.year + HORIZON}, {ctx.name}",
+    costs_by_year = frame.pivot(index="scenario", columns="time_period", values="priced_cost")
+    shown = final[["scenario"]].assign(**{c: final[c].map(lambda v: f"{v:,.0f}") for c in ("children", "ifa",
+                                                                                           "in_house")})
+    for year in costs_by_year.columns:
+        shown[f"Cost {year}"] = shown["scenario"].map(costs_by_year[year]).map(narrative.money)
+    table = Table(shown.rename(columns={"scenario": "Scenario", "children": f"Children, {end}",
+                                        "ifa": f"IFA foster care, {end}", "in_house": f"In-house foster care, {end}"}),
+                  caption=f"Scenarios against the baseline, {ctx.name}: children at 31 March {end}, and the cost a "
+                          f"year of the placement groups with a weekly cost",
                   source=ctx.source + ("; the authority's local data (weekly_costs)" if len(weekly) else ""))
-    data = tidy.la_frame(ctx.authority, [ctx.year + HORIZON]).merge(
-        frame.assign(time_period=ctx.year + HORIZON).round(0), on="time_period")
+    data = tidy.la_frame(ctx.authority, sorted(set(frame["time_period"]))).merge(frame.round(0), on="time_period")
     meta = tidy.meta_frame({"children": ("Children looked after", "", 0), "ifa": ("IFA foster care", "", 0),
                             "in_house": ("In-house foster care", "", 0),
                             "priced_cost": ("Cost a year of groups with a weekly cost (£)", "£", 0)},
                            {"scenario": "Scenario"})
-    return Block("scenarios", sentences, table, None, data, meta), frame
+    notes = ["Costs are the projected children in each group with a weekly cost times that group's newest weekly "
+             f"cost recorded up to {ctx.year}, over a year, at the prices of the year each cost was recorded; "
+             "no inflation is assumed."] if len(weekly) else []
+    return Block("scenarios", sentences, table, None, data, meta, notes), frame
 
 
 def gap_block(ctx: Context, projected: pd.DataFrame, capacity: pd.DataFrame | None) -> tuple[Block, pd.DataFrame]:
@@ -187,14 +309,19 @@ def gap_block(ctx: Context, projected: pd.DataFrame, capacity: pd.DataFrame | No
 
 def build(ctx: Context) -> Chapter:
     local = local_data.load(ctx.local_dir)
-    series = history(ctx)
-    headline, accuracy, predicted = aggregate_block(ctx, series)
-    chain = model(ctx)
+    snaps = snapshots(ctx)
+    series = series_to_forecast(ctx, snaps)
+    forecasts, scores = forecast.forecast_many(series, HORIZON)
+    headline, accuracy, predicted = aggregate_block(ctx, series[CLA], forecasts, scores)
+    chain = model(ctx, snaps)
     groups, projected = groups_block(ctx, chain)
     costs = provision.unit_costs(local.get("weekly_costs")) if local.get("weekly_costs") is not None else None
     scenarios, _ = scenarios_block(ctx, chain, costs)
     gap, gap_frame = gap_block(ctx, projected, local.get("capacity"))
-    return Chapter(ctx, "forecast", {"headline": headline, "accuracy": accuracy, "groups": groups,
-                                     "backtest": backtest_block(ctx), "scenarios": scenarios, "gap": gap},
+    latest = latest_shown(ctx, snaps)
+    return Chapter(ctx, "forecast", {"headline": headline, "series": series_forecasts_block(
+                                         ctx, forecasts, scores, series, projected, latest),
+                                     "accuracy": accuracy, "national": national_block(ctx), "groups": groups,
+                                     "backtest": backtest_block(ctx, snaps), "scenarios": scenarios, "gap": gap},
                    areas=[findings.FORECAST, findings.GAP],
-                   found=findings.forecast_rules(ctx, series, predicted, gap_frame))
+                   found=findings.forecast_rules(ctx, forecasts, series, gap_frame, latest))
