@@ -14,7 +14,6 @@ for the others a synthetic population giving a rate drawn around England's (abou
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ import pandas as pd
 import yaml
 
 from . import clean, metrics, published, synth
-from .parallel import process_pool
+from .parallel import exclusive, process_pool
 from .config import DEMO_DATA_DIR, PARAMS_DIR, Authority, list_authorities
 from .figures import TOTAL, figures_frame
 
@@ -146,8 +145,7 @@ def ensure_demo_published(out_dir: Path = DEMO_PUBLISHED_DIR, seed: int = synth.
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # Parallel page renders may all find it missing: one generates, the others wait for it.
-    with open(out_dir.parent / ".published.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(out_dir.parent / ".published.lock"):
         if not (marker.is_file() and marker.read_text() == version()):
             _generate(out_dir, seed)
     return out_dir

@@ -232,7 +232,6 @@ def national_accuracy(figures: pd.DataFrame, cache_dir, workers: int | None = No
     care, kept in ``cache_dir`` under a hash of the series and of this module, so the
     pages of one batch (which may ask at once: one computes, the others wait) and later
     runs reuse it."""
-    import fcntl
     import hashlib
     from pathlib import Path
 
@@ -243,10 +242,8 @@ def national_accuracy(figures: pd.DataFrame, cache_dir, workers: int | None = No
     for code, values in sorted(series.items()):
         digest.update(f"{code}:{values.to_dict()}".encode())
     folder = Path(cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"national_backtest_{digest.hexdigest()[:16]}.csv"
-    with open(folder / ".national_backtest.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with parallel.exclusive(folder / ".national_backtest.lock"):
         if not path.is_file():
             summary = national_summary(national_backtest(series, parallel.workers(workers)))
             staging = path.with_suffix(".tmp")

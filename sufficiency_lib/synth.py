@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -71,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from . import published
-from .parallel import process_pool
+from .parallel import process_pool, workers as default_workers
 from .codes import DATE_FORMAT
 from .config import PARAMS_DIR, PROJECT_ROOT, Authority, load_authority
 
@@ -1747,7 +1746,7 @@ def write_national(years: range, out_dir: Path, seed: int = DEMO_SEED, published
     only on the seed and its code, not on the number of workers."""
     authorities = national_authorities(years, seed, published)
     jobs = [(la, years, str(out_dir), seed) for la in authorities]
-    workers = workers or os.cpu_count() or 1
+    workers = default_workers(workers)
     if workers == 1:
         return dict(map(_generate_one, jobs))
     with process_pool(workers) as pool:
