@@ -11,7 +11,7 @@ import argparse
 import statistics
 import time
 
-from sufficiency_lib import explorer
+from sufficiency_lib.statement import explorer
 
 
 def main() -> None:

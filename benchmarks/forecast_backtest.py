@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency_lib import config, data, forecast, metrics, published
+from sufficiency_lib import config
+from sufficiency_lib.analysis import facts as data, forecast, metrics
+from sufficiency_lib.published import dfe as published
 from sufficiency_lib.config import PROJECT_ROOT
 
 

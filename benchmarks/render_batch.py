@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from sufficiency_lib import render
-from sufficiency_lib.chapters import CHAPTERS
+from sufficiency_lib.site import batch as render
+from sufficiency_lib.statement.chapters import CHAPTERS
 from sufficiency_lib.config import list_authorities
 
 EMPTY = "empty_page"

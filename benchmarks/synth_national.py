@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sufficiency_lib import synth
+from sufficiency_lib.demo import synth
 from sufficiency_lib.config import load_authority
 
 YEARS = range(2015, 2026)

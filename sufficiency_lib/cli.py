@@ -8,7 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config, render, synth
+from sufficiency_lib import config
+from sufficiency_lib.site import batch as render
+from sufficiency_lib.demo import synth
 
 
 def _years(text: str) -> range:
@@ -48,7 +50,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from . import clean, ingest, quality_report
+    from sufficiency_lib.ssda903 import clean, ingest, quality_report
 
     if not Path(args.directory).is_dir():
         print(f"sufficiency: {args.directory}: no such folder; give the folder that holds the 903 files.",
@@ -67,7 +69,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_published(args) -> int:
-    from . import published
+    from sufficiency_lib.published import dfe as published
 
     pub = published.load([Path(d) for d in args.directory])
     out = Path(args.out)
@@ -88,7 +90,7 @@ def cmd_published(args) -> int:
 def cmd_resemblance(args) -> int:
     import pandas as pd
 
-    from . import resemblance
+    from sufficiency_lib.analysis import resemblance
 
     composition = pd.read_csv(args.composition, dtype={"period": str})
     compared = pd.concat([resemblance.compare_authority(la, composition, args.return_dir or "")

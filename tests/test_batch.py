@@ -11,7 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sufficiency_lib import config, provenance, render
+from sufficiency_lib import config
+from sufficiency_lib.site import provenance, batch as render
 
 CODE = "E06000031"
 PAGE_PARTS = ("html", "provenance.json")

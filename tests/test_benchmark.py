@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from sufficiency_lib import benchmark, published, reference
-from sufficiency_lib.figures import select
+from sufficiency_lib.analysis import benchmark
+from sufficiency_lib.published import dfe as published, reference
+from sufficiency_lib.published.figures import select
 
 
 def test_rank_and_band_with_ties_missing_values_and_polarity():
@@ -53,7 +54,7 @@ def tiny_figures(values: dict[str, float], year: int = 2024) -> pd.DataFrame:
              "region_code": reference.authority(code)["region_code"], "indicator": "cla_31_march",
              "breakdown_group": "Total", "breakdown": "Total", "unit": "number", "value": value,
              "status": "" if not pd.isna(value) else "c", "source": "test"} for code, value in values.items()]
-    from sufficiency_lib.figures import figures_frame
+    from sufficiency_lib.published.figures import figures_frame
     return figures_frame(pd.DataFrame(rows))
 
 

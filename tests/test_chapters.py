@@ -1,8 +1,8 @@
 """Chapter blocks on hand-made figures: suppression reaches tables, charts and sentences."""
 import pandas as pd
 
-from sufficiency_lib import disclosure
-from sufficiency_lib.chapters import common
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.statement.chapters import common
 from sufficiency_lib.config import Authority
 
 LA = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2023)

@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sufficiency_lib import clean
+from sufficiency_lib.ssda903 import clean
 from tests import return_builder as rb
 
 

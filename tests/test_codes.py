@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib import codes
+from sufficiency_lib.ssda903 import codes
 
 
 def group(place, provider):

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sufficiency_lib import demo_published, published
+from sufficiency_lib.demo import national as demo_published
+from sufficiency_lib.published import dfe as published
 from sufficiency_lib.config import load_authority
-from sufficiency_lib.figures import figures_frame, select
+from sufficiency_lib.published.figures import figures_frame, select
 
 
 def la_rows(code, region, values):

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sufficiency_lib import disclosure
-from sufficiency_lib.disclosure import (DEFAULT_THRESHOLD, SUPPRESSED, chart_data, suppress_figures,
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis.disclosure import (DEFAULT_THRESHOLD, SUPPRESSED, chart_data, suppress_figures,
                                         suppress_small_counts, suppress_table, suppression_mask)
-from sufficiency_lib.figures import FIGURE_COLUMNS, figures_frame
+from sufficiency_lib.published.figures import FIGURE_COLUMNS, figures_frame
 
 # ---------------------------------------------------------------------------------------
 # Primary suppression

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib import explorer, forecast
-from sufficiency_lib.figures import figures_frame
+from sufficiency_lib.statement import explorer
+from sufficiency_lib.analysis import forecast
+from sufficiency_lib.published.figures import figures_frame
 
 CAMBS, PETERBOROUGH = "E10000003", "E06000031"
 NAMES = {CAMBS: "Cambridgeshire", PETERBOROUGH: "Peterborough"}
@@ -133,7 +134,7 @@ def _free_port() -> int:
 
 @pytest.mark.notebook
 def test_jupyterlab_starts_with_the_project_kernel(tmp_path):
-    from sufficiency_lib.render import PROJECT_KERNEL, kernel_name
+    from sufficiency_lib.site.batch import PROJECT_KERNEL, kernel_name
     if kernel_name() != PROJECT_KERNEL:
         pytest.skip("the project kernel is installed by make setup")
     port, token = _free_port(), "explorer-test"

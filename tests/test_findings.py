@@ -2,8 +2,10 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import actions, codes, findings, metrics
-from sufficiency_lib.chapters.common import Context
+from sufficiency_lib.local import actions
+from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.analysis import findings, metrics
+from sufficiency_lib.statement.chapters.common import Context
 from sufficiency_lib.config import Authority
 
 
@@ -134,7 +136,7 @@ def test_summary_table_with_no_challenges_lists_the_recorded_actions():
 
 
 def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacity():
-    from sufficiency_lib.chapters.forecast import CLA, RATE
+    from sufficiency_lib.statement.chapters.forecast import CLA, RATE
     years = [2023, 2024, 2025]
     series = {CLA: pd.Series([90.0, 95, 100], index=years), RATE: pd.Series([50.0, 60, 70], index=years),
               "Supported accommodation": pd.Series([40.0, 45, 50], index=years),

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib import forecast
-from sufficiency_lib.forecast import EXIT, StockFlow
+from sufficiency_lib.analysis import forecast
+from sufficiency_lib.analysis.forecast import EXIT, StockFlow
 
 YEARS = range(2015, 2025)
 
@@ -96,8 +96,8 @@ def test_scenarios_change_entry_stays_and_the_foster_mix():
 def test_backtest_on_published_series_of_real_authorities(shared_data):
     """DfE's published numbers looked after for ten authorities: every method is scored one
     and two years ahead, and the scores are sane (not a claim about which method wins)."""
-    from sufficiency_lib import published
-    from sufficiency_lib.figures import select
+    from sufficiency_lib.published import dfe as published
+    from sufficiency_lib.published.figures import select
 
     figures = published.load(shared_data / "published").figures
     counts = select(figures, "cla_31_march").loc[lambda f: f["geographic_level"].eq("Local authority")]
@@ -218,7 +218,7 @@ def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
     let a reader subtract them out, so the next smallest is hidden too."""
     from types import SimpleNamespace
 
-    from sufficiency_lib.chapters import forecast as chapter
+    from sufficiency_lib.statement.chapters import forecast as chapter
     groups = ["IFA foster care"] * 40 + ["In-house foster care"] * 30 + ["Placed for adoption"] * 7 + ["Secure units"] * 2
     snaps = {2025: pd.DataFrame({"CHILD": range(len(groups)), "placement_group": groups})}
     shown = chapter.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)

@@ -1,6 +1,8 @@
 import pandas as pd
 
-from sufficiency_lib import ingest, metrics, synth
+from sufficiency_lib.ssda903 import ingest
+from sufficiency_lib.analysis import metrics
+from sufficiency_lib.demo import synth
 
 
 def test_synthetic_return_is_deterministic_and_round_trips(tmp_path, toy_authority):

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import clean, ingest_xml, quality_report
-from sufficiency_lib.schema import PROVENANCE
+from sufficiency_lib.ssda903 import clean, ingest_xml, quality_report
+from sufficiency_lib.ssda903.schema import PROVENANCE
 
 pytestmark = pytest.mark.integration
 

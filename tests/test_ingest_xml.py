@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from sufficiency_lib.ingest_xml import COLUMNS, XmlFormatError, read_xml, write_xml
+from sufficiency_lib.ssda903.ingest_xml import COLUMNS, XmlFormatError, read_xml, write_xml
 
 TINY = """<?xml version="1.0" encoding="utf-8"?>
 <EXPSSDA903>

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sufficiency_lib.leakcheck import (MIN_ID_LENGTH, Identifiers, Leak, files_to_scan, find_leaks,
+from sufficiency_lib.site.leakcheck import (MIN_ID_LENGTH, Identifiers, Leak, files_to_scan, find_leaks,
                                        identifiers_from_return, normalise_postcode)
 
 

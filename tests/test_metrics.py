@@ -1,6 +1,7 @@
 import pandas as pd
 
-from sufficiency_lib import codes, metrics
+from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.analysis import metrics
 from tests.conftest import episodes
 
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import narrative
+from sufficiency_lib.statement import narrative
 
 
 def test_percent_change_and_zero_base():

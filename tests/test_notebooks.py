@@ -6,10 +6,10 @@ import nbformat
 import papermill
 import pytest
 
-from sufficiency_lib import synth
-from sufficiency_lib.chapters import CHAPTERS
+from sufficiency_lib.demo import synth
+from sufficiency_lib.statement.chapters import CHAPTERS
 from sufficiency_lib.config import NOTEBOOKS_DIR
-from sufficiency_lib.render import kernel_name
+from sufficiency_lib.site.batch import kernel_name
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 

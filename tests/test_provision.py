@@ -2,7 +2,9 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import codes, local_data, provision
+from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.local import local_data
+from sufficiency_lib.analysis import costs as provision
 from sufficiency_lib.config import DEMO_LOCAL_DIR
 
 COSTS = """financial_year,placement_type,provider,weekly_cost_gbp,comparator_weekly_cost_gbp,source
@@ -125,8 +127,8 @@ def test_demo_local_data_reads_and_the_printed_framework_averages_disagree():
 
 
 def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_over_budget(tmp_path):
-    from sufficiency_lib import findings
-    from sufficiency_lib.chapters.common import Context
+    from sufficiency_lib.analysis import findings
+    from sufficiency_lib.statement.chapters.common import Context
     from sufficiency_lib.config import Authority
 
     _folder(tmp_path, weekly_costs=COSTS,
@@ -144,7 +146,7 @@ def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_
 
 
 def test_provision_chapter_flags_disagreeing_printed_averages_in_its_notes(tmp_path):
-    from sufficiency_lib.chapters import provision as chapter
+    from sufficiency_lib.statement.chapters import provision as chapter
 
     prices = ("framework,lot,locality,weekly_price_gbp\nF,Lot 1,A,100\nF,Lot 1,B,200\n"
               "F,Lot 1,Average,150\nF,Average,Average,151\n")

@@ -6,8 +6,8 @@ import csv
 import pandas as pd
 import pytest
 
-from sufficiency_lib import published
-from sufficiency_lib.figures import FIGURE_COLUMNS, parse_values, select
+from sufficiency_lib.published import dfe as published
+from sufficiency_lib.published.figures import FIGURE_COLUMNS, parse_values, select
 
 GEO = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,la_name,new_la_code"
 LA = "Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003"
@@ -152,7 +152,7 @@ def test_every_published_count_is_carried_exactly(shared_data):
 
 
 def _sorted(figures):
-    from sufficiency_lib.figures import KEY_COLUMNS
+    from sufficiency_lib.published.figures import KEY_COLUMNS
     return figures.sort_values(KEY_COLUMNS).reset_index(drop=True)[[*KEY_COLUMNS, "value", "status"]]
 
 
@@ -171,7 +171,7 @@ def test_a_real_release_survives_writing_and_reading(shared_data, tmp_path):
 
 
 def test_computed_and_published_figures_sit_side_by_side(two_releases):
-    from sufficiency_lib.figures import side_by_side
+    from sufficiency_lib.published.figures import side_by_side
     pub = published.load(two_releases).figures
     computed = pub.loc[pub["unit"].eq("number") & pub["geographic_level"].eq("Local authority")].copy()
     computed["value"] = computed["value"] + 1

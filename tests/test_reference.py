@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sufficiency_lib import reference
+from sufficiency_lib.published import reference
 
 
 @pytest.mark.parametrize("year,count", [(2019, 152), (2020, 151), (2021, 151), (2022, 152), (2023, 152),

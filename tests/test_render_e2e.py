@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from sufficiency_lib import cli, config, render
-from sufficiency_lib.chapters import CHAPTERS
+from sufficiency_lib import cli, config
+from sufficiency_lib.site import batch as render
+from sufficiency_lib.statement.chapters import CHAPTERS
 
 
 class _Page(HTMLParser):
@@ -117,7 +118,8 @@ def test_cli_usage_errors_exit_2(capsys):
 
 @pytest.mark.e2e
 def test_no_child_level_identifier_reaches_a_rendered_file(rendered):
-    from sufficiency_lib import ingest, leakcheck
+    from sufficiency_lib.ssda903 import ingest
+    from sufficiency_lib.site import leakcheck
     from sufficiency_lib.config import DEMO_DATA_DIR
 
     out, pages = rendered

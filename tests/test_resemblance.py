@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import config, resemblance
+from sufficiency_lib import config
+from sufficiency_lib.analysis import resemblance
 from sufficiency_lib.config import PROJECT_ROOT
 
 COMPOSITION = PROJECT_ROOT.parent / "shared" / "spec" / "local_demo" / "published_composition.csv"

@@ -24,9 +24,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib import cli, ingest, metrics, synth
+from sufficiency_lib import cli
+from sufficiency_lib.ssda903 import ingest
+from sufficiency_lib.analysis import metrics
+from sufficiency_lib.demo import synth
 from sufficiency_lib.config import load_authority
-from sufficiency_lib.periods import year_end, year_start
+from sufficiency_lib.ssda903.periods import year_end, year_start
 
 YEARS = range(2017, 2022)
 SEED = 11

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib import tidy
+from sufficiency_lib.statement import tidy
 
 
 def test_la_frame_has_ees_columns_in_order(toy_authority):

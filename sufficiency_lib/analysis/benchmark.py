@@ -1,0 +1,296 @@
+"""Benchmarking an authority against its statistical neighbours, its region and England.
+
+Works on any series of a figures frame (one indicator, breakdown and unit). Conventions,
+stated once:
+
+- **Statistical neighbour mean and median**: the plain mean and median of the values of the
+  authority's ten DfE statistical neighbours that have a value that year (as in DfE's LAIT);
+  ``sn_count`` says how many had one. The model is chosen by year
+  (:func:`reference.neighbour_model_for`) unless given.
+- **Rank** among the authorities with a value that year, 1 = best: the highest value where
+  high is good, the lowest where low is good, and the lowest where neither (polarity
+  ``neutral``). Equal values share the best rank of their group (``min``), so 1, 2, 2, 4.
+  Suppressed or missing values are not ranked, and the count ranked is reported.
+- **Quartile band** A-D from the rank: A when ``(rank - 1) / n < 0.25``, B below 0.5, C below
+  0.75, else D; A is the best quarter (for neutral indicators, the lowest quarter).
+- **Change** on last year and over five years: the value less the value one and five years
+  before (missing when either is).
+- **Confidence intervals** (95%): for a rate, the exact Poisson interval of the count
+  (Garwood, from the chi-squared distribution) divided by the population; for a percentage,
+  Wilson's score interval. An authority **differs significantly** from England (or its
+  neighbours' mean) when that reference value lies outside its interval, treating the
+  reference as fixed, the convention of OHID's Fingertips.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sufficiency_lib.published import reference
+from sufficiency_lib.statement import tidy
+from sufficiency_lib.published.figures import TOTAL, figures_frame, select
+
+Z95 = stats.norm.ppf(0.975)
+POLARITIES = ("high", "low", "neutral")
+# (indicator, breakdown_group, breakdown, unit) -> which way is good; anything else is neutral.
+POLARITY = {
+    ("cla_31_march", "Placement stability", "With 3 or more placements during the year", "percent"): "low",
+    ("cla_long_term_under_16", "Placement stability", "Living with the same carer for at least 2 years",
+     "percent"): "high",
+    ("care_leavers_17_18", "Activity", "Total in education, employment or training", "percent"): "high",
+    ("care_leavers_19_21", "Activity", "Total in education, employment or training", "percent"): "high",
+    ("care_leavers_17_18", "Accommodation suitability", "Accommodation considered suitable", "percent"): "high",
+    ("care_leavers_19_21", "Accommodation suitability", "Accommodation considered suitable", "percent"): "high",
+    ("cla_31_march", "Distance between home and placement", "Placed more than 20 miles from home",
+     "percent"): "low",
+}
+
+
+def polarity_of(indicator: str, unit: str, breakdown_group: str = TOTAL, breakdown: str = TOTAL) -> str:
+    """Whether high values of a series are good (``high``), bad (``low``) or neither."""
+    return POLARITY.get((indicator, breakdown_group, breakdown, unit), "neutral")
+
+
+def rank_and_band(values: pd.Series, polarity: str = "neutral") -> pd.DataFrame:
+    """Rank (1 = best) and quartile band A-D of each non-missing value of ``values``.
+
+    ``values`` is indexed by authority; missing values get no rank and no band.
+    """
+    if polarity not in POLARITIES:
+        raise ValueError(f"polarity {polarity!r}: use one of {POLARITIES}")
+    present = values.dropna().astype(float)
+    rank = present.rank(method="min", ascending=(polarity != "high"))
+    n = len(present)
+    position = (rank - 1) / n if n else rank
+    band = pd.Series(np.select([position < 0.25, position < 0.5, position < 0.75], ["A", "B", "C"], "D"),
+                     index=present.index)
+    out = pd.DataFrame({"rank": rank.astype("Int64"), "ranked_of": n, "quartile_band": band})
+    return out.reindex(values.index).astype({"rank": "Int64", "ranked_of": "Int64"})
+
+
+def poisson_rate_interval(count, population, per: float = 10_000, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) 95% interval of ``count / population * per``."""
+    count = np.asarray(count, dtype=float)
+    population = np.asarray(population, dtype=float)
+    alpha = 2 * (1 - stats.norm.cdf(z))
+    with np.errstate(invalid="ignore"):
+        low = np.where(count > 0, stats.chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
+        high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return low / population * per, high / population * per
+
+
+def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score 95% interval of ``successes / trials``, in percent."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def compare(low, high, reference_value) -> np.ndarray:
+    """Whether the authority is 'higher' or 'lower' than ``reference_value`` (which lies
+    outside its interval ``low``-``high``), or 'similar'; '' when anything is missing."""
+    low, high, ref = (np.asarray(x, dtype=float) for x in (low, high, reference_value))
+    out = np.where(ref < low, "higher", np.where(ref > high, "lower", "similar"))
+    return np.where(np.isnan(low) | np.isnan(high) | np.isnan(ref), "", out)
+
+
+def recompute_rates(figures: pd.DataFrame, population: pd.DataFrame, indicator: str = "cla_31_march",
+                    per: float = 10_000) -> pd.DataFrame:
+    """Rates per 10,000 children from counts and the ONS 0-17 population of the year before.
+
+    DfE's rate for 31 March ``t`` divides by the mid-``t - 1`` estimate; the result is a
+    figures frame (unit ``rate_per_10000``), unrounded, with ``ci_low``/``ci_high``.
+    """
+    counts = select(figures, indicator, "number")
+    pop = population.assign(time_period=population["time_period"] + 1)
+    keys = ["time_period", "geographic_level", "new_la_code", "region_code"]
+    pop = pop.loc[pop["geographic_level"].isin(counts["geographic_level"].unique())]
+    merged = counts.merge(pop[keys + ["value"]].rename(columns={"value": "population"}), on=keys, how="left")
+    rate = merged["value"] / merged["population"] * per
+    low, high = poisson_rate_interval(merged["value"].astype(float), merged["population"].astype(float), per)
+    out = figures_frame(merged.assign(unit="rate_per_10000", value=rate,
+                                      status=merged["status"].where(merged["population"].notna(), "x"),
+                                      source="computed from counts and ONS population"))
+    return out.assign(ci_low=low, ci_high=high)
+
+
+def _by_place(series: pd.DataFrame, level: str, key: str) -> pd.Series:
+    rows = series.loc[series["geographic_level"].eq(level)]
+    return rows.set_index(["time_period", key])["value"]
+
+
+def _region_of(series: pd.DataFrame, authority: str) -> str:
+    """The authority's region, as the figures give it, else as the reference list does."""
+    mine = series.loc[series["new_la_code"].eq(authority), "region_code"]
+    if len(mine):
+        return mine.iloc[-1]
+    try:
+        return reference.authority(authority)["region_code"]
+    except reference.ReferenceError:
+        return ""
+
+
+def _neighbour_codes(authority: str, model: int) -> list[str]:
+    """The authority's statistical neighbours; none for an authority DfE's model lacks."""
+    try:
+        return reference.statistical_neighbours(authority, model)["new_la_code"].tolist()
+    except reference.ReferenceError:
+        return []
+
+
+def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit: str = "number",
+                    breakdown_group: str = TOTAL, breakdown: str = TOTAL, years=None,
+                    neighbour_model: int | None = None, polarity: str | None = None) -> pd.DataFrame:
+    """One row a year: the authority beside its neighbours, region and England, ranked.
+
+    ``authority`` is a new (E...) LA code. Columns: time_period, value, status, sn_mean,
+    sn_median, sn_count, region, england, rank, ranked_of, quartile_band, change_1y,
+    change_5y, neighbour_model.
+    """
+    polarity = polarity or polarity_of(indicator, unit, breakdown_group, breakdown)
+    series = select(figures, indicator, unit, breakdown_group, breakdown)
+    la_values = _by_place(series, "Local authority", "new_la_code")
+    status = series.loc[series["geographic_level"].eq("Local authority")].set_index(
+        ["time_period", "new_la_code"])["status"]
+    region_code = _region_of(series, authority)
+    region = _by_place(series, "Regional", "region_code")
+    england = series.loc[series["geographic_level"].eq("National")].set_index("time_period")["value"]
+    all_years = sorted(series["time_period"].unique())
+    years = [int(y) for y in (years if years is not None else all_years)]
+    rows = []
+    for year in years:
+        in_year = la_values.xs(year, level="time_period") if year in all_years else pd.Series(dtype="Float64")
+        in_year = in_year.loc[in_year.index.isin(reference.reporting_in(year)["new_la_code"])]
+        model = reference.neighbour_model_for(year, neighbour_model)
+        neighbours = in_year.reindex(_neighbour_codes(authority, model)).dropna()
+        ranks = rank_and_band(in_year, polarity)
+        mine = ranks.loc[authority] if authority in ranks.index else pd.Series(
+            {"rank": pd.NA, "ranked_of": len(in_year.dropna()), "quartile_band": ""})
+        rows.append({
+            "time_period": year,
+            "value": la_values.get((year, authority), pd.NA),
+            "status": status.get((year, authority), "x"),
+            "sn_mean": neighbours.mean() if len(neighbours) else pd.NA,
+            "sn_median": neighbours.median() if len(neighbours) else pd.NA,
+            "sn_count": len(neighbours),
+            "region": region.get((year, region_code), pd.NA),
+            "england": england.get(year, pd.NA),
+            "rank": mine["rank"], "ranked_of": mine["ranked_of"],
+            "quartile_band": mine["quartile_band"] if isinstance(mine["quartile_band"], str) else "",
+            "neighbour_model": model,
+        })
+    table = pd.DataFrame(rows)
+    for column in ("value", "sn_mean", "sn_median", "region", "england"):
+        table[column] = pd.to_numeric(table[column]).astype("Float64")
+    history = la_values.xs(authority, level="new_la_code") if authority in la_values.index.get_level_values(1) \
+        else pd.Series(dtype="Float64")
+    for lag in (1, 5):
+        before = table["time_period"].sub(lag).map(history)
+        table[f"change_{lag}y"] = (table["value"] - pd.to_numeric(before).astype("Float64"))
+    table["rank"] = table["rank"].astype("Int64")
+    table["ranked_of"] = table["ranked_of"].astype("Int64")
+    return _with_significance(table, figures, authority, indicator, unit, breakdown_group, breakdown)
+
+
+def _la_values(figures: pd.DataFrame, authority: str, indicator: str, unit: str,
+               breakdown_group: str, breakdown: str) -> pd.Series:
+    rows = select(figures, indicator, unit, breakdown_group, breakdown)
+    rows = rows.loc[rows["new_la_code"].eq(authority) & rows["geographic_level"].eq("Local authority")]
+    return rows.set_index("time_period")["value"].astype(float)
+
+
+def _with_significance(table: pd.DataFrame, figures: pd.DataFrame, authority: str, indicator: str, unit: str,
+                       breakdown_group: str, breakdown: str) -> pd.DataFrame:
+    """Add the 95% interval of a rate or percentage and how it compares with England and
+    the neighbours' mean; counts have no interval (they are the whole population)."""
+    years = table["time_period"]
+    if unit == "rate_per_10000":
+        count = years.map(_la_values(figures, authority, indicator, "number", breakdown_group, breakdown))
+        size = years.map(_la_values(figures, authority, indicator, "population", breakdown_group, breakdown))
+        low, high = poisson_rate_interval(count, size)
+    elif unit == "percent":
+        count = years.map(_la_values(figures, authority, indicator, "number", breakdown_group, breakdown))
+        size = years.map(_la_values(figures, authority, indicator, "number", breakdown_group, TOTAL))
+        low, high = wilson_interval(count, size)
+    else:
+        low = high = np.full(len(table), np.nan)
+    out = table.assign(ci_low=low, ci_high=high)
+    out["vs_england"] = compare(low, high, table["england"].astype(float))
+    out["vs_neighbours"] = compare(low, high, table["sn_mean"].astype(float))
+    return out
+
+
+BAND_MEANING = {"high": "A is the best quarter (highest values)", "low": "A is the best quarter (lowest values)",
+                "neutral": "A is the lowest quarter; neither end is better"}
+
+
+def display_frame(table: pd.DataFrame, la_name: str, decimals: int = 0) -> pd.DataFrame:
+    """The benchmark table as a page shows it: plain column names, values rounded."""
+    def shown(column):
+        values = pd.to_numeric(table[column]).astype("Float64")
+        return pd.Series([f"{v:,.{decimals}f}" if not pd.isna(v) else "" for v in values], index=table.index)
+
+    frame = pd.DataFrame({
+        "Year (31 March)": table["time_period"].astype(str),
+        la_name: [v if s == "" else s for v, s in zip(shown("value"), table["status"])],
+        "Statistical neighbours (mean)": shown("sn_mean"),
+        "Statistical neighbours (median)": shown("sn_median"),
+        "Region": shown("region"),
+        "England": shown("england"),
+        "Rank (1 = best)": [f"{r} of {n}" if not pd.isna(r) else "" for r, n in zip(table["rank"], table["ranked_of"])],
+        "Quartile band": table["quartile_band"],
+    })
+    if table["vs_england"].ne("").any():
+        frame["Compared with England"] = table["vs_england"].replace({"similar": "not significantly different"})
+    return frame
+
+
+def series_for_chart(table: pd.DataFrame, la_name: str, region_name: str = "Region") -> pd.DataFrame:
+    """Long form for a line chart: the authority, its neighbours' mean, region and England."""
+    named = {"value": la_name, "sn_mean": "Statistical neighbours (mean)", "region": region_name,
+             "england": "England"}
+    wide = table[["time_period", *named]].rename(columns=named)
+    long = wide.melt(id_vars="time_period", var_name="series", value_name="figure")
+    return long.dropna(subset=["figure"]).astype({"figure": float}).rename(columns={"figure": "value"})
+
+
+def source_of(published) -> str:
+    """The source line for figures benchmarked against ``published``."""
+    if published.synthetic:
+        return ("Synthetic national figures made from synthetic SSDA903 returns for every English "
+                "authority (demonstration data, not DfE statistics)")
+    releases = sorted({int(r) for r in published.files["release"] if str(r)})
+    return ("DfE, Children looked after in England including adoptions"
+            + (f" ({', '.join(map(str, releases))} releases; the newest wins)" if releases else "")
+            + "; statistical neighbours: DfE children's services statistical neighbour model")
+
+
+TABLE_INDICATORS = {
+    "value": ("Authority", 1), "sn_mean": ("Statistical neighbours mean", 1),
+    "sn_median": ("Statistical neighbours median", 1), "region": ("Region", 1), "england": ("England", 1),
+    "rank": ("Rank among authorities, 1 = best", 0), "ranked_of": ("Authorities ranked", 0),
+    "change_1y": ("Change on the year before", 1), "change_5y": ("Change over five years", 1),
+    "ci_low": ("Lower 95% confidence limit", 1), "ci_high": ("Upper 95% confidence limit", 1),
+}
+
+
+def write_table(table: pd.DataFrame, authority, label: str, path) -> Path:
+    """Save a benchmark table as an EES CSV with ``.meta.csv`` (suppressed values as 'c')."""
+    out = tidy.la_frame(authority, table["time_period"])
+    for column, (_, dp) in TABLE_INDICATORS.items():
+        values = pd.to_numeric(table[column]).astype("Float64")
+        out[column] = [f"{v:.{dp}f}" if not pd.isna(v) else "x" for v in values]
+    out["value"] = [s if s else v for v, s in zip(out["value"], table["status"])]
+    out["quartile_band"] = table["quartile_band"].to_numpy()
+    out["compared_with_england"] = table["vs_england"].to_numpy()
+    meta = tidy.meta_frame({column: (f"{label}: {text}", "", dp) for column, (text, dp) in TABLE_INDICATORS.items()})
+    extra = tidy.meta_frame({"quartile_band": ("Quartile band A-D, A = best quarter", "", 0),
+                             "compared_with_england": ("Compared with England (95% interval)", "", 0)})
+    return tidy.write_table(out, pd.concat([meta, extra], ignore_index=True), path)

@@ -1,0 +1,486 @@
+"""Figures computed from clean 903 tables, to DfE definitions.
+
+Everything here works on the year-merged clean tables of :mod:`clean` (episodes, header,
+uasc, oc3) and returns either per-child frames (kept inside the library: they are record
+level) or counts in the long *figures* shape of :mod:`figures`, with DfE's indicator ids,
+breakdown groups and labels wherever DfE publishes the same figure, so that a computed
+figure sits beside the published one (:func:`figures.side_by_side`).
+
+Definitions implemented (DfE, "Children looked after in England including adoptions",
+methodology and SSDA903 guidance):
+
+- **Looked after at 31 March**: distinct children with an episode open at the end of
+  31 March (DEC blank or after it), leaving out episodes under an agreed series of short
+  breaks (legal status V3/V4), so short-break-only care is never counted.
+- **Started / ceased during the year** (1 April to 31 March): distinct children with an
+  episode starting a period of care (RNE ``S``) / ending one (REC other than ``X1``),
+  short-break episodes left out; a child who started (ceased) twice is counted once, with
+  the first start (the last ceasing), as DfE's footnotes say.
+- **Looked after at any time during the year**: distinct children with a non-short-break
+  episode open on any day of the year.
+- **UASC**: a child in the UASC table is unaccompanied asylum-seeking on a day when its
+  date UASC status ceased (DUC) is blank or after that day. Starters are classed on the day
+  they started, leavers on the day they ceased, children in care on 31 March on 31 March.
+- **Placements**: a placement starts with each episode whose RNE is ``S``, ``P``, ``B``,
+  ``T`` or ``U`` (a legal-status change, ``L``, keeps the placement) and runs to the end of
+  the last episode before the next one starts.
+- **Placement stability** (DfE PI): children looked after at 31 March with 3 or more
+  placements open on some day of the year (the placement open on 1 April counts).
+  Short-break episodes are left out; temporary placements (T0-T4) are counted like any
+  other, which is not verified against DfE's own processing.
+- **Long-term stability**: children under 16 at 31 March, looked after continuously for at
+  least 2.5 years, who have been in the same placement for at least 2 years. DfE also
+  counts a child placed for adoption whose adoptive and previous placement together last 2
+  years; the 903 does not say whether the adopters were the previous carers, so that
+  clause is not applied.
+- **Age** is in completed years on the day (a child born on 31 March 2009 is 16 on
+  31 March 2025); a 29 February birthday falls on 1 March in other years.
+- **Care leavers** (OC3): the young people in the year's OC3 table, by the age they reach
+  on their birthday in the year (their age at 31 March): 17-18 and 19-21. In touch means
+  IN_TOUCH ``YES``; suitable accommodation, the ACCOM suitability digit; EET, ACTIV F/P
+  codes. Percentages are of all care leavers of the age group, as DfE's are.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.ssda903.codes import SHORT_BREAK_LEGAL_STATUSES
+from sufficiency_lib.published.figures import TOTAL, figures_frame
+from sufficiency_lib.ssda903.periods import year_end, year_start
+
+NEW_PLACEMENT_RNE = frozenset({"S", "P", "B", "T", "U"})
+WITHIN_DAYS = 7                     # "placements that ended within 7 days" of starting
+LONG_TERM_CARE_MONTHS, LONG_TERM_PLACEMENT_MONTHS, LONG_TERM_MAX_AGE = 30, 24, 16
+FAR_MILES = 20
+
+UASC, NON_UASC = "UASC", "Non-UASC"
+INSIDE, OUTSIDE = "Placed inside the local authority boundary", "Placed outside the local authority boundary"
+LOCALITY_NOT_RECORDED = "Locality not recorded"
+NEAR, FAR = "Placed 20 miles or less from home", "Placed more than 20 miles from home"
+DISTANCE_UNKNOWN = "Distance not known or not recorded"
+THREE_OR_MORE = "With 3 or more placements during the year"
+SAME_CARER = "Living with the same carer for at least 2 years"
+ENDED_WITHIN_7_DAYS = "Ended within 7 days"
+NOT_KNOWN = "Not known"
+
+#: Breakdown groups of the children looked after on 31 March, in the order chapters show them.
+#: Keys are DfE's group names where DfE publishes the breakdown; the others are the statement's.
+SNAPSHOT_GROUPS = {
+    "Placement": "dfe_placement",
+    "Placement group": "placement_group",
+    "Place providers": "provider",
+    "Age group": "age_group",
+    "Sex": "sex",
+    "Ethnicity": "ethnicity",
+    "Legal status": "legal_status",
+    "Category of need": "need",
+    "Time in care": "time_in_care",
+    "Locality of placement": "locality",
+    "Distance between home and placement": "distance",
+    "Unaccompanied asylum-seeking children": "uasc",
+}
+#: Cross-tabulations of the children on 31 March: group -> (row column, column column).
+SNAPSHOT_CROSSTABS = {
+    "Placement group by age group": ("placement_group", "age_group"),
+    "Placement group by sex": ("placement_group", "sex"),
+    "Placement group of UASC": ("uasc", "placement_group"),
+    "Sex of UASC": ("uasc", "sex"),
+    "Age group of UASC": ("uasc", "age_group"),
+}
+CROSS = "; "   # joins the two labels of a cross-tab breakdown
+
+
+# --- building blocks -------------------------------------------------------------------
+
+def care_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Episodes that count as being looked after: all but short breaks (LS V3/V4)."""
+    return episodes.loc[~episodes["LS"].isin(SHORT_BREAK_LEGAL_STATUSES)]
+
+
+def open_at(episodes: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """Episodes open on ``when``: started on or before it and not ended by it.
+
+    An episode whose DEC is ``when`` ended that day, so it is not open at the end of it;
+    this is how DfE counts "looked after at 31 March" (the open episode, DEC blank in that
+    year's return).
+    """
+    started = episodes["DECOM"] <= when
+    not_ended = episodes["DEC"].isna() | (episodes["DEC"] > when)
+    return episodes.loc[started & not_ended]
+
+
+def open_during(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp,
+                start: str = "DECOM", end: str = "DEC") -> pd.Series:
+    """Rows open on some day from ``first`` to ``last`` (an end on ``first`` counts)."""
+    return (frame[start] <= last) & (frame[end].isna() | (frame[end] >= first))
+
+
+def age_on(dob: pd.Series, when: pd.Timestamp) -> pd.Series:
+    """Age in completed years on ``when`` (missing where the date of birth is)."""
+    dob = pd.to_datetime(dob)
+    years = when.year - dob.dt.year
+    before_birthday = (when.month * 100 + when.day) < (dob.dt.month * 100 + dob.dt.day)
+    return (years - before_birthday.astype("Int64")).astype("Int64")
+
+
+def uasc_on(children: pd.Series, uasc: pd.DataFrame | None, when) -> pd.Series:
+    """Whether each child is unaccompanied asylum-seeking on ``when`` (a date or a
+    Series of dates aligned with ``children``)."""
+    if uasc is None or uasc.empty:
+        return pd.Series(False, index=children.index)
+    ceased = uasc.sort_values("DUC", na_position="last").drop_duplicates("CHILD", keep="last")
+    duc = _lookup(children, ceased.set_index("CHILD")["DUC"])
+    listed = children.isin(ceased["CHILD"])
+    return (listed & (duc.isna() | (duc > when))).astype(bool)
+
+
+def placements(episodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per placement (see the module docstring): CHILD, start, end (NaT while open),
+    and the PLACE, PLACE_PROVIDER, PL_LOCATION and PL_DISTANCE of its first episode."""
+    eps = care_episodes(episodes).sort_values(["CHILD", "DECOM"], kind="stable")
+    previous = eps.groupby("CHILD", sort=False)[["DEC", "REC"]].shift()
+    first_of_child = eps["CHILD"].ne(eps["CHILD"].shift())
+    continues = previous["REC"].eq("X1") & previous["DEC"].eq(eps["DECOM"])
+    new = first_of_child | eps["RNE"].isin(NEW_PLACEMENT_RNE) | ~continues
+    number = new.cumsum().to_numpy()
+    columns = [c for c in ("PLACE", "PLACE_PROVIDER", "PL_LOCATION", "PL_DISTANCE", "RNE") if c in eps]
+    grouped = eps.groupby(number, sort=False)
+    out = grouped[["CHILD", *columns]].first()
+    out["start"] = grouped["DECOM"].first()
+    out["end"] = grouped["DEC"].last()
+    # an open episode before the last one cannot happen after cleaning; the last episode's
+    # DEC is the placement's end (NaT while it is open)
+    return out.reset_index(drop=True)
+
+
+def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``table``'s value for each key, aligned with ``keys`` (missing where absent).
+
+    ``Series.map`` with a datetime Series fails in pandas when the table is empty; a
+    reindex does not."""
+    table = table.loc[~table.index.duplicated(keep="last")]
+    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
+def _period_start(care: pd.DataFrame, children: pd.Series, when: pd.Timestamp) -> pd.Series:
+    """Start of each child's current period of care: the last RNE ``S`` on or before
+    ``when``, or the child's first episode in the return when no start is in it."""
+    upto = care.loc[care["DECOM"] <= when]
+    starts = upto.loc[upto["RNE"].eq("S")].groupby("CHILD")["DECOM"].max()
+    first = upto.groupby("CHILD")["DECOM"].min()
+    return _lookup(children, starts).fillna(_lookup(children, first))
+
+
+def _months_between(earlier: pd.Series, later: pd.Timestamp) -> pd.Series:
+    """Whole months from ``earlier`` to ``later`` (a day short of a month is not one)."""
+    months = (later.year - earlier.dt.year) * 12 + (later.month - earlier.dt.month)
+    return months - (later.day < earlier.dt.day).astype(int)
+
+
+def _band(values: pd.Series, edges: list[float], labels: list[str]) -> pd.Series:
+    banded = pd.cut(pd.to_numeric(values, errors="coerce"), [*edges, np.inf], right=False, labels=labels)
+    return banded.astype("string").fillna(NOT_KNOWN).astype(object)
+
+
+def _label(codes_: pd.Series, mapping: dict, missing: str = NOT_KNOWN) -> pd.Series:
+    return codes_.astype("string").str.strip().map(mapping).fillna(missing).astype(object)
+
+
+def _distance(miles: pd.Series) -> pd.Series:
+    miles = pd.to_numeric(miles, errors="coerce")
+    return pd.Series(np.where(miles.isna(), DISTANCE_UNKNOWN, np.where(miles <= FAR_MILES, NEAR, FAR)),
+                     index=miles.index, dtype=object)
+
+
+def _locality(location: pd.Series) -> pd.Series:
+    return _label(location, {"IN": INSIDE, "OUT": OUTSIDE}, LOCALITY_NOT_RECORDED)
+
+
+# --- the children looked after on 31 March ---------------------------------------------
+
+def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """One row per child looked after at 31 March ``year``, with the label of each
+    breakdown of :data:`SNAPSHOT_GROUPS` and ``placements_in_year``, ``long_term``
+    (under 16, looked after 2.5+ years) and ``same_placement_2_years``.
+
+    Record level: for computing figures, never for showing.
+    """
+    end, start = year_end(year), year_start(year)
+    care = care_episodes(tables["episodes"])
+    current = open_at(care, end).sort_values("DECOM").drop_duplicates("CHILD", keep="last")
+    if current.empty:
+        return pd.DataFrame(columns=["CHILD", *SNAPSHOT_GROUPS.values(), "age", "placements_in_year",
+                                     "long_term", "same_placement_2_years"])
+    header = tables["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    child = current["CHILD"]
+    age = age_on(_lookup(child, header["DOB"]), end)
+    out = pd.DataFrame({"CHILD": child.to_numpy()}, index=current.index)
+    out["dfe_placement"] = codes.dfe_placement_type(current["PLACE"])
+    out["placement_group"] = codes.placement_group(current["PLACE"], current["PLACE_PROVIDER"])
+    out["provider"] = _label(current["PLACE_PROVIDER"], codes.DFE_PROVIDER, "Placement provider not reported")
+    out["age"] = age
+    out["age_group"] = codes.age_band(age.astype("float64")).map(codes.DFE_AGE_GROUP).fillna(NOT_KNOWN)
+    out["sex"] = _label(child.map(header["SEX"]), codes.SEX)
+    out["ethnicity"] = _label(child.map(header["ETHNIC"]), codes.ETHNIC_GROUP,
+                              "Refused or information not yet available")
+    out["legal_status"] = _label(current["LS"], codes.DFE_LEGAL_STATUS)
+    out["need"] = current["CIN"].astype("string").map(
+        {code: f"{code}. {label}" for code, label in codes.CIN.items()}).fillna(NOT_KNOWN).astype(object)
+    began = pd.to_datetime(_period_start(care, child, end))
+    months_in_care = _months_between(began, end)
+    out["time_in_care"] = _band(months_in_care, codes.TIME_IN_CARE_MONTHS, codes.TIME_IN_CARE_BANDS)
+    out["locality"] = _locality(current["PL_LOCATION"]) if "PL_LOCATION" in current else LOCALITY_NOT_RECORDED
+    out["distance"] = _distance(current["PL_DISTANCE"]) if "PL_DISTANCE" in current else DISTANCE_UNKNOWN
+    out["uasc"] = np.where(uasc_on(child, tables.get("uasc"), end), UASC, NON_UASC)
+
+    placed = placements(care.loc[care["CHILD"].isin(child)])
+    in_year = placed.loc[open_during(placed, start, end, "start", "end")]
+    out["placements_in_year"] = child.map(in_year.groupby("CHILD").size()).fillna(0).astype(int)
+    this_placement = placed.loc[placed["start"] <= end].groupby("CHILD")["start"].max()
+    out["long_term"] = (age < LONG_TERM_MAX_AGE).fillna(False).to_numpy() & (
+        months_in_care >= LONG_TERM_CARE_MONTHS).to_numpy()
+    out["same_placement_2_years"] = out["long_term"] & (
+        _months_between(pd.to_datetime(_lookup(child, this_placement)), end) >= LONG_TERM_PLACEMENT_MONTHS).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def children_looked_after_at_31_march(episodes: pd.DataFrame, year: int) -> int:
+    """Number of children looked after at 31 March ``year`` (DfE definition).
+
+    Counts distinct children with an episode open at 31 March, excluding those whose open
+    episode is under an agreed series of short-term breaks (legal status V3 or V4).
+    """
+    return int(open_at(care_episodes(episodes), year_end(year))["CHILD"].nunique())
+
+
+def cla_at_31_march_series(episodes: pd.DataFrame, years) -> pd.DataFrame:
+    """``time_period`` and ``children_count`` at 31 March for each of ``years``."""
+    years = [int(y) for y in years]
+    counts = [children_looked_after_at_31_march(episodes, y) for y in years]
+    return pd.DataFrame({"time_period": years, "children_count": counts})
+
+
+# --- flows in the year -----------------------------------------------------------------
+
+def starters(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """Children who started to be looked after in ``year``: CHILD, DECOM (first start),
+    uasc (UASC on that day)."""
+    care = care_episodes(tables["episodes"])
+    started = care.loc[care["RNE"].eq("S") & care["DECOM"].between(year_start(year), year_end(year))]
+    first = started.sort_values("DECOM").drop_duplicates("CHILD", keep="first")[["CHILD", "DECOM"]]
+    flag = uasc_on(first["CHILD"], tables.get("uasc"), first["DECOM"])
+    return first.assign(uasc=np.where(flag, UASC, NON_UASC)).reset_index(drop=True)
+
+
+def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """Children who ceased to be looked after in ``year``: CHILD, DEC and REC of the last
+    ceasing, its DfE reason label, and uasc (UASC on the day before they ceased)."""
+    care = care_episodes(tables["episodes"])
+    ended = care.loc[care["REC"].ne("X1") & care["REC"].ne("")
+                     & care["DEC"].between(year_start(year), year_end(year))]
+    last = ended.sort_values("DEC").drop_duplicates("CHILD", keep="last")[["CHILD", "DEC", "REC"]]
+    flag = uasc_on(last["CHILD"], tables.get("uasc"), last["DEC"] - pd.Timedelta(days=1))
+    return last.assign(reason=_label(last["REC"], codes.DFE_REASON_CEASED),
+                       uasc=np.where(flag, UASC, NON_UASC)).reset_index(drop=True)
+
+
+def looked_after_during(tables: dict[str, pd.DataFrame], year: int) -> int:
+    """Distinct children looked after at any time during ``year`` (short breaks left out)."""
+    care = care_episodes(tables["episodes"])
+    return int(care.loc[open_during(care, year_start(year), year_end(year)), "CHILD"].nunique())
+
+
+def new_placements(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """Placements that started in ``year``, labelled by group, provider, locality and
+    distance, with ``ended_within_7_days`` (ended no more than 7 days after starting)."""
+    placed = placements(tables["episodes"])
+    new = placed.loc[placed["start"].between(year_start(year), year_end(year))]
+    days = (new["end"] - new["start"]).dt.days
+    out = pd.DataFrame({
+        "placement_group": codes.placement_group(new["PLACE"], new["PLACE_PROVIDER"]),
+        "provider": _label(new["PLACE_PROVIDER"], codes.DFE_PROVIDER, "Placement provider not reported"),
+        "locality": _locality(new["PL_LOCATION"]) if "PL_LOCATION" in new else LOCALITY_NOT_RECORDED,
+        "distance": _distance(new["PL_DISTANCE"]) if "PL_DISTANCE" in new else DISTANCE_UNKNOWN,
+        "ended_within_7_days": (days <= WITHIN_DAYS).fillna(False).astype(bool),
+    })
+    return out.reset_index(drop=True)
+
+
+def _new_placement_location(frame: pd.DataFrame) -> pd.Series:
+    """DfE's "Location of new placements during the year" label."""
+    inside = frame["locality"].eq(INSIDE)
+    where = np.where(inside, "Placed inside LA boundary", "Placed outside LA boundary")
+    how_far = np.where(frame["distance"].eq(FAR), "more than 20 miles from home", "less than 20 miles from home")
+    label = pd.Series(where, index=frame.index) + " " + pd.Series(how_far, index=frame.index)
+    unknown = frame["distance"].eq(DISTANCE_UNKNOWN) | frame["locality"].eq(LOCALITY_NOT_RECORDED)
+    return label.where(~unknown, DISTANCE_UNKNOWN)
+
+
+# --- care leavers ----------------------------------------------------------------------
+
+def care_leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """The year's care leavers (OC3): CHILD, age, age_group (17 to 18 / 19 to 21 years,
+    or "Other ages"), in_touch, accommodation (DfE suitability label), activity (DfE total)."""
+    oc3 = tables.get("oc3")
+    if oc3 is None or oc3.empty:
+        return pd.DataFrame(columns=["CHILD", "age", "age_group", "in_touch", "accommodation", "activity"])
+    rows = oc3.loc[oc3["return_year"].astype(int).eq(int(year))].drop_duplicates("CHILD", keep="last")
+    header = tables["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+    dob = _lookup(rows["CHILD"], header)
+    if "DOB" in rows:  # the OC3 row's own date of birth, where given
+        dob = rows["DOB"].fillna(dob)
+    age = age_on(dob, year_end(year))
+    age_group = pd.Series(np.select([age.between(17, 18).fillna(False), age.between(19, 21).fillna(False)],
+                                    ["17 to 18 years", "19 to 21 years"], "Other ages"), index=rows.index)
+    suitable = rows["ACCOM"].map(codes.accommodation_suitable)
+    accommodation = np.select([suitable.eq(True), suitable.eq(False)],
+                              ["Accommodation considered suitable", "Accommodation considered unsuitable"],
+                              "No information")
+    return pd.DataFrame({
+        "CHILD": rows["CHILD"].to_numpy(), "age": age.to_numpy(), "age_group": age_group.to_numpy(),
+        "in_touch": np.where(rows["IN_TOUCH"].eq("YES"), "In touch", "Not in touch").astype(object),
+        "accommodation": accommodation.astype(object),
+        "activity": _label(rows["ACTIV"], codes.ACTIVITY_GROUP, codes.ACTIVITY_NOT_KNOWN).to_numpy(),
+    })
+
+
+CARE_LEAVER_INDICATORS = {"17 to 18 years": "care_leavers_17_18", "19 to 21 years": "care_leavers_19_21"}
+CARE_LEAVER_GROUPS = {"In touch": "in_touch", "Accommodation suitability": "accommodation",
+                      "Activity": "activity"}
+
+
+# --- UASC and the National Transfer Scheme --------------------------------------------
+
+#: National Transfer Scheme ceiling: share of the 0-17 population from each date. 0.07%
+#: from the scheme's start (July 2016); 0.1% from 2022 (the Home Office raised it in 2022;
+#: the exact date is a parameter, 24 August 2022 as a default).
+NTS_RATES = {pd.Timestamp("2016-07-01"): 0.0007, pd.Timestamp("2022-08-24"): 0.001}
+
+
+def nts_ceiling(population_0_17: float, when: pd.Timestamp, rates: dict | None = None) -> float:
+    """The National Transfer Scheme ceiling on ``when``: the rate in force then times the
+    0-17 population, rounded to whole children. Missing before the scheme began."""
+    rates = {pd.Timestamp(k): float(v) for k, v in (rates or NTS_RATES).items()}
+    in_force = [rate for start, rate in sorted(rates.items()) if start <= pd.Timestamp(when)]
+    if not in_force or pd.isna(population_0_17):
+        return np.nan
+    return float(round(population_0_17 * in_force[-1]))
+
+
+# --- figures ---------------------------------------------------------------------------
+
+def _counts(labels: pd.Series, group: str, order: Iterable[str] = ()) -> list[dict]:
+    """Count rows for one breakdown group, with its Total; labels in ``order`` first and
+    listed even when zero."""
+    counts = labels.value_counts()
+    ordered = [*order, *sorted(set(counts.index) - set(order))]
+    rows = [{"breakdown_group": group, "breakdown": label, "value": int(counts.get(label, 0))}
+            for label in ordered]
+    return rows + [{"breakdown_group": group, "breakdown": TOTAL, "value": int(len(labels))}]
+
+
+GROUP_ORDER = {
+    "Placement": codes.DFE_PLACEMENT_TYPES,
+    "Placement group": codes.PLACEMENT_GROUPS,
+    "Age group": list(codes.DFE_AGE_GROUP.values()),
+    "Sex": ["Male", "Female"],
+    "Ethnicity": codes.ETHNIC_GROUPS,
+    "Legal status": ["Interim care order", "Full care order", "Placement order granted",
+                     "Voluntary agreements under S20 CA 1989", "Youth justice legal statuses",
+                     "Detained for child protection"],
+    "Time in care": codes.TIME_IN_CARE_BANDS,
+    "Locality of placement": [INSIDE, OUTSIDE],
+    "Distance between home and placement": [NEAR, FAR, DISTANCE_UNKNOWN],
+    "Unaccompanied asylum-seeking children": [UASC, NON_UASC],
+    "In touch": ["In touch", "Not in touch"],
+    "Accommodation suitability": ["Accommodation considered suitable", "Accommodation considered unsuitable",
+                                  "No information"],
+    "Activity": [codes.EET, codes.NEET, codes.ACTIVITY_NOT_KNOWN],
+}
+
+
+def _with_percent(rows: list[dict]) -> list[dict]:
+    """Add a percent row (of the group's Total) for every count row, Total included."""
+    totals = {(r["indicator"], r["breakdown_group"]): r["value"] for r in rows if r["breakdown"] == TOTAL}
+    out = list(rows)
+    for row in rows:
+        total = totals.get((row["indicator"], row["breakdown_group"]))
+        share = row["value"] / total * 100 if total else np.nan
+        out.append({**row, "unit": "percent", "value": share})
+    return out
+
+
+def year_figures(tables: dict[str, pd.DataFrame], year: int) -> list[dict]:
+    """Every figure of one year, as figure rows without the place columns."""
+    rows: list[dict] = []
+
+    def add(indicator: str, items: list[dict], percent: bool = True) -> None:
+        items = [{"indicator": indicator, "unit": "number", **item} for item in items]
+        rows.extend(_with_percent(items) if percent else items)
+
+    snapshot = children_at_31_march(tables, year)
+    for group, column in SNAPSHOT_GROUPS.items():
+        add("cla_31_march", _counts(snapshot[column], group, GROUP_ORDER.get(group, ())))
+    for group, (first, second) in SNAPSHOT_CROSSTABS.items():
+        joined = snapshot[first].astype(str) + CROSS + snapshot[second].astype(str)
+        add("cla_31_march", [r for r in _counts(joined, group) if r["breakdown"] != TOTAL], percent=False)
+    moved = np.where(snapshot["placements_in_year"] >= 3, THREE_OR_MORE, "Fewer than 3 placements")
+    add("cla_31_march", _counts(pd.Series(moved), "Placement stability", [THREE_OR_MORE]))
+    long_term = snapshot.loc[snapshot["long_term"]]
+    same = np.where(long_term["same_placement_2_years"], SAME_CARER, "Not with the same carer for 2 years")
+    add("cla_long_term_under_16", _counts(pd.Series(same, dtype=object), "Placement stability", [SAME_CARER]))
+
+    started = starters(tables, year)
+    add("cla_started", _counts(started["uasc"], "Unaccompanied asylum-seeking children", [UASC, NON_UASC]))
+    add("cla_started", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(started)}], percent=False)
+    ceased = leavers(tables, year)
+    add("cla_ceased", _counts(ceased["uasc"], "Unaccompanied asylum-seeking children", [UASC, NON_UASC]))
+    add("cla_ceased", _counts(ceased["reason"], "Reason episode ceased"))
+    add("cla_ceased", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(ceased)}], percent=False)
+    add("cla_31_march", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(snapshot)}], percent=False)
+    add("cla_during_year", [{"breakdown_group": TOTAL, "breakdown": TOTAL,
+                             "value": looked_after_during(tables, year)}], percent=False)
+
+    new = new_placements(tables, year)
+    add("new_placements", _counts(new["placement_group"], "Placement group", codes.PLACEMENT_GROUPS))
+    add("new_placements", _counts(new["provider"], "Place providers"))
+    add("new_placements", _counts(new["locality"], "Locality of placement", [INSIDE, OUTSIDE]))
+    add("new_placements", _counts(_new_placement_location(new), "Location of new placements during the year"))
+    within = np.where(new["ended_within_7_days"], ENDED_WITHIN_7_DAYS, "Lasted more than 7 days or still open")
+    add("new_placements", _counts(pd.Series(within, dtype=object), "Placement length", [ENDED_WITHIN_7_DAYS]))
+    by_group = new.loc[new["ended_within_7_days"], "placement_group"]
+    add("new_placements", [r for r in _counts(by_group, "Ended within 7 days by placement group")
+                           if r["breakdown"] != TOTAL], percent=False)
+
+    leavers_ = care_leavers(tables, year)
+    for age_group, indicator in CARE_LEAVER_INDICATORS.items():
+        cohort = leavers_.loc[leavers_["age_group"].eq(age_group)]
+        for group, column in CARE_LEAVER_GROUPS.items():
+            add(indicator, _counts(cohort[column], group, GROUP_ORDER.get(group, ())))
+    return [{"time_period": int(year), **row} for row in rows]
+
+
+def return_figures(tables: dict[str, pd.DataFrame], authority, years: Iterable[int],
+                   source: str = "903 return") -> pd.DataFrame:
+    """Every figure the statement takes from the return, for ``authority`` and ``years``,
+    in the figures shape (local-authority level, unrounded and unsuppressed).
+
+    Indicators: ``cla_31_march`` (Total and every breakdown of :data:`SNAPSHOT_GROUPS`,
+    the cross-tabs of :data:`SNAPSHOT_CROSSTABS`, "Placement stability"),
+    ``cla_long_term_under_16``, ``cla_started`` and ``cla_ceased`` (Total, UASC, and reason
+    for ceasing), ``cla_during_year``, ``new_placements`` (group, provider, locality,
+    DfE's location, ended within 7 days) and the care leavers ``care_leavers_17_18`` /
+    ``care_leavers_19_21`` (in touch, accommodation, activity). Counts and percentages of
+    their breakdown's Total (unrounded: rounding and suppression are for display).
+    """
+    rows = [row for year in years for row in year_figures(tables, int(year))]
+    frame = pd.DataFrame(rows)
+    place = {"geographic_level": "Local authority", "country_code": "E92000001",
+             "region_code": authority.region_code, "region_name": authority.region_name,
+             "old_la_code": authority.old_la_code, "new_la_code": authority.new_la_code,
+             "la_name": authority.la_name}
+    return figures_frame(frame.assign(**place, status="", source=source))

@@ -1,0 +1,126 @@
+"""Reference facts: local authorities, their reorganisations, and statistical neighbours.
+
+The lists live in ``data/reference/`` as CSV, written from public sources:
+- ``local_authorities.csv``: the 153 English children's services authorities reporting in
+  2024-25, with old (3-digit) and new (9-character GSS) codes and DfE region.
+- ``la_reorganisations.csv``: authorities replaced by new ones, with the first collection
+  year (31 March) in which the successor reported: Bournemouth, Poole and Dorset became
+  Bournemouth, Christchurch and Poole and a new Dorset (April 2019, first reported 2020);
+  Northamptonshire split into North and West Northamptonshire (April 2021, 2022); Cumbria
+  into Cumberland and Westmorland and Furness (April 2023, 2024).
+- ``statistical_neighbours.csv``: DfE's children's services statistical neighbour models
+  of April 2021 and May 2025, ten neighbours each by old LA code, with closeness.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from sufficiency_lib.config import PROJECT_ROOT
+
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+NEIGHBOUR_MODELS = (2021, 2025)
+
+
+class ReferenceError(ValueError):
+    """An authority or model the reference lists do not know."""
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def local_authorities() -> pd.DataFrame:
+    """Current authorities and their predecessors: codes, name, region, years reported.
+
+    ``first_year``/``last_year`` bound the collection years an authority reported in
+    (empty when open-ended), so that a predecessor is not ranked in a year it did not exist.
+    """
+    current = _read("local_authorities.csv")
+    changes = reorganisations()
+    first = changes.groupby("successor_new_la_code")["first_year"].min()
+    current["first_year"] = current["new_la_code"].map(first).fillna(0).astype(int)
+    current["last_year"] = 9999
+    gone = (changes.groupby(["predecessor_new_la_code", "predecessor_old_la_code", "predecessor_name"])
+            ["first_year"].min().reset_index())
+    region = current.drop_duplicates("new_la_code").set_index("new_la_code")[["region_code", "region_name"]]
+    successor = changes.drop_duplicates("predecessor_new_la_code").set_index(
+        "predecessor_new_la_code")["successor_new_la_code"]
+    old = pd.DataFrame({
+        "new_la_code": gone["predecessor_new_la_code"],
+        "old_la_code": gone["predecessor_old_la_code"],
+        "la_name": gone["predecessor_name"],
+        "first_year": 0,
+        "last_year": gone["first_year"] - 1,
+    })
+    successor_of = successor.reindex(old["new_la_code"]).to_numpy()
+    old["region_code"] = pd.Series(successor_of).map(region["region_code"]).to_numpy()
+    old["region_name"] = pd.Series(successor_of).map(region["region_name"]).to_numpy()
+    return pd.concat([current, old], ignore_index=True)[
+        ["new_la_code", "old_la_code", "la_name", "region_code", "region_name", "first_year", "last_year"]]
+
+
+@lru_cache(maxsize=None)
+def reorganisations() -> pd.DataFrame:
+    """Predecessor -> successor pairs with the successor's first collection year."""
+    changes = _read("la_reorganisations.csv")
+    changes["first_year"] = changes["first_year"].astype(int)
+    return changes
+
+
+def reporting_in(year: int) -> pd.DataFrame:
+    """The authorities that reported in collection year ``year`` (31 March)."""
+    las = local_authorities()
+    return las.loc[(las["first_year"] <= year) & (las["last_year"] >= year)]
+
+
+def authority(code: str) -> pd.Series:
+    """One authority's row, by new (E...) or old (3-digit) code."""
+    las = local_authorities()
+    hit = las.loc[las["new_la_code"].eq(code) | las["old_la_code"].eq(code)]
+    if hit.empty:
+        raise ReferenceError(f"authority {code!r} is not in {REFERENCE_DIR / 'local_authorities.csv'}; "
+                             "use a new (E06..., E08..., E09..., E10...) or old (3-digit) LA code.")
+    return hit.iloc[0]
+
+
+def neighbour_model_for(year: int, model: int | None = None) -> int:
+    """The statistical neighbour model to use for collection year ``year``.
+
+    ``model`` forces one (``neighbour_model`` in params); otherwise the newest model
+    published by the time the year's figures are (DfE publishes a 31 March in the autumn
+    after it, so the May 2025 model serves 2025 onward and the April 2021 model 2021-2024;
+    years before 2021 also take the 2021 model, the oldest held).
+    """
+    if model is not None:
+        if int(model) not in NEIGHBOUR_MODELS:
+            raise ReferenceError(f"statistical neighbour model {model} is unknown; use one of {NEIGHBOUR_MODELS}.")
+        return int(model)
+    usable = [m for m in NEIGHBOUR_MODELS if m <= int(year)]
+    return max(usable) if usable else min(NEIGHBOUR_MODELS)
+
+
+@lru_cache(maxsize=None)
+def _neighbours() -> pd.DataFrame:
+    frame = _read("statistical_neighbours.csv")
+    frame["model"] = frame["model"].astype(int)
+    frame["neighbour_rank"] = frame["neighbour_rank"].astype(int)
+    return frame
+
+
+def statistical_neighbours(code: str, model: int) -> pd.DataFrame:
+    """The ten neighbours of ``code`` in ``model``: rank, old and new codes, name, closeness."""
+    old = authority(code)["old_la_code"]
+    frame = _neighbours()
+    mine = frame.loc[frame["model"].eq(int(model)) & frame["old_la_code"].eq(old)]
+    if mine.empty:
+        raise ReferenceError(f"authority {code!r} has no neighbours in DfE's {model} model; "
+                             f"choose the other model ({', '.join(map(str, NEIGHBOUR_MODELS))}).")
+    las = local_authorities().drop_duplicates("old_la_code").set_index("old_la_code")
+    out = mine[["neighbour_rank", "neighbour_old_la_code", "closeness"]].rename(
+        columns={"neighbour_old_la_code": "old_la_code"})
+    out["new_la_code"] = out["old_la_code"].map(las["new_la_code"])
+    out["la_name"] = out["old_la_code"].map(las["la_name"])
+    return out.reset_index(drop=True)

@@ -1,0 +1,252 @@
+"""Sentences that read the numbers, generated from tables rather than typed in notebooks."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def count_text(value, sign: bool = False) -> str:
+    """A count as a sentence shows it: thousands commas, ``c`` when suppressed (missing)."""
+    if value is None or pd.isna(value):
+        return "c"
+    return f"{value:+,.0f}" if sign else f"{value:,.0f}"
+
+
+def percent_change(old: float, new: float) -> float | None:
+    """Change from ``old`` to ``new`` as a percentage of ``old`` (None when ``old`` is 0)."""
+    return None if old == 0 else (new - old) / old * 100
+
+
+def direction(change: float, steady_within: float = 0.5) -> str:
+    """'rose', 'fell' or 'was unchanged' for a percentage change."""
+    if abs(change) < steady_within:
+        return "was unchanged"
+    return "rose" if change > 0 else "fell"
+
+
+def describe_trend(series: pd.Series, subject: str, unit: str = "") -> str:
+    """One sentence on the latest value, the change on last year and over the whole series.
+
+    ``series`` is indexed by year, oldest first. Percentages are whole numbers, as DfE
+    publishes them.
+    """
+    series = series.dropna()
+    if series.empty:
+        return f"No figures are available for {subject}."
+    years, values = list(series.index), list(series.to_numpy())
+    latest = f"{values[-1]:,.0f}{unit}"
+    if len(values) == 1:
+        return f"At 31 March {years[-1]}, {subject} was {latest}."
+    parts = [f"At 31 March {years[-1]}, {subject} was {latest}"]
+    last = percent_change(values[-2], values[-1])
+    if last is not None:
+        parts.append(f"it {direction(last)}" + (f" {abs(last):.0f}%" if abs(last) >= 0.5 else "")
+                     + f" on {years[-2]}")
+    if len(values) > 2:
+        whole = percent_change(values[0], values[-1])
+        if whole is not None:
+            parts.append(f"and {direction(whole)}" + (f" {abs(whole):.0f}%" if abs(whole) >= 0.5 else "")
+                         + f" since {years[0]} ({values[0]:,.0f}{unit})")
+    return parts[0] + "; " + " ".join(parts[1:]) + "."
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def compare_word(value: float, reference: float, significance: str = "") -> str:
+    """'higher than', 'lower than' or 'similar to': by the interval when one is given
+    (``significance`` from benchmark.compare), else by the rounded values."""
+    if significance in ("higher", "lower"):
+        return f"{significance} than"
+    if significance == "similar" or round(value) == round(reference):
+        return "similar to"
+    return "higher than" if value > reference else "lower than"
+
+
+def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: str = "neutral") -> str:
+    """One or two sentences placing the authority's latest figure against England, its
+    statistical neighbours and its rank, from a row of :func:`benchmark.benchmark_table`."""
+    if pd.isna(row["value"]):
+        return f"The figure for {subject} in {row['time_period']} is not available or is suppressed."
+    value = float(row["value"])
+    text = f"In {row['time_period']}, {subject} was {value:,.0f}{unit}"
+    comparisons = []
+    if not pd.isna(row["england"]):
+        comparisons.append(f"{compare_word(value, float(row['england']), row.get('vs_england', ''))} "
+                           f"England ({float(row['england']):,.0f}{unit})")
+    if not pd.isna(row["sn_mean"]):
+        comparisons.append(f"{compare_word(value, float(row['sn_mean']), row.get('vs_neighbours', ''))} "
+                           f"the average of its statistical neighbours ({float(row['sn_mean']):,.1f}{unit})")
+    text += (", " + " and ".join(comparisons) if comparisons else "") + "."
+    if not pd.isna(row["rank"]):
+        best = {"high": "highest", "low": "lowest", "neutral": "lowest"}[polarity]
+        text += (f" It ranked {_ordinal(int(row['rank']))} of {int(row['ranked_of'])} authorities "
+                 f"(1 = {best}), quartile band {row['quartile_band']}.")
+    return text
+
+
+def describe_share(series: pd.Series, label: str, subject: str) -> str:
+    """The latest share of ``subject`` in ``label`` and its change, in percentage points,
+    since the first year: "In 2025, the share of children looked after in 'IFA foster
+    care' was 38%, up 5 percentage points from 33% in 2020." ``series`` is indexed by
+    year; missing (suppressed) years are skipped."""
+    series = series.dropna()
+    if series.empty:
+        return f"The share of {subject} in '{label}' cannot be shown (too few children to publish)."
+    years, values = list(series.index), [float(v) for v in series.to_numpy()]
+    text = f"In {years[-1]}, the share of {subject} in '{label}' was {values[-1]:.0f}%"
+    if len(values) > 1:
+        points = round(values[-1]) - round(values[0])
+        if points == 0:
+            text += f", the same as in {years[0]}"
+        else:
+            text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
+                     f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")
+    return text + "."
+
+
+def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: float = float("nan")) -> str:
+    """Where the share in ``column`` is highest and lowest across the rows of a cross-tab
+    (``shares`` indexed by row label, missing where suppressed)."""
+    known = shares.dropna()
+    if known.empty:
+        return f"The figures for {subject} are too small to show by group."
+    high, low = known.idxmax(), known.idxmin()
+    text = f"Of {subject}, the share '{column}' was highest in {high} ({known[high]:.0f}%)"
+    if low != high:
+        text += f" and lowest in {low} ({known[low]:.0f}%)"
+    if not pd.isna(overall):
+        text += f", against {overall:.0f}% overall"
+    return text + "."
+
+
+def describe_against(value: float, reference: float, subject: str, reference_name: str, unit: str = "") -> str:
+    """'{subject} (95) was below {reference_name} (120).'"""
+    if pd.isna(value) or pd.isna(reference):
+        return ""
+    word = "below" if value < reference else ("above" if value > reference else "equal to")
+    return f"{subject[0].upper() + subject[1:]} ({value:,.0f}{unit}) was {word} {reference_name} ({reference:,.0f}{unit})."
+
+
+# --- provision and costs -------------------------------------------------------------------
+
+def money(value) -> str:
+    """£1,234 (whole pounds); empty when missing."""
+    return "" if value is None or pd.isna(value) else f"£{value:,.0f}"
+
+
+def describe_cost_change(row) -> str:
+    """'The weekly cost of Foster care (IFA) rose 7% from £792 in 2015/16 to £850 in
+    2020/21 (3% in real terms).' from a row of provision.cost_changes."""
+    change = row.nominal_change_percent
+    text = (f"The weekly cost of {row.placement_type} ({row.provider}) {direction(change)}"
+            + (f" {abs(change):.0f}%" if abs(change) >= 0.5 else "")
+            + f" from {money(row.first)} in {row.first_year} to {money(row.last)} in {row.last_year}")
+    if not pd.isna(row.real_change_percent):
+        text += f" ({row.real_change_percent:+.0f}% in real terms)"
+    return text + "."
+
+
+def describe_mix_cost(total: float, external: float, budget, year: int, unpriced: list[str]) -> str:
+    """The yearly cost of the placement mix, the externally provided part against the
+    external placements budget, and the groups with no cost."""
+    text = f"At the costs recorded, the placement mix at 31 March {year} costs about {money(total)} a year"
+    if budget is not None:
+        gap = external - budget["amount_gbp"]
+        text += (f"; the externally provided placements cost about {money(external)}, "
+                 f"{money(abs(gap))} {'above' if gap > 0 else 'below'} the {budget['financial_year']} "
+                 f"{budget['budget'].lower()} budget of {money(budget['amount_gbp'])}")
+    text += "."
+    if unpriced:
+        text += f" No weekly cost is recorded for: {', '.join(unpriced)}."
+    return text
+
+
+def describe_price_checks(matrix: pd.DataFrame, checks: pd.DataFrame) -> str:
+    """The recomputed average framework price, and how many printed averages disagree."""
+    overall = matrix.loc["Average", "Average"]
+    text = f"Across lots and localities the average weekly framework price is £{overall:,.2f}."
+    if len(checks):
+        wrong = checks.loc[~checks["agrees"]]
+        text += (f" Of {len(checks)} averages printed in the statements, {len(wrong)} "
+                 f"{'does' if len(wrong) == 1 else 'do'} not agree with the prices they average.")
+    return text
+
+
+def describe_net_gain(summary: pd.DataFrame, target: float) -> str:
+    """The latest net gain of fostering households against the yearly target."""
+    if "net_gain_households" not in summary or summary["net_gain_households"].dropna().empty:
+        return ""
+    latest = summary.dropna(subset=["net_gain_households"]).iloc[-1]
+    text = f"In {latest['period']} the in-house fostering service had a net gain of {latest['net_gain_households']:,.0f} households"
+    if not pd.isna(target):
+        text += f", {'meeting' if latest['net_gain_households'] >= target else 'short of'} its target of {target:,.0f} a year"
+    return text + "."
+
+
+def describe_funnel(steps: pd.DataFrame) -> str:
+    """The conversion of the recruitment funnel's first stage to its last in one period."""
+    known = steps.dropna(subset=["conversion_percent"])
+    if known.empty:
+        return ""
+    row = known.iloc[0]
+    return (f"In {row['period']}, {row['conversion_percent']:.0f}% of {row['stage'].replace('_', ' ')} followed "
+            "from the stage before.")
+
+
+def describe_saving(saving: dict | None) -> str:
+    """What each placement moved from IFA to in-house foster care saves in a year."""
+    if not saving:
+        return ""
+    return (f"In {saving['financial_year']} an in-house foster placement cost {money(saving['in_house'])} a week "
+            f"against {money(saving['ifa'])} with an IFA: each placement moved from IFA to in-house saves about "
+            f"{money(saving['annual_saving'])} a year.")
+
+
+# --- forecast -------------------------------------------------------------------------------
+
+def describe_accuracy(scores: pd.DataFrame, chosen: str) -> str:
+    """How the chosen method and naive did one year ahead in the backtest."""
+    one = scores.loc[scores["horizon"].eq(1)].set_index("method")
+    if one.empty or chosen not in one.index:
+        return "The series is too short to backtest the methods."
+    best = one.loc[chosen]
+    text = (f"One year ahead, the {chosen} method was off by {best['mape']:.1f}% on average over "
+            f"{int(best['forecasts'])} backtest forecasts, and its 80% interval held the outcome "
+            f"{best['coverage_80']:.0%} of the time")
+    if "naive" in one.index and chosen != "naive":
+        text += f"; the naive forecast (no change) was off by {one.loc['naive', 'mape']:.1f}%"
+    return text + "."
+
+
+def describe_national_accuracy(summary: pd.DataFrame, what: str) -> str:
+    """Each method's median one-year-ahead error across authorities, against naive's, and
+    how often the 80% intervals held the outcome."""
+    one = summary.loc[summary["horizon"].eq(1)].set_index("method")
+    if one.empty:
+        return f"No authority's {what} is long enough to backtest the methods."
+    from sufficiency_lib.analysis.forecast import METHOD_NAMES as names
+    errors = ", ".join(f"{names.get(m, m)} {one.loc[m, 'median_mape']:.1f}%" for m in one.index)
+    coverage = ", ".join(f"{names.get(m, m)} {one.loc[m, 'coverage_80']:.0%}" for m in one.index)
+    best = one["median_mape"].idxmin()
+    verdict = ("no method beat the naive forecast (no change)" if best == "naive" else
+               f"{names.get(best, best)} beat naive by {(1 - one.loc[best, 'vs_naive']) * 100:.0f}%")
+    return (f"Refitted on every earlier stretch of {int(one['authorities'].max())} authorities' {what}, the median "
+            f"one-year-ahead error was {errors}: {verdict}. The 80% intervals held the outcome this often: "
+            f"{coverage}.")
+
+
+def describe_scenario(row: dict, base, year: int) -> str:
+    """A scenario's children (and cost, where priced) against the baseline in ``year``."""
+    change = row["children"] - base["children"]
+    text = (f"{row['scenario']}: {row['children']:,.0f} children at 31 March {year}, "
+            + (f"{abs(change):,.0f} {'more' if change > 0 else 'fewer'} than the baseline" if round(change)
+               else "as many as the baseline"))
+    shift = row.get("in_house", 0) - base.get("in_house", 0)
+    if round(shift) and abs(shift) > abs(change):     # a change of carer more than of numbers
+        text += f", {abs(shift):,.0f} {'more' if shift > 0 else 'fewer'} of them in in-house foster care"
+    if not pd.isna(row["priced_cost"]) and not pd.isna(base["priced_cost"]):
+        saving = base["priced_cost"] - row["priced_cost"]
+        text += f", {money(abs(saving))} a year {'less' if saving >= 0 else 'more'} in priced placement costs"
+    return text + "."
