@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sufficiency_lib.published import dfe as published
-from sufficiency_lib.published.figures import FIGURE_COLUMNS, parse_values, select
+from sufficiency_lib.published.figures import FIGURE_COLUMNS, KEY_COLUMNS, parse_values, select
 
 GEO = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,la_name,new_la_code"
 LA = "Reporting year,Local authority,E92000001,England,E12000006,East of England,873,Cambridgeshire,E10000003"
@@ -71,24 +71,29 @@ def test_parse_values_keeps_every_gss_symbol_as_status():
     assert status.tolist() == ["", "c", "z", "x", "low", "k", "u", "x", ""]
 
 
-def test_a_value_that_is_not_a_number_names_file_row_and_column(tmp_path):
+def test_a_value_that_is_not_a_number_skips_the_file_naming_row_column_and_value(tmp_path):
     path = write(tmp_path / "cla_number_and_rate_per_10k_children.csv", [
         f"{GEO},population_type,population_estimate,children_count,rate_per_10000",
         f"2024,{LA},Children looked after on 31 March each year,132000,six hundred,48",
     ])
-    with pytest.raises(published.PublishedError) as err:
-        published.load(tmp_path)
-    message = str(err.value)
-    assert str(path) in message and "children_count" in message and "six hundred" in message
+    reading = published.read_folders(tmp_path)
+    assert reading.rows.empty
+    skipped = reading.skipped.iloc[0]
+    assert skipped["data_problem"] and skipped["file"].endswith(path.name)
+    assert "row 2, column children_count" in skipped["reason"] and "six hundred" in skipped["reason"]
 
 
-def test_an_unknown_population_label_is_an_error_naming_the_fix(tmp_path):
+def test_an_unknown_population_is_listed_and_the_rest_of_the_file_read(tmp_path):
     write(tmp_path / "cla_number_and_rate_per_10k_children.csv", [
         f"{GEO},population_type,population_estimate,children_count,rate_per_10000",
         f"2024,{LA},Children adopted each year,132000,60,5",
+        f"2024,{LA},Children looked after on 31 March each year,132000,640,48",
     ])
-    with pytest.raises(published.PublishedError, match="row 2, column population_type.*PUBLISHED_INDICATORS"):
-        published.load(tmp_path)
+    pub = published.load(tmp_path)
+    assert select(pub.figures, "cla_31_march")["value"].tolist() == [640]
+    unknown = pub.unknown.iloc[0]
+    assert (unknown["column"], unknown["label"], unknown["rows"]) == ("population_type", "Children adopted each year", 1)
+    assert "INDICATOR_LABELS" in unknown["note"]
 
 
 def test_other_files_are_listed_as_skipped_not_ignored(two_releases):
@@ -122,14 +127,19 @@ def raw_rows(path):
 @pytest.mark.integration
 def test_real_releases_read_with_every_file_recognised(shared_data):
     pub = published.load([shared_data / "published", shared_data / "reference"])
-    assert len(pub.files) == 13 and set(pub.files["kind"]) >= {"ons_population"}
-    assert pub.skipped["file"].str.contains("statistical_neighbours").all()
+    csvs = sorted((shared_data / "published").rglob("*.csv"))
+    assert len(pub.files) == len(csvs) + 1 and set(pub.files["table"]) >= {"ons_population"}
+    assert pub.skipped["file"].str.contains("statistical_neighbours").all() and len(pub.skipped) == 2
+    assert pub.unknown.empty, pub.unknown
     # every figure is a number or carries a GSS symbol; nothing silently zero
     assert (pub.figures["value"].isna() == pub.figures["status"].ne("")).all()
+    assert not pub.figures.duplicated(KEY_COLUMNS).any()
     # the older release's years 2019-2020 survive, 2021-2023 come from 2025
     cla = select(pub.figures, "cla_31_march", "number")
     assert cla.groupby("time_period")["release"].first().to_dict() == {
         2019: 2023, 2020: 2023, 2021: 2025, 2022: 2025, 2023: 2025, 2024: 2025, 2025: 2025}
+    assert pub.figures["value"].dtype == "Float64" and pub.figures["indicator"].dtype == "category"
+    assert pub.figures.memory_usage(deep=True).sum() < 40e6          # the old reader held 371 MB of text
 
 
 @pytest.mark.integration
@@ -152,8 +162,9 @@ def test_every_published_count_is_carried_exactly(shared_data):
 
 
 def _sorted(figures):
-    from sufficiency_lib.published.figures import KEY_COLUMNS
-    return figures.sort_values(KEY_COLUMNS).reset_index(drop=True)[[*KEY_COLUMNS, "value", "status"]]
+    text = {column: str for column in KEY_COLUMNS if column != "time_period"} | {"status": str}
+    out = figures[[*KEY_COLUMNS, "value", "status"]].astype(text).astype({"time_period": int})
+    return out.sort_values(KEY_COLUMNS).reset_index(drop=True)
 
 
 def test_written_figures_read_back_the_same(two_releases, tmp_path_factory):
@@ -188,5 +199,43 @@ def test_the_published_command_writes_figures_and_revisions(two_releases, tmp_pa
     assert cli.main(["published", str(two_releases), "--out", str(out)]) == 0
     revisions = pd.read_csv(out / "revisions.csv")
     assert revisions.loc[revisions["unit"].eq("number"), "difference"].tolist() == [2]
-    assert "revised between releases" in capsys.readouterr().out
+    assert {p.name for p in out.iterdir()} == {"figures.csv", "revisions.csv", "files.csv", "skipped.csv",
+                                               "unknown.csv"}
+    printed = capsys.readouterr().out
+    assert "revised between releases" in printed and printed.count("read    cla_number_and_rate") == 2
     assert cli.main(["published", str(out / "missing"), "--out", str(out)]) == 2
+
+
+def test_the_published_command_exits_1_on_a_data_problem_or_nothing_read(two_releases, tmp_path, capsys):
+    from sufficiency_lib import cli
+    write(two_releases / "release_2025" / "la_cla_placement_stability.csv", [
+        f"{GEO},cla_group,placement_stability,children_count,children_percent",
+        f"2025,{LA},CLA on 31 March,With 3 or more placements during the year,lots,10"])
+    assert cli.main(["published", str(two_releases), "--out", str(tmp_path / "a")]) == 1
+    assert "PROBLEM" in capsys.readouterr().out
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "empty" / "notes.csv", ["a,b", "1,2"])
+    assert cli.main(["published", str(tmp_path / "empty"), "--out", str(tmp_path / "b")]) == 1
+    assert pd.read_csv(tmp_path / "b" / "skipped.csv")["reason"].str.contains("not an EES data file").all()
+
+
+@pytest.mark.integration
+def test_the_command_reads_every_subset_of_the_real_releases(shared_data, tmp_path, capsys):
+    """Whole and each subset of the releases: exit 0, every CSV listed as read, nothing skipped."""
+    from itertools import combinations
+
+    from sufficiency_lib import cli
+    releases = sorted(p for p in (shared_data / "published").iterdir() if p.is_dir())
+    subsets = [[shared_data / "published"]] + [list(c) for n in range(1, len(releases) + 1)
+                                                for c in combinations(releases, n)]
+    for number, folders in enumerate(subsets):
+        out = tmp_path / str(number)
+        assert cli.main(["published", *map(str, folders), "--out", str(out)]) == 0, folders
+        printed = capsys.readouterr().out
+        files = pd.read_csv(out / "files.csv")
+        expected = sorted(p.name for folder in folders for p in folder.rglob("*.csv"))
+        assert sorted(files["file"].str.rsplit("/", n=1).str[-1]) == expected
+        assert pd.read_csv(out / "skipped.csv").empty
+        assert printed.count("\nread    ") + printed.startswith("read    ") == len(expected)
+        figures = pd.read_csv(out / "figures.csv", dtype=str, keep_default_na=False)
+        assert not figures.duplicated(KEY_COLUMNS).any()

@@ -1,6 +1,8 @@
 """The LA lookup knows reorganised authorities; neighbour models are chosen by year."""
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from sufficiency_lib.published import reference
@@ -32,11 +34,34 @@ def test_a_predecessor_has_its_successors_region():
     assert reference.authority("928")["region_name"] == "East Midlands"
 
 
-def test_neighbour_model_by_year_and_by_choice():
-    assert [reference.neighbour_model_for(y) for y in (2019, 2024, 2025)] == [2021, 2021, 2025]
-    assert reference.neighbour_model_for(2019, 2025) == 2025
+def test_the_newest_model_serves_every_year_unless_params_choose():
+    """DfE's own tools now show every year against the newest model (May 2025)."""
+    assert [reference.neighbour_model_for(y) for y in (2019, 2021, 2024, 2025)] == [2025] * 4
+    assert reference.neighbour_model_for(2025, 2021) == 2021
     with pytest.raises(reference.ReferenceError, match="unknown"):
         reference.neighbour_model_for(2024, 2018)
+
+
+def _dfe_models(shared_data) -> dict[tuple[int, str], list[str]]:
+    """{(model, old LA code): its ten neighbours in order}, read here from DfE's two files."""
+    models = {}
+    with open(shared_data / "reference/statistical_neighbours_2025.csv", encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            models[(2025, row["old_la_code"])] = [row[f"SN_{k}"].strip() for k in range(1, 11)]
+    with open(shared_data / "reference/statistical_neighbours_2021.csv", encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            if row and row[0].strip().isdigit():       # skips the header, blank lines and "Old SNs:"
+                models[(2021, row[0].strip())] = [row[5 + 2 * k].strip() for k in range(10)]
+    return models
+
+
+@pytest.mark.integration
+def test_both_models_are_dfes_own_files(shared_data):
+    models = _dfe_models(shared_data)
+    assert len([m for m in models if m[0] == 2021]) == 156 and len([m for m in models if m[0] == 2025]) == 153
+    for (model, code), expected in models.items():
+        mine = reference.statistical_neighbours(code, model)
+        assert mine["old_la_code"].tolist() == expected, (model, code)
 
 
 def test_ten_neighbours_with_names():

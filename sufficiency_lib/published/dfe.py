@@ -1,246 +1,318 @@
 """DfE's published LA-level statistics and ONS populations, read into the figures shape.
 
-Reads the EES CSVs of "Children looked after in England including adoptions" from the
-folders a user names, whatever the release: the 2025 release renamed its indicator columns
-(``children_count``, ``children_percent``, ``care_leaver_count``, ``population_type``, ...)
-where earlier ones say ``number``, ``percentage``, ``population_count``, ``age``, ...,
-and reworded some labels ("at 31 March" became "on 31 March"). Each file kind is described
-once in :data:`FILE_KINDS` by the candidate columns of each release; labels are brought to
-the 2025 wording by :data:`codes.PUBLISHED_LABEL_SYNONYMS`.
+Reads whatever EES CSVs of "Children looked after in England including adoptions" a
+folder holds, from any release: each file is placed by its columns and filter labels
+(:mod:`layouts`), never by its name, and its labels are brought to one vocabulary
+(:mod:`labels`). A file that cannot be placed or read is listed in ``skipped`` with the
+reason, a label the vocabulary does not know is read as published and listed in
+``unknown``: neither stops the run, and neither becomes a wrong number.
 
-Several releases at once: every release revises earlier years, so for a figure published
-by several releases the newest release wins, and :func:`revisions` lists the differences.
-The release is the ``release_YYYY`` folder a file sits in, or else the file's latest year.
+The release of a file is its ``release_YYYY`` folder (or a folder ending ``_YYYY``, as in
+EES's zip downloads), else the latest year in it. For a figure published by several
+releases the newest wins (:mod:`releases`). Each figure keeps its ``release``, its
+``source_file`` and an ``origin`` note where the file is not DfE's original.
 
-ONS mid-year estimates of the population aged 0 to 17 are read from the same folders
-(a CSV whose name contains ``population``); DfE's rate for the year to 31 March ``t`` uses
-the mid-year estimate of ``t - 1`` (:func:`population_for_rates`).
+ONS mid-year estimates of the population aged 0 to 17 are recognised the same way; DfE's
+rate for the year to 31 March ``t`` uses the mid-year estimate of ``t - 1``
+(:func:`population_for_rates`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
-from sufficiency_lib.published.figures import FIGURE_COLUMNS, KEY_COLUMNS, PLACE_COLUMNS, TOTAL, figures_frame, parse_values
+from sufficiency_lib.published import labels, layouts
+from sufficiency_lib.published.figures import GSS_SYMBOLS, PLACE_COLUMNS, PUBLISHED_COLUMNS, TOTAL, \
+    compact, concat, parse_values
+from sufficiency_lib.published.releases import (FILES_COLUMNS, PUBLICATION, SKIPPED_COLUMNS, UNKNOWN_COLUMNS,
+                                                Published, assemble, table)
+from sufficiency_lib.published.write import write_ees  # noqa: F401  (kept importable from here)
+
+__all__ = ["Published", "PublishedError", "load", "read_folders", "read_file", "read_population",
+           "population_for_rates", "write_ees", "SYNTHETIC_MARKER"]
 
 
 class PublishedError(ValueError):
-    """A published file that cannot be read as the table it claims to be."""
-
-
-@dataclass(frozen=True)
-class FileKind:
-    """How one kind of EES file maps to figures; each tuple lists candidate column names."""
-
-    stem: str
-    indicator: str = ""                      # a fixed indicator, or ...
-    indicator_column: tuple[str, ...] = ()   # ... the column whose labels name it
-    group: str = ""                          # a fixed breakdown group, or ...
-    group_column: tuple[str, ...] = ()       # ... the column holding it
-    breakdown_column: tuple[str, ...] = ()   # the column of breakdown labels (none: Total)
-    units: dict = field(default_factory=dict)  # unit -> candidate indicator columns
+    """A folder that cannot be read (missing), or a load that found no figures at all."""
 
 
 SYNTHETIC_MARKER = "SYNTHETIC.md"   # a folder holding this file holds synthetic, not DfE, figures
-NUMBER = ("children_count", "care_leaver_count", "number")
-PERCENT = ("children_percent", "care_leaver_percent", "percentage")
-
-FILE_KINDS = (
-    FileKind("cla_number_and_rate_per_10k_children",
-             indicator_column=("population_type", "population_count"), group=TOTAL,
-             units={"number": NUMBER, "rate_per_10000": ("rate_per_10000",),
-                    "population": ("population_estimate",)}),
-    FileKind("la_cla_on_31_march_by_characteristics", indicator="cla_31_march",
-             group_column=("cla_group",), breakdown_column=("characteristic",),
-             units={"number": NUMBER, "percent": PERCENT}),
-    FileKind("la_cla_placement_stability", indicator_column=("cla_group",), group="Placement stability",
-             breakdown_column=("placement_stability",), units={"number": NUMBER, "percent": PERCENT}),
-    FileKind("la_cla_during_year_new_placements", indicator="new_placements",
-             group_column=("cla_group", "characteristic"), breakdown_column=("breakdown", "characteristic"),
-             units={"number": NUMBER, "percent": PERCENT}),
-    FileKind("la_care_leavers_activity", indicator_column=("care_leaver_age", "age"), group="Activity",
-             breakdown_column=("breakdown", "activity"), units={"number": NUMBER, "percent": PERCENT}),
-    FileKind("la_care_leavers_accommodation_suitability", indicator_column=("care_leaver_age", "age"),
-             group="Accommodation suitability", breakdown_column=("breakdown", "accommodation_suitability"),
-             units={"number": NUMBER, "percent": PERCENT}),
-    FileKind("la_children_who_ceased_during_the_year", indicator="cla_ceased",
-             group_column=("cla_group",), breakdown_column=("characteristic",),
-             units={"number": NUMBER, "percent": PERCENT}),
-)
+#: Files known not to be DfE's originals, by name (without .csv), and what they are.
+ORIGIN_NOTES = {
+    "la_cla_on_31_march_by_characteristics_reconstructed": (
+        "characteristics on 31 March rebuilt from the processed data of DfE's children's social care "
+        "dashboard (2020 from the 2024 release's data), not DfE's original file"),
+}
+RECONSTRUCTED = "rebuilt from other DfE data, not DfE's original file (its name says so)"
 
 
 @dataclass
-class Published:
-    """Figures from every file read (newest release wins), with what was read and revised."""
+class FileResult:
+    """What one file gave: figures (or population), or the reason it was skipped."""
 
-    figures: pd.DataFrame        # figures shape, plus release and source_file
-    files: pd.DataFrame          # file, kind, release, rows
-    skipped: pd.DataFrame        # file, reason
-    revisions: pd.DataFrame      # key, older and newer release values
-    population: pd.DataFrame     # ONS 0-17 mid-year estimates in the figures shape
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.figures["source"].str.contains("synthetic").any())
-
-
-def _first(frame: pd.DataFrame, candidates: tuple[str, ...], path: Path, what: str) -> str:
-    for name in candidates:
-        if name in frame.columns:
-            return name
-    raise PublishedError(f"{path}: no {what} column (looked for {', '.join(candidates)}); "
-                         "is this the DfE file it is named after? Download it again from EES.")
+    file: str
+    table: str = ""
+    figures: pd.DataFrame | None = None
+    release: int = 0
+    origin: str = ""
+    sha256: str = ""
+    reason: str = ""
+    data_problem: bool = False
+    unknown: list = field(default_factory=list)
 
 
-def release_of(path: Path, frame: pd.DataFrame) -> int:
-    """The release a file belongs to: its ``release_YYYY`` folder, else its latest year."""
-    for part in reversed(path.parts[:-1]):
-        match = re.fullmatch(r"release[_-]?(\d{4})", part)
-        if match:
-            return int(match.group(1))
-    return int(pd.to_numeric(frame["time_period"]).max())
+@dataclass
+class Reading:
+    """Every figure read from some folders (all releases, before the newest wins)."""
+
+    rows: pd.DataFrame
+    population: pd.DataFrame
+    files: pd.DataFrame
+    skipped: pd.DataFrame
+    unknown: pd.DataFrame
+
+    def assemble(self) -> Published:
+        return assemble(self.rows, self.population, self.files, self.skipped, self.unknown)
 
 
-def _harmonise(labels: pd.Series) -> pd.Series:
-    labels = labels.astype("string").str.strip().fillna("")
-    return labels.replace(codes.PUBLISHED_LABEL_SYNONYMS).astype(object)
+def release_of(path: Path, latest_year: int, root: Path | None = None) -> int:
+    """The release a file belongs to: its ``release_YYYY`` folder, else a folder named
+    ``..._YYYY`` (EES's zip downloads), else its latest year. Only the folders from
+    ``root`` (the folder read) down count, not where a user keeps it."""
+    parts = path.relative_to(root.parent).parts[:-1] if root is not None else path.parts[:-1]
+    for pattern in (r"release[_-]?((?:19|20)\d{2})", r".*[_-]((?:19|20)\d{2})"):
+        for part in reversed(parts):
+            match = re.fullmatch(pattern, part, flags=re.IGNORECASE)
+            if match:
+                return int(match.group(1))
+    return int(latest_year)
 
 
-def _time_period(raw: pd.Series, path: Path) -> pd.Series:
+def origin_note(path: Path) -> str:
+    """Why a file is not DfE's original, or "" when it is."""
+    stem = path.stem.lower()
+    if stem in ORIGIN_NOTES:
+        return ORIGIN_NOTES[stem]
+    return RECONSTRUCTED if "reconstructed" in stem or "rebuilt" in stem else ""
+
+
+def _recode(values: pd.Series, func) -> pd.Series:
+    """``func`` applied to each category of a categorical (a few hundred calls, not a
+    call a row); a result of "" or None becomes ""."""
+    categories = values.cat.categories
+    mapped = pd.Index([func(c) or "" for c in categories], dtype=object)
+    distinct = pd.Index(mapped.unique())
+    codes = distinct.get_indexer(mapped)[values.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=distinct), index=values.index)
+
+
+def _time_period(raw: pd.Series, name: str) -> np.ndarray:
     """EES time periods are years (2025) or academic/financial years (202425 -> 2025)."""
-    text = raw.astype("string").str.strip()
-    bad = ~text.str.fullmatch(r"\d{4}(\d{2})?").fillna(False)
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise PublishedError(f"{path}, row {row + 2}, column time_period: value {raw.iloc[row]!r} is not "
-                             "a year (YYYY or YYYYYY); check the file is an EES download.")
-    year = text.str[:4].astype(int)
-    return year.where(text.str.len().eq(4), year + 1)
+    categories = [str(c).strip() for c in raw.cat.categories]
+    years = []
+    for text in categories:
+        if not re.fullmatch(r"\d{4}(\d{2})?", text):
+            row = int(np.flatnonzero(raw.cat.codes.to_numpy() == categories.index(text))[0])
+            raise _cell_error(name, row, "time_period", text, "is not a year (YYYY or YYYYYY)")
+        years.append(int(text[:4]) + (len(text) == 6))
+    return np.asarray(years, dtype="int16")[raw.cat.codes.to_numpy()]
 
 
-def read_file(path: Path, kind: FileKind) -> pd.DataFrame:
-    """One EES file as figures rows (all units), with ``release`` and ``source_file``."""
+def _cell_error(name: str, row: int, column: str, value, what: str) -> PublishedError:
+    """The error for one cell: file, row (as a spreadsheet numbers it), column, value, fix."""
+    return PublishedError(f"{name}, row {row + 2}, column {column}: value {value!r} {what}; check the file "
+                          "was not edited by hand, or download it again from EES.")
+
+
+def _values(raw: pd.Series, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(numbers, GSS status) of an indicator column, parsed once per distinct cell text."""
+    categories = pd.Series(raw.cat.categories.astype(object))
+    text = categories.astype(str).str.strip()
+    fine = (text.eq("") | text.str.lower().isin(list(GSS_SYMBOLS))
+            | pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").notna())
+    if not fine.all():
+        bad = int(np.flatnonzero(~fine.to_numpy())[0])
+        row = int(np.flatnonzero(raw.cat.codes.to_numpy() == bad)[0])
+        raise _cell_error(name, row, column, categories[bad],
+                            f"is neither a number nor a GSS symbol ({', '.join(GSS_SYMBOLS)})")
+    values, status = parse_values(categories)
+    codes = raw.cat.codes.to_numpy()
+    return values.to_numpy()[codes], np.asarray(status, dtype=object)[codes]
+
+
+def _indicators(raw: pd.Series, rule: str) -> pd.Series:
+    find = labels.care_leaver_indicator if rule == "care_leaver_age" else labels.indicator_of
+    return _recode(raw, find)
+
+
+def _noted(column: pd.Series, name: str, found: list[str], note: str) -> list[tuple]:
+    """(column, label, rows, note) for each label the vocabulary did not know."""
+    counts = column.astype(str).str.strip().value_counts()
+    return [(name, label, int(counts.get(label, 0)), note) for label in found]
+
+
+def _figures(raw: pd.DataFrame, layout: layouts.Layout, name: str) -> tuple[pd.DataFrame, list]:
+    """Figures rows (every unit) of one placed file, and the labels it did not know."""
+    unknown = []
+    base = pd.DataFrame({"time_period": _time_period(raw["time_period"], name)})
+    for column in PLACE_COLUMNS:
+        base[column] = (_recode(raw[column], str.strip) if column in raw else
+                        pd.Series(pd.Categorical([""] * len(raw))))
+    if layout.indicator:
+        base["indicator"] = layout.indicator
+    else:
+        base["indicator"] = _indicators(raw[layout.indicator_column], layout.indicator_rule)
+        lost = raw.loc[base["indicator"].eq("").to_numpy(), layout.indicator_column].astype(str).value_counts()
+        unknown += [(layout.indicator_column, label, int(n), "population not known: rows not read; add it to "
+                     "published.labels.INDICATOR_LABELS if DfE introduced it") for label, n in lost.items() if n]
+    group_note = ("label not in the vocabulary: read as published (add a synonym in published.labels if it "
+                  "renames a known label)")
+    if layout.group_column:
+        base["breakdown_group"], new = labels.harmonise(raw[layout.group_column], kind="group")
+        unknown += _noted(raw[layout.group_column], layout.group_column, new, group_note)
+    else:
+        base["breakdown_group"] = layout.group
+    if layout.breakdown_column:
+        base["breakdown"], new = labels.harmonise(raw[layout.breakdown_column], base["breakdown_group"])
+        unknown += _noted(raw[layout.breakdown_column], layout.breakdown_column, new, group_note)
+    else:
+        base["breakdown"] = TOTAL
+    base = base.loc[base["indicator"].ne("").to_numpy()]
+    parts = []
+    for unit, column in layout.units.items():
+        values, status = _values(raw[column], name, column)
+        keep = base.index.to_numpy()
+        parts.append(base.assign(unit=unit, value=pd.array(values[keep], dtype="Float64"), status=status[keep]))
+    unknown += [(column, "", 0, "indicator column not read") for column in layout.unread_columns]
+    return pd.concat(parts, ignore_index=True), unknown
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Every column as text categories (``dtype="category"`` would turn "873" into 873)."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise PublishedError(f"{path}: not a readable UTF-8 CSV ({err}); download it again from EES.") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in ("time_period", "geographic_level") if c not in raw.columns]
-    if missing:
-        raise PublishedError(f"{path}: column(s) {', '.join(missing)} missing; an EES file has "
-                             "time_period and geographic_level first.")
-    base = pd.DataFrame({"time_period": _time_period(raw["time_period"], path)})
-    for column in PLACE_COLUMNS:
-        base[column] = raw[column].str.strip() if column in raw.columns else ""
-    if kind.indicator:
-        base["indicator"] = kind.indicator
-    else:
-        column = _first(raw, kind.indicator_column, path, "population or age")
-        base["indicator"] = _harmonise(raw[column]).map(codes.PUBLISHED_INDICATORS)
-        unknown = base["indicator"].isna()
-        if unknown.any():
-            row = int(unknown.to_numpy().argmax())
-            raise PublishedError(f"{path}, row {row + 2}, column {column}: value {raw[column].iloc[row]!r} "
-                                 "is not a population this suite knows; add it to "
-                                 "codes.PUBLISHED_INDICATORS if DfE introduced it.")
-    base["breakdown_group"] = (kind.group if kind.group else
-                               _harmonise(raw[_first(raw, kind.group_column, path, "breakdown group")]))
-    base["breakdown"] = (_harmonise(raw[_first(raw, kind.breakdown_column, path, "breakdown")])
-                         if kind.breakdown_column else TOTAL)
-    parts = []
-    for unit, candidates in kind.units.items():
-        column = _first(raw, candidates, path, unit)
-        try:
-            values, status = parse_values(raw[column])
-        except ValueError as err:
-            raise PublishedError(f"{path}, column {column}: {err}. Check the file is not edited by hand.") \
-                from None
-        parts.append(base.assign(unit=unit, value=values, status=status))
-    source = (f"synthetic figures (demonstration data), {path.name}" if (path.parent / SYNTHETIC_MARKER).is_file()
-              else f"DfE, {path.name}")
-    out = figures_frame(pd.concat(parts, ignore_index=True).assign(source=source))
-    return out.assign(release=release_of(path, raw), source_file=str(path))
+    except UnicodeDecodeError:
+        # Saved from Excel on Windows: still readable, though no longer DfE's bytes.
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    return raw.astype("category")
 
 
-def kind_of(path: Path) -> FileKind | None:
-    """The :class:`FileKind` a file name belongs to, if any."""
-    stem = path.stem.lower()
-    for kind in FILE_KINDS:
-        if stem.startswith(kind.stem):
-            return kind
-    return None
+def read_file(path: Path, root: Path | None = None) -> FileResult:
+    """One CSV as figures, placed by its columns and labels; never raises for its content."""
+    path = Path(path)
+    name = str(path.relative_to(root.parent)) if root is not None else path.name
+    result = FileResult(file=name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    try:
+        raw = _read_csv(path)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        result.reason, result.data_problem = f"not a readable CSV ({err}); download it again from EES", True
+        return result
+    raw.columns = layouts.normalise_columns(raw.columns)
+    if raw.columns.duplicated().any():
+        result.reason = f"columns named twice ({', '.join(raw.columns[raw.columns.duplicated()])})"
+        result.data_problem = True
+        return result
+    values = {c: list(raw[c].cat.categories) for c in raw.columns if c not in layouts.GEOGRAPHY}
+    layout = layouts.classify(list(raw.columns), values)
+    if isinstance(layout, str):
+        result.reason = layout
+        return result
+    try:
+        figures, unknown = _figures(raw, layout, name)
+    except PublishedError as err:
+        result.reason, result.data_problem = str(err), True
+        return result
+    latest = int(figures["time_period"].max()) if len(figures) else 0
+    result.table, result.origin = layout.table, origin_note(path)
+    # a DfE release for DfE's tables; ONS estimates belong to no DfE release
+    result.release = 0 if layout.table == "ons_population" else release_of(path, latest, root)
+    result.figures = compact(figures.assign(source=_source(path, layout.table, result.release, result.origin),
+                                            release=result.release, source_file=name, origin=result.origin))
+    result.unknown = [dict(zip(UNKNOWN_COLUMNS, (name, *entry))) for entry in unknown]
+    return result
 
 
-def read_population(path: Path) -> pd.DataFrame:
-    """ONS mid-year estimates of children aged 0 to 17, in the figures shape.
+def _source(path: Path, table_name: str, release: int, origin: str) -> str:
+    if (path.parent / SYNTHETIC_MARKER).is_file():
+        return f"synthetic figures (demonstration data), {path.name}"
+    if table_name == "ons_population":
+        return f"ONS mid-year population estimates, {path.name}"
+    return f"{PUBLICATION}, {release} release, {path.name}" + (f" ({origin})" if origin else "")
 
-    ``time_period`` is the mid-year (30 June) of the estimate, indicator ``population_0_17``.
+
+def _candidates(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and not any(p.startswith(".") for p in parts) and path.name != SYNTHETIC_MARKER:
+            yield path
+
+
+def read_folders(folders, read_order: int = 1) -> Reading:
+    """Every file under ``folders`` (recursively), read or listed as skipped with a reason.
+
+    Raises :class:`PublishedError` only for a folder that does not exist.
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    column = _first(raw, ("population_estimate", "population", "count"), path, "population")
-    values, status = parse_values(raw[column])
-    base = pd.DataFrame({"time_period": _time_period(raw["time_period"], path)})
-    for place in PLACE_COLUMNS:
-        base[place] = raw[place].str.strip() if place in raw.columns else ""
-    return figures_frame(base.assign(indicator="population_0_17", breakdown_group=TOTAL, breakdown=TOTAL,
-                                     unit="population", value=values, status=status,
-                                     source=f"ONS mid-year estimates, {path.name}"))
+    folders = [Path(f) for f in ([folders] if isinstance(folders, (str, Path)) else folders)]
+    rows, population, files, skipped, unknown = [], [], [], [], []
+    for offset, folder in enumerate(folders):
+        if not folder.is_dir():
+            raise PublishedError(f"{folder}: no such folder; name the folder holding DfE's EES CSVs.")
+        for path in _candidates(folder):
+            name = str(path.relative_to(folder.parent))
+            if path.suffix.lower() != ".csv":
+                skipped.append({"file": name, "reason": "not a CSV file", "data_problem": False})
+                continue
+            if path.name.lower().endswith(".meta.csv"):
+                skipped.append({"file": name, "reason": "EES metadata (describes a data file)", "data_problem": False})
+                continue
+            result = read_file(path, folder)
+            unknown += result.unknown
+            if result.figures is None:
+                skipped.append({"file": name, "reason": result.reason, "data_problem": result.data_problem})
+                continue
+            (population if result.table == "ons_population" else rows).append(
+                result.figures.assign(read_order=read_order + offset))
+            files.append({"file": name, "table": result.table, "release": result.release or "",
+                          "figures": len(result.figures), "origin": result.origin, "sha256": result.sha256})
+    return Reading(rows=_stack(rows), population=_stack(population), files=table(files, FILES_COLUMNS),
+                   skipped=table(skipped, SKIPPED_COLUMNS), unknown=table(unknown, UNKNOWN_COLUMNS))
 
 
-def _newest_wins(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep each figure from its newest release; return (kept, revisions between releases)."""
-    ordered = frame.sort_values("release", kind="stable")
-    kept = ordered.drop_duplicates(KEY_COLUMNS, keep="last")
-    older = ordered.loc[ordered.duplicated(KEY_COLUMNS, keep="last")]
-    pairs = older.merge(kept, on=KEY_COLUMNS, suffixes=("_older", "_newer"))
-    changed = (pairs["status_older"].ne(pairs["status_newer"])
-               | (pairs["value_older"] != pairs["value_newer"]).fillna(False))
-    revisions = pairs.loc[changed, [*KEY_COLUMNS, "release_older", "value_older", "status_older",
-                                    "release_newer", "value_newer", "status_newer"]].copy()
-    revisions["difference"] = revisions["value_newer"] - revisions["value_older"]
-    return kept.sort_values(KEY_COLUMNS[:1] + ["geographic_level", "new_la_code"], kind="stable"), \
-        revisions.reset_index(drop=True)
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    stacked = concat(frames)
+    return stacked if stacked is not None else pd.DataFrame(columns=[*PUBLISHED_COLUMNS, "read_order"])
 
 
 def load(folders) -> Published:
     """Read every DfE EES file and ONS population file under ``folders`` (recursively).
 
-    Files that are neither are listed in ``skipped`` with the reason, never ignored silently.
+    Files that are neither are listed in ``skipped`` with the reason; a folder holding no
+    figure at all is an error (:class:`PublishedError`) naming what was found instead.
     """
-    folders = [Path(f) for f in ([folders] if isinstance(folders, (str, Path)) else folders)]
-    paths = []
-    for folder in folders:
-        if not folder.is_dir():
-            raise PublishedError(f"{folder}: no such folder; name the folder holding DfE's EES CSVs.")
-        paths += sorted(folder.rglob("*.csv"))
-    frames, populations, files, skipped = [], [], [], []
-    for path in paths:
-        if path.name.endswith(".meta.csv"):
-            skipped.append({"file": str(path), "reason": "EES metadata file"})
-        elif "population" in path.stem.lower():
-            populations.append(read_population(path))
-            files.append({"file": str(path), "kind": "ons_population", "release": "", "rows": len(populations[-1])})
-        elif (kind := kind_of(path)) is not None:
-            frames.append(read_file(path, kind))
-            files.append({"file": str(path), "kind": kind.stem, "release": int(frames[-1]["release"].iloc[0]),
-                          "rows": len(frames[-1])})
-        else:
-            skipped.append({"file": str(path), "reason": "not a DfE children looked after file this suite reads"})
-    if not frames:
-        raise PublishedError(f"{', '.join(map(str, folders))}: "
+    reading = read_folders(folders)
+    if reading.rows.empty:
+        found = "; ".join(f"{r.file}: {r.reason}" for r in reading.skipped.head(5).itertuples())
+        raise PublishedError(f"{', '.join(map(str, folders if isinstance(folders, list) else [folders]))}: "
                              "no DfE children looked after files found (e.g. "
-                             "cla_number_and_rate_per_10k_children.csv); download them from EES.")
-    figures, revised = _newest_wins(pd.concat(frames, ignore_index=True))
-    population = (pd.concat(populations, ignore_index=True).drop_duplicates(KEY_COLUMNS, keep="last")
-                  if populations else figures_frame(pd.DataFrame(columns=FIGURE_COLUMNS)))
-    return Published(figures=figures.reset_index(drop=True), files=pd.DataFrame(files),
-                     skipped=pd.DataFrame(skipped, columns=["file", "reason"]), revisions=revised,
-                     population=population.reset_index(drop=True))
+                             "cla_number_and_rate_per_10k_children.csv); download them from EES."
+                             + (f" Found instead: {found}" if found else ""))
+    return reading.assemble()
+
+
+def read_population(path: Path) -> pd.DataFrame:
+    """ONS mid-year estimates of children aged 0 to 17 in one file, in the figures shape.
+
+    ``time_period`` is the mid-year (30 June) of the estimate, indicator ``population_0_17``.
+    """
+    result = read_file(Path(path))
+    if result.table != "ons_population":
+        raise PublishedError(f"{path}: not an ONS population file ({result.reason or result.table}).")
+    return result.figures[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
 def population_for_rates(population: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -248,64 +320,3 @@ def population_for_rates(population: pd.DataFrame, year: int) -> pd.DataFrame:
     out = population.loc[population["time_period"].eq(int(year) - 1)].copy()
     out["time_period"] = int(year)
     return out
-
-
-# Which figures each kind of file holds, for writing figures back out as DfE-shaped files.
-def _routes(figures: pd.DataFrame) -> dict[str, pd.Series]:
-    group, indicator = figures["breakdown_group"], figures["indicator"]
-    care_leavers = indicator.str.startswith("care_leavers")
-    return {
-        "cla_number_and_rate_per_10k_children":
-            group.eq(TOTAL) & indicator.isin(["cla_31_march", "cla_started", "cla_ceased"]),
-        "la_cla_on_31_march_by_characteristics":
-            indicator.eq("cla_31_march") & ~group.isin([TOTAL, "Placement stability"]),
-        "la_cla_placement_stability": group.eq("Placement stability"),
-        "la_cla_during_year_new_placements": indicator.eq("new_placements"),
-        "la_care_leavers_activity": care_leavers & group.eq("Activity"),
-        "la_care_leavers_accommodation_suitability": care_leavers & group.eq("Accommodation suitability"),
-        "la_children_who_ceased_during_the_year": indicator.eq("cla_ceased") & ~group.eq(TOTAL),
-    }
-
-
-def _cell_text(values: pd.Series, status: pd.Series) -> pd.Series:
-    text = values.round(0).astype("Int64").astype("string")
-    return text.where(values.notna(), status.replace("", "x")).astype(object)
-
-
-def write_ees(figures: pd.DataFrame, out_dir: Path, file_suffix: str = "") -> list[Path]:
-    """Write ``figures`` as the DfE files :func:`load` reads, in the 2025 release's wording.
-
-    The inverse of :func:`read_file`: one file per kind with a row per place, year and
-    breakdown, and the units as indicator columns (missing values as their GSS symbol). Used
-    to publish the synthetic national figures of the demo in the shape of the real ones.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    labels = {ind: label for label, ind in codes.PUBLISHED_INDICATORS.items()}
-    labels["cla_31_march"] = "Children looked after on 31 March each year"
-    written = []
-    for kind in FILE_KINDS:
-        rows = figures.loc[_routes(figures)[kind.stem] & figures["unit"].isin(list(kind.units))]
-        if rows.empty:
-            continue
-        rows = rows.assign(cell=_cell_text(rows["value"], rows["status"]))
-        index = ["time_period", *PLACE_COLUMNS, "indicator", "breakdown_group", "breakdown"]
-        wide = rows.pivot_table(index=index, columns="unit", values="cell", aggfunc="first").reset_index()
-        out = pd.DataFrame({"time_period": wide["time_period"], "time_identifier": "Reporting year"})
-        for column in ("geographic_level", "country_code"):
-            out[column] = wide[column]
-        out["country_name"] = "England"
-        for column in ("region_code", "region_name", "old_la_code", "la_name", "new_la_code"):
-            out[column] = wide[column]
-        if kind.indicator_column:
-            out[kind.indicator_column[0]] = wide["indicator"].map(labels)
-        if kind.group_column:
-            out[kind.group_column[0]] = wide["breakdown_group"]
-        if kind.breakdown_column:
-            out[kind.breakdown_column[0]] = wide["breakdown"]
-        for unit, candidates in kind.units.items():
-            out[candidates[0]] = wide[unit] if unit in wide else "x"
-        path = out_dir / f"{kind.stem}{file_suffix}.csv"
-        out.to_csv(path, index=False)
-        written.append(path)
-    return written

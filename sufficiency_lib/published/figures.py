@@ -12,18 +12,30 @@ symbol kept in ``status``; it never becomes zero.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 PLACE_COLUMNS = ["geographic_level", "country_code", "region_code", "region_name",
                  "old_la_code", "new_la_code", "la_name"]
 KEY_COLUMNS = ["time_period", *PLACE_COLUMNS, "indicator", "breakdown_group", "breakdown", "unit"]
 FIGURE_COLUMNS = [*KEY_COLUMNS, "value", "status", "source"]
+#: Where a published figure comes from: the release (year), the file (path from the folder
+#: read, e.g. ``published/release_2025/cla_number_and_rate_per_10k_children.csv``) and a
+#: note when the file is not DfE's original (empty when it is).
+ORIGIN_COLUMNS = ["release", "source_file", "origin"]
+PUBLISHED_COLUMNS = [*FIGURE_COLUMNS, *ORIGIN_COLUMNS]
 
 UNITS = {
     "number": "Number of children",
     "percent": "Percentage",
     "rate_per_10000": "Rate per 10,000 children aged 0 to 17",
     "population": "ONS mid-year population aged 0 to 17",
+    # Ofsted and LAIT figures (issues 18 and 19)
+    "homes": "Number of homes registered with Ofsted",
+    "places": "Number of registered places",
+    "agencies": "Number of agencies registered with Ofsted",
+    "gbp_per_week": "Pounds per week (cash prices)",
+    "gbp": "Pounds (cash prices)",
 }
 GSS_SYMBOLS = {
     "c": "suppressed to protect confidentiality",
@@ -54,6 +66,43 @@ def figures_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"unknown unit(s) {unknown}; use one of {sorted(UNITS)}")
     return out.reset_index(drop=True)
+
+
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """A figures frame (any of :data:`PUBLISHED_COLUMNS` present) in small dtypes: text as
+    categoricals with sorted categories (so sorting by them sorts by the text), years as
+    int16, values as Float64. Half a million figures take about 10 MB this way.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if column in ("time_period", "release"):
+            out[column] = pd.to_numeric(out[column]).astype("int16")
+        elif column == "value":
+            out[column] = pd.to_numeric(out[column]).astype("Float64")
+        elif column in PUBLISHED_COLUMNS:
+            out[column] = as_category(out[column])
+    return out
+
+
+def as_category(values: pd.Series) -> pd.Series:
+    """Text as a categorical with sorted string categories, missing as "", unused dropped.
+
+    Works on the codes of a categorical (a look-up per category, not per row), so it is
+    cheap on the half a million rows of every release.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = np.asarray([str(c) for c in values.cat.categories] + [""], dtype=object)
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        codes = np.where(codes < 0, len(categories) - 1, codes)            # missing -> ""
+    else:
+        codes, uniques = pd.factorize(values.astype("string").fillna(""), sort=False)
+        categories = np.asarray([str(c) for c in uniques], dtype=object)
+    used = np.bincount(codes, minlength=len(categories)) > 0
+    distinct, inverse = np.unique(categories[used].astype(str), return_inverse=True)
+    remap = np.full(len(categories), -1, dtype=np.int64)
+    remap[used] = inverse
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=list(distinct)), index=values.index,
+                     name=values.name)
 
 
 def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -115,3 +164,35 @@ def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFram
     both = left.merge(right, on=keys, how="outer", suffixes=("_computed", "_published"))
     both["difference"] = both["value_computed"] - both["value_published"]
     return both.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """Frames of the same columns stacked, categoricals kept categorical (their categories
+    united) rather than turned into text; None when there is nothing to stack."""
+    frames = [frame for frame in frames if len(frame)]
+    if not frames:
+        return None
+    from pandas.api.types import union_categoricals
+
+    out = {}
+    for column in frames[0].columns:
+        parts = [frame[column] for frame in frames]
+        if all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
+            out[column] = union_categoricals([part.astype(pd.CategoricalDtype(
+                [str(c) for c in part.cat.categories])) for part in parts], ignore_order=True)
+        else:
+            out[column] = pd.concat([part.reset_index(drop=True) for part in parts], ignore_index=True)
+    return pd.DataFrame(out)
+
+
+def to_csv(frame: pd.DataFrame, path) -> None:
+    """Write ``frame`` as CSV fast (pyarrow; 300,000 figures in a fraction of a second),
+    categoricals as their text, missing values as empty cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow = pa.table({name: pc.cast(column, pa.string()) if pa.types.is_dictionary(column.type) else column
+                      for name, column in zip(arrow.column_names, arrow.columns)})
+    pa_csv.write_csv(arrow, path, write_options=pa_csv.WriteOptions(quoting_style="needed"))

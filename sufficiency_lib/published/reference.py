@@ -8,8 +8,12 @@ The lists live in ``data/reference/`` as CSV, written from public sources:
   Bournemouth, Christchurch and Poole and a new Dorset (April 2019, first reported 2020);
   Northamptonshire split into North and West Northamptonshire (April 2021, 2022); Cumbria
   into Cumberland and Westmorland and Furness (April 2023, 2024).
-- ``statistical_neighbours.csv``: DfE's children's services statistical neighbour models
-  of April 2021 and May 2025, ten neighbours each by old LA code, with closeness.
+
+DfE's children's services statistical neighbour models of April 2021 and May 2025 (ten
+neighbours each by old LA code, with closeness) are read from the embedded published
+statistics (``data/embedded/published.parquet``), rebuilt from DfE's own files by
+``sufficiency embed`` (:mod:`embedded`). By default every year is benchmarked on the
+newest model, as DfE's own tools now do; ``neighbour_model`` in params chooses another.
 """
 from __future__ import annotations
 
@@ -89,25 +93,22 @@ def authority(code: str) -> pd.Series:
 def neighbour_model_for(year: int, model: int | None = None) -> int:
     """The statistical neighbour model to use for collection year ``year``.
 
-    ``model`` forces one (``neighbour_model`` in params); otherwise the newest model
-    published by the time the year's figures are (DfE publishes a 31 March in the autumn
-    after it, so the May 2025 model serves 2025 onward and the April 2021 model 2021-2024;
-    years before 2021 also take the 2021 model, the oldest held).
+    ``model`` forces one (``neighbour_model`` in params, e.g. 2021); otherwise the newest
+    model DfE has published (May 2025) for every year, as DfE's own tools (LAIT, the
+    children's social care dashboard) now do. ``year`` is kept so a caller need not know.
     """
     if model is not None:
         if int(model) not in NEIGHBOUR_MODELS:
             raise ReferenceError(f"statistical neighbour model {model} is unknown; use one of {NEIGHBOUR_MODELS}.")
         return int(model)
-    usable = [m for m in NEIGHBOUR_MODELS if m <= int(year)]
-    return max(usable) if usable else min(NEIGHBOUR_MODELS)
+    return max(NEIGHBOUR_MODELS)
 
 
 @lru_cache(maxsize=None)
 def _neighbours() -> pd.DataFrame:
-    frame = _read("statistical_neighbours.csv")
-    frame["model"] = frame["model"].astype(int)
-    frame["neighbour_rank"] = frame["neighbour_rank"].astype(int)
-    return frame
+    from sufficiency_lib.published import embedded   # here: embedded's readers (Ofsted, LAIT) import this module
+
+    return embedded.load().neighbours
 
 
 def statistical_neighbours(code: str, model: int) -> pd.DataFrame:
