@@ -8,9 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from sufficiency_lib import config
-from sufficiency_lib.site import batch as render
+from sufficiency_lib import config, inputs
 from sufficiency_lib.demo import synth
+from sufficiency_lib.site import batch as render
 
 
 def _years(text: str) -> range:
@@ -25,13 +25,19 @@ def _authorities(codes: list[str] | None) -> list[config.Authority]:
     return [config.load_authority(code) for code in codes] if codes else config.list_authorities()
 
 
+def _inputs(args) -> list[inputs.Inputs]:
+    """Each authority's inputs, the paths typed here resolved against the shell's folder."""
+    return [inputs.from_command_line(la, args.return_dir, args.published, args.local_dir,
+                                     getattr(args, "year_label", None)) for la in _authorities(args.authority)]
+
+
 def cmd_render(args) -> int:
-    pages = render.render(_authorities(args.authority), Path(args.out), years=args.year, chapters=args.chapter,
-                          return_dir=args.return_dir or "", published_dir=args.published or "", jobs=args.jobs,
+    out = inputs.absolute(args.out)
+    batch = render.render(_inputs(args), out, years=args.year, chapters=args.chapter, jobs=args.jobs,
                           continue_on_error=args.continue_on_error, force=args.force, timeout=args.timeout,
                           executor=args.executor, scheduler=args.scheduler, progress=sys.stderr.isatty())
-    problems = render.summarise(pages)
-    print(f"index: {Path(args.out) / 'index.html'}")
+    problems = render.summarise(batch)
+    print(f"index: {out / 'index.html'}")
     return 1 if problems else 0
 
 
@@ -57,7 +63,7 @@ def cmd_validate(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        result = clean.load_clean_return(Path(args.directory), args.year)
+        result = clean.load_clean_return(Path(args.directory), args.year, year_label=args.year_label)
     except ingest.IngestError as err:
         print(f"usable: NO\n  - {err}")
         return 1
@@ -69,21 +75,49 @@ def cmd_validate(args) -> int:
 
 
 def cmd_published(args) -> int:
-    from sufficiency_lib.published import dfe as published
+    """Read folders of DfE releases; exit 0 when read, 1 on a data problem or nothing read."""
+    from sufficiency_lib.published import dfe
+    from sufficiency_lib.published.figures import to_csv
 
-    pub = published.load([Path(d) for d in args.directory])
+    reading = dfe.read_folders([Path(d) for d in args.directory])
+    pub = reading.assemble()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    pub.figures.to_csv(out / "figures.csv", index=False)
-    pub.revisions.to_csv(out / "revisions.csv", index=False)
-    pub.files.to_csv(out / "files.csv", index=False)
-    pub.skipped.to_csv(out / "skipped.csv", index=False)
+    for name in ("figures", "revisions", "files", "skipped", "unknown"):
+        to_csv(getattr(pub, name), out / f"{name}.csv")
     for row in pub.files.itertuples():
-        print(f"read    {row.kind:45} release {str(row.release):5} {row.rows:>8,} figures  {row.file}")
+        print(f"read    {row.table:28} release {row.release:<5} {row.figures:>8,} figures  {row.file}")
     for row in pub.skipped.itertuples():
-        print(f"skipped {row.file}: {row.reason}")
-    print(f"{len(pub.figures):,} figures (newest release wins), {len(pub.revisions):,} revised between releases; "
-          f"written to {out}")
+        print(f"{'PROBLEM' if row.data_problem else 'skipped'} {row.file}: {row.reason}")
+    for row in pub.unknown.itertuples():
+        print(f"note    {row.file}: {row.column} {row.label!r}: {row.note}")
+    problems = int(pub.skipped["data_problem"].astype(bool).sum())
+    print(f"{len(pub.files)} files read, {len(pub.skipped)} skipped ({problems} with a data problem); "
+          f"{len(pub.figures):,} figures (newest release wins), {len(pub.revisions):,} revised between "
+          f"releases; written to {out}")
+    if pub.figures.empty:
+        print("sufficiency: no DfE children looked after figures found; download the files from EES.",
+              file=sys.stderr)
+    return 1 if problems or pub.figures.empty else 0
+
+
+def cmd_embed(args) -> int:
+    """Rebuild the embedded published statistics from the original downloads."""
+    from sufficiency_lib.published import embedded
+
+    if not Path(args.shared_data).is_dir():
+        print(f"sufficiency: {args.shared_data}: no such folder; give the shared data folder "
+              "(with published/ and reference/).", file=sys.stderr)
+        return 2
+    manifest = embedded.build(Path(args.shared_data), Path(args.out))
+    for source in manifest["sources"]:
+        for row in source["files"]:
+            print(f"read    {source['name']:28} {row['file']}")
+        for row in source["skipped"]:
+            print(f"skipped {row['file']}: {row['reason']}")
+    rows = ", ".join(f"{n:,} {table}" for table, n in manifest["rows"].items())
+    print(f"wrote {Path(args.out) / manifest['file']} ({manifest['bytes']:,} bytes: {rows}; releases "
+          f"{', '.join(map(str, manifest['releases']))})")
     return 0
 
 
@@ -93,8 +127,11 @@ def cmd_resemblance(args) -> int:
     from sufficiency_lib.analysis import resemblance
 
     composition = pd.read_csv(args.composition, dtype={"period": str})
-    compared = pd.concat([resemblance.compare_authority(la, composition, args.return_dir or "")
-                          for la in _authorities(args.authority)], ignore_index=True)
+    found = _inputs(args)
+    for one in found:
+        if one.synthetic:
+            synth.ensure_demo_return(one.authority, one.return_dir)
+    compared = pd.concat([resemblance.compare_authority(one, composition) for one in found], ignore_index=True)
     if args.year:
         compared = compared.loc[compared["period"].astype(str).isin([str(y) for y in args.year])]
     if args.out:
@@ -113,8 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
     p.add_argument("--year", nargs="+", type=int, metavar="YYYY", help="years (default: each authority's latest)")
     p.add_argument("--chapter", nargs="+", metavar="NAME", help="chapters (default: all)")
-    p.add_argument("--return-dir", metavar="DIR", help="the authority's 903 files (default: synthetic demo)")
-    p.add_argument("--published", metavar="DIR", help="DfE published statistics (default: params, else synthetic)")
+    p.add_argument("--return-dir", metavar="DIR",
+                   help="the authority's 903 files (default: params; a demo authority's synthetic return)")
+    p.add_argument("--published", nargs="+", metavar="DIR",
+                   help="your own DfE downloads, added to the embedded published statistics (default: params)")
+    p.add_argument("--local-dir", metavar="DIR", help="the authority's local tables (default: params)")
+    p.add_argument("--year-label", choices=inputs.YEAR_LABELS,
+                   help="the return's year folders are named by the year the collection ends (end) or starts")
     p.add_argument("--out", default=str(config.RENDERED_DIR), metavar="DIR", help="output folder")
     p.add_argument("--jobs", type=int, metavar="N", help="pages rendered at once (default: CPU cores)")
     p.add_argument("--timeout", type=int, default=render.NOTEBOOK_TIMEOUT_SECONDS, metavar="SECONDS",
@@ -130,13 +172,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check and clean a folder of 903 files; write a data-quality report")
     p.add_argument("directory", metavar="DIR", help="folder of 903 files (CSV, Excel, XML; one per table per year)")
     p.add_argument("--out", required=True, metavar="REPORT_DIR", help="where the report is written")
-    p.add_argument("--year", type=int, metavar="YYYY", help="collection year of files whose path names none")
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="collection year (ending 31 March) of files whose path names none")
+    p.add_argument("--year-label", choices=["start", "end"], dest="year_label",
+                   help="how years in file and folder names are written: 'end' (DfE's way: 2025 = April 2024 to "
+                        "March 2025) or 'start' (2024 = April 2024 to March 2025). Without it, names are read as "
+                        "'end' and a name the dates contradict makes the return unusable")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("published", help="read DfE published statistics; write figures and revisions as CSV")
+    p = sub.add_parser("published", help="read DfE published statistics; write figures, revisions, files read "
+                                         "and skipped as CSV")
     p.add_argument("directory", nargs="+", metavar="DIR", help="folders of DfE EES CSVs (and ONS population)")
-    p.add_argument("--out", required=True, metavar="DIR", help="where figures.csv and revisions.csv are written")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where figures.csv, revisions.csv, files.csv, skipped.csv and unknown.csv are written")
     p.set_defaults(func=cmd_published)
+
+    p = sub.add_parser("embed", help="rebuild the embedded published statistics (data/embedded) from the "
+                                     "original downloads")
+    p.add_argument("shared_data", metavar="SHARED_DATA_DIR", help="folder with published/ and reference/")
+    p.add_argument("--out", default=str(config.PROJECT_ROOT / "data" / "embedded"), metavar="DIR",
+                   help="where published.parquet and published.json are written (default: data/embedded)")
+    p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("synth", help="write a synthetic SSDA903 return")
     p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
@@ -156,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
     p.add_argument("--year", nargs="+", metavar="YYYY", help="periods to show (default: all)")
     p.add_argument("--return-dir", metavar="DIR", help="the authority's 903 files (default: synthetic demo)")
+    p.set_defaults(published=None, local_dir=None)
     p.add_argument("--out", metavar="CSV", help="write the comparison here too")
     p.set_defaults(func=cmd_resemblance)
     return parser
@@ -165,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (config.ParamsError, ValueError, OSError) as err:
+    except (config.ParamsError, inputs.InputsError, ValueError, OSError) as err:
         print(f"sufficiency: {err}", file=sys.stderr)
         return 2
     except Exception as err:  # a bug, not bad input: say so briefly rather than dump a traceback

@@ -1,8 +1,9 @@
-"""Where things live, and the per-authority parameters in ``params/``.
+"""Where the project's own folders are, and the per-authority parameters in ``params/``.
 
-One YAML file per authority (``params/<new_la_code>.yaml``) holds its codes, names,
-region and the figures used to calibrate the synthetic demo return. Paths given in a
-file are taken relative to the project root.
+One YAML file per authority (``params/<new_la_code>.yaml``) holds its codes, names and
+region, where its data are, its forecast scenarios and, for the demo authorities, the
+figures that calibrate their synthetic return. Paths written in a params file are kept as
+written here; :mod:`sufficiency_lib.inputs` resolves them against the file's own folder.
 """
 from __future__ import annotations
 
@@ -50,10 +51,13 @@ class Authority:
     latest_year: int
     calibration: dict = field(default_factory=dict)
     population_0_17: dict = field(default_factory=dict)   # mid-year -> ONS estimate, for demo rates
-    published_dir: str = ""          # DfE EES files to benchmark against ("" = synthetic demo)
-    neighbour_model: int | None = None   # DfE statistical neighbour model (None: by year)
-    local_dir: str = ""              # the authority's local data ("" = the demo's)
+    published_dir: str = ""          # the user's DfE downloads, added to the embedded figures
+    neighbour_model: int | None = None   # DfE statistical neighbour model (None: the newest)
+    local_dir: str = ""              # the authority's local data ("" = none, or the demo's)
     scenarios: dict = field(default_factory=lambda: dict(DEFAULT_SCENARIOS))  # name -> changes
+    return_dir: str = ""             # the authority's 903 files ("" = none given)
+    demo: bool = False               # a demo authority: without a return, use its synthetic one
+    params_file: Path | None = None  # where these parameters were read from
 
     @property
     def slug(self) -> str:
@@ -91,6 +95,9 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
         neighbour_model=int(raw["neighbour_model"]) if raw.get("neighbour_model") else None,
         local_dir=str(raw.get("local_dir") or ""),
         scenarios=_scenarios(raw.get("scenarios"), path),
+        return_dir=str(raw.get("return_dir") or ""),
+        demo=bool(raw.get("demo", False)),
+        params_file=path.resolve(),
     )
 
 
@@ -114,15 +121,6 @@ def _scenarios(raw, path: Path) -> dict:
             raise ParamsError(f"{path}: scenario {name!r} sets stay to 0; stays must be a positive multiple.")
         checked[str(name)] = {k: float(v) for k, v in changes.items()}
     return checked
-
-
-def local_dir_for(authority: Authority) -> Path:
-    """The folder of ``authority``'s local data: its ``local_dir`` (relative paths from the
-    project root), else ``data/demo/local/<new_la_code>``."""
-    if authority.local_dir:
-        path = Path(authority.local_dir)
-        return path if path.is_absolute() else PROJECT_ROOT / path
-    return DEMO_LOCAL_DIR / authority.new_la_code
 
 
 def list_authorities(params_dir: Path = PARAMS_DIR) -> list[Authority]:

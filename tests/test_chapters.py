@@ -1,18 +1,15 @@
-"""Chapter blocks on hand-made figures: suppression reaches tables, charts and sentences."""
+"""Chapter blocks on hand-made figures: suppression reaches tables, charts and sentences;
+tables are declared once, so page, CSV and .meta.csv agree."""
 import pandas as pd
 
+from factories import make_facts
 from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.chapters import common
-from sufficiency_lib.config import Authority
-
-LA = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2023)
+from sufficiency_lib.statement.chapters.summary import build as build_summary
 
 
-class _Data:
-    source = "synthetic SSDA903 return"
-
-
-def _figures(counts: dict[str, dict[int, int]], group="Placement group", indicator="cla_31_march"):
+def _rows(counts: dict[str, dict[int, int]], group="Placement group", indicator="cla_31_march") -> list[dict]:
     rows = []
     years = sorted({y for c in counts.values() for y in c})
     for year in years:
@@ -21,28 +18,25 @@ def _figures(counts: dict[str, dict[int, int]], group="Placement group", indicat
             for unit, value in (("number", by_year[year]), ("percent", by_year[year] / total * 100)):
                 rows.append({"time_period": year, "indicator": indicator, "breakdown_group": group,
                              "breakdown": label, "unit": unit, "value": float(value)})
-    return pd.DataFrame(rows), years
-
-
-def _ctx(counts):
-    figures, years = _figures(counts)
-    return common.Context(LA, years[-1], _Data(), figures, years)
+    return rows
 
 
 def test_composition_suppresses_table_chart_and_sentence():
-    ctx = _ctx({"A": {2021: 50, 2022: 60, 2023: 3}, "B": {2021: 20, 2022: 30, 2023: 40}, "C": {2021: 9, 2022: 9, 2023: 9}})
-    block = common.composition(ctx, "mix", "cla_31_march", "Placement group", "children", "Children by placement",
+    facts = make_facts(_rows({"A": {2021: 50, 2022: 60, 2023: 3}, "B": {2021: 20, 2022: 30, 2023: 40},
+                              "C": {2021: 9, 2022: 9, 2023: 9}}))
+    block = common.composition(facts, "mix", "cla_31_march", "Placement group", "children", "Children by placement",
                                focus="A")
-    shown = block.table.frame.set_index("Placement group")
+    shown = block.table.display_frame().set_index("Placement group")
     assert shown.loc["A", "2023"] == disclosure.SUPPRESSED
     assert shown.loc["C", "2023"] == disclosure.SUPPRESSED       # secondary: next smallest in the column
     assert shown.loc["Total", "2023"] == "52"
     # the sentence reads only the shares a reader can see: 2023 is hidden, so it stops at 2022
     assert block.sentences[0] == ("In 2022, the share of children in 'A' was 61%, down 2 percentage points "
                                   "from 63% in 2021.")
-    data = block.data.set_index(["time_period", "placement_group"])
-    assert data.loc[(2023, "A"), "number"] == disclosure.SUPPRESSED and data.loc[(2023, "A"), "percent"] == "c"
-    assert set(block.meta["col_name"]) == {"placement_group", "number", "percent"}
+    saved = block.tables()[0].ees(facts.authority).set_index(["time_period", "placement_group"])
+    assert saved.loc[(2023, "A"), "number"] == disclosure.SUPPRESSED and saved.loc[(2023, "A"), "percent"] == "c"
+    assert saved.loc[(2022, "A"), "number"] == "60" and saved.loc[(2022, "A"), "percent"] == "61"
+    assert set(block.tables()[0].meta()["col_name"]) == {"placement_group", "number", "percent"}
     assert block.notes == [disclosure.CHART_NOTE]
 
 
@@ -53,11 +47,43 @@ def test_shares_hide_values_whose_count_or_total_is_suppressed():
     assert share["2023"].isna().tolist() == [True, True, False]
 
 
-def test_blocks_save_ees_tables(tmp_path):
-    ctx = _ctx({"A": {2022: 50, 2023: 60}, "B": {2022: 20, 2023: 30}})
-    block = common.composition(ctx, "mix", "cla_31_march", "Placement group", "children", "Children by placement")
-    path = block.save(tmp_path)
+def test_blocks_save_ees_tables_with_meta(tmp_path):
+    facts = make_facts(_rows({"A": {2022: 50, 2023: 60}, "B": {2022: 20, 2023: 30}}))
+    block = common.composition(facts, "mix", "cla_31_march", "Placement group", "children", "Children by placement")
+    assert block.table.key == ""          # the page's wide table is not saved; the tidy one is
+    path = block.tables()[0].save(tmp_path, facts.authority, facts.year)
     saved = pd.read_csv(path)
     assert list(saved.columns[:3]) == ["time_period", "time_identifier", "geographic_level"]
     assert len(saved) == 6 and path.with_suffix(".meta.csv").is_file()
-    assert block.save("") is None
+
+
+def test_a_declared_table_formats_page_and_csv_from_one_declaration():
+    table = t.Table("costs", "Costs", "Local data", [t.text("group", "Placement group"), t.count("children", "Children"),
+                                                     t.pounds("cost", "Cost a year"), t.percent("share", "Share"),
+                                                     t.number("mean", "Mean", 1, trim=True)],
+                    pd.DataFrame({"group": ['=HYPERLINK("x")', "IFA"], "children": [1234, "c"],
+                                  "cost": [25_026_954.0, 850.0], "share": [12.0, float("nan")],
+                                  "mean": [52.0, 48.84]}))
+    shown = table.display_frame()
+    assert shown["Children"].tolist() == ["1,234", "c"]
+    assert shown["Cost a year"].tolist() == ["£25.0m", "£850"]
+    assert shown["Share (%)"].tolist() == ["12", ""]
+    assert shown["Mean"].tolist() == ["52", "48.8"]
+    html = table.to_html()
+    assert '<td class="text">IFA</td>' in html and '<td class="num">1,234</td>' in html
+    csv = table.ees(make_facts([]).authority, 2023)
+    assert csv["group"].tolist() == ["'=HYPERLINK(\"x\")", "IFA"]      # a spreadsheet will not run it
+    assert csv["children"].tolist() == ["1234", "c"] and csv["share"].tolist() == ["12", "x"]
+    assert csv["cost"].tolist() == ["25026954", "850"]
+    meta = table.meta().set_index("col_name")
+    assert meta.loc["share", "indicator_unit"] == "%" and meta.loc["mean", "indicator_dp"] == 1
+    assert meta.loc["group", "col_type"] == "Filter"
+
+
+def test_summary_chapter_holds_the_union_of_the_chapters_findings():
+    from sufficiency_lib.analysis.findings import Finding
+    found = {"placements": [Finding("Fostering", "A.")], "population": [Finding("Care leavers", "B.")],
+             "data_quality": [Finding("Data quality", "Fix it.", internal=True)]}
+    chapter = build_summary(make_facts(_rows({"A": {2023: 50}, "B": {2023: 20}})), found)
+    frame = chapter.summary_frame()
+    assert frame["Area"].tolist() == ["Fostering", "Care leavers"]       # checks stay in the data-quality annex

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.vocabulary import PlacementGroup
 
 
 def group(place, provider):
@@ -50,7 +51,7 @@ def test_placement_group_keeps_the_index():
 def test_every_place_code_has_a_statement_group(provider):
     place = pd.Series(sorted(codes.PLACE))
     groups = codes.placement_group(place, pd.Series([provider] * len(place)))
-    assert set(groups) <= set(codes.PLACEMENT_GROUPS)
+    assert set(groups) <= set(PlacementGroup.ORDER)
 
 
 def test_every_place_code_has_a_dfe_type():

@@ -2,11 +2,11 @@
 import pandas as pd
 import pytest
 
+from factories import make_facts
+from sufficiency_lib.analysis import findings
+from sufficiency_lib.inputs import DEMO_LOCAL_DIR
 from sufficiency_lib.local import actions
-from sufficiency_lib.ssda903 import codes
-from sufficiency_lib.analysis import findings, metrics
-from sufficiency_lib.statement.chapters.common import Context
-from sufficiency_lib.config import Authority
+from sufficiency_lib.vocabulary import Area, PlacementGroup, Uasc
 
 
 def test_trend_needs_three_years_and_two_points():
@@ -23,22 +23,8 @@ def test_gap_is_strict_and_ignores_missing():
     assert not findings.gap(float("nan"), 1.0, above=True)
 
 
-class _Ledger:
-    def reconciliation(self):
-        return pd.DataFrame({"table": ["episodes"], "quarantined": [3]})
-
-
-class _Result:
-    ledger = _Ledger()
-
-
-class _Data:
-    result = _Result()
-    source = "synthetic SSDA903 return"
-
-
-def _context(shares: dict[str, dict[int, float]], published=None) -> Context:
-    """Figures whose Placement group shares are ``shares`` (percent of 100 children)."""
+def _facts(shares: dict[str, dict[int, float]], published=None, quarantined: int = 3):
+    """Facts whose Placement group shares are ``shares`` (percent of 100 children)."""
     rows = []
     for year in sorted({y for s in shares.values() for y in s}):
         rows.append({"time_period": year, "indicator": "cla_31_march", "breakdown_group": "Placement group",
@@ -47,31 +33,32 @@ def _context(shares: dict[str, dict[int, float]], published=None) -> Context:
             for unit in ("number", "percent"):
                 rows.append({"time_period": year, "indicator": "cla_31_march", "breakdown_group": "Placement group",
                              "breakdown": group, "unit": unit, "value": by_year[year]})
-    la = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2023)
-    years = sorted({r["time_period"] for r in rows})
-    return Context(la, years[-1], _Data(), pd.DataFrame(rows), years, published)
+    return make_facts(rows, published, quarantined)
 
 
 def test_placement_rules_find_falling_in_house_and_rising_residential():
-    ctx = _context({codes.IN_HOUSE_FOSTER: {2021: 30, 2022: 28, 2023: 25},
-                    codes.IFA_FOSTER: {2021: 40, 2022: 41, 2023: 41},
+    ctx = _facts({PlacementGroup.IN_HOUSE: {2021: 30, 2022: 28, 2023: 25},
+                    PlacementGroup.IFA: {2021: 40, 2022: 41, 2023: 41},
                     "Residential children's homes": {2021: 8, 2022: 9, 2023: 11},
-                    codes.SUPPORTED_16_PLUS: {2021: 10, 2022: 10, 2023: 10}})
+                    PlacementGroup.SUPPORTED: {2021: 10, 2022: 10, 2023: 10}})
     found = findings.placements(ctx)
-    assert [f.area for f in found] == [findings.FOSTERING, findings.RESIDENTIAL]
+    assert [f.area for f in found] == [Area.FOSTERING, Area.RESIDENTIAL]
     assert found[0].challenge == ("The share of children in in-house foster care fell 5 percentage points, "
                                   "from 30% in 2021 to 25% in 2023.")
 
 
 def test_a_suppressed_share_is_not_read_by_the_rules():
     # 3 children (suppressed) -> the 2023 share is missing, so only two years are known
-    ctx = _context({codes.IN_HOUSE_FOSTER: {2021: 30, 2022: 28, 2023: 3}})
+    ctx = _facts({PlacementGroup.IN_HOUSE: {2021: 30, 2022: 28, 2023: 3}})
     assert findings.placements(ctx) == []
 
 
-def test_data_quality_rule_reports_quarantined_rows():
-    ctx = _context({codes.IN_HOUSE_FOSTER: {2021: 30}})
-    assert findings.data_quality(ctx)[0].challenge.startswith("3 rows of the return were quarantined")
+def test_data_quality_rule_reports_set_aside_rows_as_an_internal_check():
+    ctx = _facts({PlacementGroup.IN_HOUSE: {2021: 30}})
+    found = findings.data_quality(ctx)
+    assert found[0].challenge.startswith("3 rows of the return were set aside") and found[0].internal
+    # a check is for the analyst: it never reaches a summary of findings
+    assert findings.summary_table(found, pd.DataFrame(columns=["area", "actions", "impact"])).empty
 
 
 def test_summary_table_joins_actions_by_area_and_keeps_unmatched_ones():
@@ -88,14 +75,26 @@ def test_summary_table_joins_actions_by_area_and_keeps_unmatched_ones():
     assert only["Area"].tolist() == ["Fostering", "UASC"]
 
 
-def test_uasc_rule_uses_the_ceiling(monkeypatch):
-    ctx = _context({codes.IN_HOUSE_FOSTER: {2023: 30}})
-    ctx.authority = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2023,
-                              population_0_17={2022: 100_000})
-    monkeypatch.setattr(findings, "suppressed_value", lambda *a, **k: 95.0)
-    assert "at or near the National Transfer Scheme ceiling of 100" in findings.uasc(ctx)[0].challenge
-    monkeypatch.setattr(findings, "suppressed_value", lambda *a, **k: 80.0)
-    assert findings.uasc(ctx) == []
+class _Population:
+    """Published statistics holding only an ONS population for Toyshire."""
+
+    def __init__(self, mid_year: int, children: int):
+        self.population = pd.DataFrame({"time_period": [mid_year], "geographic_level": ["Local authority"],
+                                        "new_la_code": ["E99999999"], "value": [float(children)]})
+
+
+def _uasc(count: int, population) -> list:
+    rows = [{"time_period": 2023, "indicator": "cla_31_march", "breakdown_group": "Unaccompanied asylum-seeking "
+             "children", "breakdown": "UASC", "unit": "number", "value": float(count)}]
+    return findings.uasc(make_facts(rows, published=population))
+
+
+def test_uasc_rule_uses_the_ceiling_on_the_ons_population_of_the_year_before():
+    # 0.1% of 100,000 children (mid-2022, for 31 March 2023) = a ceiling of 100
+    assert "at or near the National Transfer Scheme ceiling of 100" in _uasc(95, _Population(2022, 100_000))[0].challenge
+    assert _uasc(80, _Population(2022, 100_000)) == []
+    # no population for the mid-year before: no ceiling, no finding (never another year's figure)
+    assert _uasc(95, _Population(2021, 100_000)) == []
 
 
 def test_actions_file_for_the_year_or_the_newest_before(tmp_path):
@@ -122,10 +121,9 @@ def test_bad_actions_files_say_what_to_fix(tmp_path, text, message):
 
 
 def test_demo_actions_file_reads():
-    from sufficiency_lib.config import DEMO_LOCAL_DIR
     got = actions.load(DEMO_LOCAL_DIR / "E10000003", 2025, "E10000003")
-    assert got.year == 2021 and findings.FOSTERING in set(got.table["area"])
-    assert metrics.UASC  # the areas the rules use are importable constants
+    assert got.year == 2021 and Area.FOSTERING in set(got.table["area"])
+    assert Uasc.YES  # the areas the rules use are importable constants
 
 
 def test_summary_table_with_no_challenges_lists_the_recorded_actions():
@@ -135,8 +133,15 @@ def test_summary_table_with_no_challenges_lists_the_recorded_actions():
     assert findings.summary_table([], recorded.iloc[:0]).empty
 
 
+def _outlook(series, forecasts, gap, latest=None):
+    from sufficiency_lib.analysis.demand import Outlook
+    empty = pd.DataFrame()
+    return Outlook(2025, series, forecasts, empty, None, empty, latest if latest is not None else pd.Series(dtype=object),
+                   empty, False, gap, empty, None)
+
+
 def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacity():
-    from sufficiency_lib.statement.chapters.forecast import CLA, RATE
+    from sufficiency_lib.analysis.demand import CLA, RATE
     years = [2023, 2024, 2025]
     series = {CLA: pd.Series([90.0, 95, 100], index=years), RATE: pd.Series([50.0, 60, 70], index=years),
               "Supported accommodation": pd.Series([40.0, 45, 50], index=years),
@@ -145,15 +150,17 @@ def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacit
             ("Residential children's homes", 23, 18, 28)]
     forecasts = pd.DataFrame([{"series": s, "method": "drift", "time_period": 2028, "mean": m, "lower_80": lo,
                                "upper_80": hi} for s, m, lo, hi in rows])
+    # gap = places less projected children: short by 7 in 2028, 0.2 spare in 2027
     gap = pd.DataFrame({"time_period": [2027, 2028], "placement_group": ["In-house foster care"] * 2,
-                        "gap": [0.2, 7.0]})
-    found = findings.forecast_rules(None, forecasts, series, gap)
+                        "gap": [0.2, -7.0]})
+    found = findings.forecast_rules(None, _outlook(series, forecasts, gap))
     assert [f.challenge for f in found] == [
         "The number of children looked after is projected to rise 6% from 100 to 106 by 31 March 2028 "
         "(80% interval 90 to 120).",
         "The number of children in supported accommodation is projected to rise 20% from 50 to 60 by 31 March 2028 "
         "(80% interval 55 to 66).",
         "Projected demand for In-house foster care exceeds capacity by 7 places in 2028."]
-    assert [f.area for f in found] == [findings.FORECAST, findings.FORECAST, findings.GAP]
+    assert [f.area for f in found] == [Area.FORECAST, Area.FORECAST, Area.GAP]
     hidden = pd.Series({CLA: "100", "Supported accommodation": "c"})       # suppressed on the placements page
-    assert len(findings.forecast_rules(None, forecasts, series, None, hidden)) == 1
+    no_gap = gap.iloc[:0]
+    assert len(findings.forecast_rules(None, _outlook(series, forecasts, no_gap, hidden))) == 1

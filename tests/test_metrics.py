@@ -1,8 +1,8 @@
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
 from sufficiency_lib.analysis import metrics
 from tests.conftest import episodes
+from sufficiency_lib.vocabulary import CareLeavers, Distance, Locality, PlacementLength, Stability
 
 
 def test_episode_open_across_31_march_is_counted():
@@ -108,8 +108,8 @@ def test_three_placements_spanning_the_year_boundary_count_as_three():
                   ("2", "01/01/2020", "01/06/2020", "S", "X1", "C1", "U4", "PR1"),
                   ("2", "01/06/2020", "", "L", "", "C2", "U4", "PR1"))
     f = figures_for(tabs)
-    assert value(f, "cla_31_march", "Placement stability", metrics.THREE_OR_MORE) == 1
-    assert value(f, "cla_31_march", "Placement stability", metrics.THREE_OR_MORE, "percent") == 50
+    assert value(f, "cla_31_march", "Placement stability", Stability.THREE_OR_MORE) == 1
+    assert value(f, "cla_31_march", "Placement stability", Stability.THREE_OR_MORE, "percent") == 50
     assert value(f, "new_placements", "Placement group", "Total") == 2   # the two moves
 
 
@@ -149,12 +149,12 @@ def test_care_leaver_with_two_oc3_rows_counts_once_a_year_at_the_right_age():
                        ("L2", 2021, "NO", "0", "0", "01/05/2000")])       # 20 in 2020-21
     f = figures_for(tabs)
     assert value(f, "care_leavers_17_18", "In touch", "Total") == 1
-    assert value(f, "care_leavers_17_18", "Activity", codes.NEET) == 1
+    assert value(f, "care_leavers_17_18", "Activity", CareLeavers.NEET) == 1
     assert value(f, "care_leavers_17_18", "Accommodation suitability", "Accommodation considered unsuitable") == 1
     assert value(f, "care_leavers_19_21", "In touch", "In touch") == 0
-    assert value(f, "care_leavers_19_21", "Activity", codes.ACTIVITY_NOT_KNOWN) == 1
+    assert value(f, "care_leavers_19_21", "Activity", CareLeavers.ACTIVITY_NOT_KNOWN) == 1
     f22 = figures_for(tabs, 2022)
-    assert value(f22, "care_leavers_19_21", "Activity", codes.EET) == 1
+    assert value(f22, "care_leavers_19_21", "Activity", CareLeavers.EET) == 1
     assert value(f22, "care_leavers_19_21", "Accommodation suitability",
                  "Accommodation considered suitable", "percent") == 100
 
@@ -165,7 +165,7 @@ def test_children_with_no_open_episode_at_year_end_count_in_flows_only():
     f = figures_for(tabs)
     assert value(f, "cla_31_march", "Total", "Total") == 0
     assert value(f, "cla_31_march", "Placement stability", "Total") == 0
-    assert pd.isna(value(f, "cla_31_march", "Placement stability", metrics.THREE_OR_MORE, "percent"))
+    assert pd.isna(value(f, "cla_31_march", "Placement stability", Stability.THREE_OR_MORE, "percent"))
     assert value(f, "cla_during_year", "Total", "Total") == 2
     assert value(f, "cla_ceased", "Total", "Total") == 2
     assert value(f, "cla_ceased", "Reason episode ceased", "Adopted") == 1
@@ -186,7 +186,7 @@ def test_placement_ending_within_seven_days():
                   ("2", "01/05/2020", "09/05/2020", "S", "X1", "V2", "U4", "PR4"),   # 8 days
                   ("2", "09/05/2020", "", "P", "", "V2", "U4", "PR1"))
     f = figures_for(tabs)
-    assert value(f, "new_placements", "Placement length", metrics.ENDED_WITHIN_7_DAYS) == 1
+    assert value(f, "new_placements", "Placement length", PlacementLength.ENDED_WITHIN_7_DAYS) == 1
     assert value(f, "new_placements", "Ended within 7 days by placement group", "IFA foster care") == 1
 
 
@@ -198,7 +198,7 @@ def test_long_term_stability_needs_2_5_years_in_care_and_2_in_the_placement():
                   ("3", "01/01/2019", "", "S", "", "C2", "U4", "PR1"))              # 2y3m in care
     f = figures_for(tabs)
     assert value(f, "cla_long_term_under_16", "Placement stability", "Total") == 2
-    assert value(f, "cla_long_term_under_16", "Placement stability", metrics.SAME_CARER) == 1
+    assert value(f, "cla_long_term_under_16", "Placement stability", Stability.SAME_CARER) == 1
 
 
 def test_distance_and_locality_labels():
@@ -206,10 +206,10 @@ def test_distance_and_locality_labels():
                   ("2", "01/05/2020", "", "S", "", "C2", "K2", "PR4", "OUT", "20.1"),
                   ("3", "01/05/2020", "", "S", "", "C2", "K2", "PR4", "", ""))
     f = figures_for(tabs)
-    assert value(f, "cla_31_march", "Distance between home and placement", metrics.NEAR) == 1
-    assert value(f, "cla_31_march", "Distance between home and placement", metrics.FAR) == 1
-    assert value(f, "cla_31_march", "Distance between home and placement", metrics.DISTANCE_UNKNOWN) == 1
-    assert value(f, "cla_31_march", "Locality of placement", metrics.OUTSIDE) == 1
+    assert value(f, "cla_31_march", "Distance between home and placement", Distance.NEAR) == 1
+    assert value(f, "cla_31_march", "Distance between home and placement", Distance.FAR) == 1
+    assert value(f, "cla_31_march", "Distance between home and placement", Distance.UNKNOWN) == 1
+    assert value(f, "cla_31_march", "Locality of placement", Locality.OUTSIDE) == 1
     assert value(f, "new_placements", "Location of new placements during the year",
                  "Placed outside LA boundary more than 20 miles from home") == 1
 

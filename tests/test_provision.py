@@ -2,10 +2,10 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib.ssda903 import codes
 from sufficiency_lib.local import local_data
 from sufficiency_lib.analysis import costs as provision
 from sufficiency_lib.config import DEMO_LOCAL_DIR
+from sufficiency_lib.vocabulary import PlacementGroup
 
 COSTS = """financial_year,placement_type,provider,weekly_cost_gbp,comparator_weekly_cost_gbp,source
 2019/20,Foster care,IFA,800,,statement
@@ -26,7 +26,7 @@ def test_costs_are_typed_grouped_and_deflated(tmp_path):
     local = local_data.load(_folder(tmp_path, weekly_costs=COSTS,
                                     deflator="financial_year,index\n2019/20,90\n2021/22,100\n"))
     table = provision.unit_costs(local.get("weekly_costs"), local.get("deflator"))
-    ifa = table.loc[table["placement_group"].eq(codes.IFA_FOSTER)]
+    ifa = table.loc[table["placement_group"].eq(PlacementGroup.IFA)]
     assert ifa["weekly_cost"].tolist() == [800, 880]
     assert ifa["real_weekly_cost"].tolist() == [pytest.approx(888.89), 880]       # 800 x 100 / 90
     assert table.loc[table["placement_type"].str.startswith("Residential"), "weekly_cost"].item() == 4000.5
@@ -43,13 +43,13 @@ def test_without_a_deflator_real_terms_are_missing(tmp_path):
 
 def test_cost_of_the_mix_uses_the_newest_cost_up_to_the_year_and_says_what_is_unpriced(tmp_path):
     costs = provision.unit_costs(local_data.load(_folder(tmp_path, weekly_costs=COSTS)).get("weekly_costs"))
-    children = pd.Series({codes.IFA_FOSTER: 10.0, codes.IN_HOUSE_FOSTER: 5.0, "Placed with parents": 3.0})
+    children = pd.Series({PlacementGroup.IFA: 10.0, PlacementGroup.IN_HOUSE: 5.0, "Placed with parents": 3.0})
     mix = provision.mix_cost(children, costs, 2021).set_index("placement_group")
-    assert mix.loc[codes.IFA_FOSTER, "weekly_cost"] == 800                # 2021/22 is after March 2021
-    assert mix.loc[codes.IFA_FOSTER, "annual_cost"] == round(10 * 800 * 365 / 7)
-    assert pd.isna(mix.loc[codes.IN_HOUSE_FOSTER, "weekly_cost"])
+    assert mix.loc[PlacementGroup.IFA, "weekly_cost"] == 800                # 2021/22 is after March 2021
+    assert mix.loc[PlacementGroup.IFA, "annual_cost"] == round(10 * 800 * 365 / 7)
+    assert pd.isna(mix.loc[PlacementGroup.IN_HOUSE, "weekly_cost"])
     later = provision.mix_cost(children, costs, 2022).set_index("placement_group")
-    assert later.loc[codes.IN_HOUSE_FOSTER, "annual_cost"] == round(5 * 480 * 365 / 7)
+    assert later.loc[PlacementGroup.IN_HOUSE, "annual_cost"] == round(5 * 480 * 365 / 7)
     assert pd.isna(later.loc["Placed with parents", "annual_cost"])
 
 
@@ -136,7 +136,7 @@ def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_
                                    "2021/22,target_net_gain_households_per_year,24\n"),
             placement_budget="financial_year,budget,amount_gbp\n2021/22,External placements,100000\n")
     figures = pd.DataFrame({"time_period": 2022, "indicator": "cla_31_march", "breakdown_group": "Placement group",
-                            "unit": "number", "breakdown": [codes.IFA_FOSTER, "Total"], "value": [10.0, 10.0]})
+                            "unit": "number", "breakdown": [PlacementGroup.IFA, "Total"], "value": [10.0, 10.0]})
     la = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2022)
     found = findings.provision(Context(la, 2022, None, figures, [2020, 2021, 2022], local_dir=tmp_path))
     assert [f.area for f in found] == [findings.FOSTERING, findings.FOSTERING, findings.COSTS]

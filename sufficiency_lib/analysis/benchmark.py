@@ -23,14 +23,12 @@ stated once:
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from sufficiency_lib.published import reference
-from sufficiency_lib.statement import tidy
 from sufficiency_lib.published.figures import TOTAL, figures_frame, select
 
 Z95 = stats.norm.ppf(0.975)
@@ -227,31 +225,6 @@ def _with_significance(table: pd.DataFrame, figures: pd.DataFrame, authority: st
     return out
 
 
-BAND_MEANING = {"high": "A is the best quarter (highest values)", "low": "A is the best quarter (lowest values)",
-                "neutral": "A is the lowest quarter; neither end is better"}
-
-
-def display_frame(table: pd.DataFrame, la_name: str, decimals: int = 0) -> pd.DataFrame:
-    """The benchmark table as a page shows it: plain column names, values rounded."""
-    def shown(column):
-        values = pd.to_numeric(table[column]).astype("Float64")
-        return pd.Series([f"{v:,.{decimals}f}" if not pd.isna(v) else "" for v in values], index=table.index)
-
-    frame = pd.DataFrame({
-        "Year (31 March)": table["time_period"].astype(str),
-        la_name: [v if s == "" else s for v, s in zip(shown("value"), table["status"])],
-        "Statistical neighbours (mean)": shown("sn_mean"),
-        "Statistical neighbours (median)": shown("sn_median"),
-        "Region": shown("region"),
-        "England": shown("england"),
-        "Rank (1 = best)": [f"{r} of {n}" if not pd.isna(r) else "" for r, n in zip(table["rank"], table["ranked_of"])],
-        "Quartile band": table["quartile_band"],
-    })
-    if table["vs_england"].ne("").any():
-        frame["Compared with England"] = table["vs_england"].replace({"similar": "not significantly different"})
-    return frame
-
-
 def series_for_chart(table: pd.DataFrame, la_name: str, region_name: str = "Region") -> pd.DataFrame:
     """Long form for a line chart: the authority, its neighbours' mean, region and England."""
     named = {"value": la_name, "sn_mean": "Statistical neighbours (mean)", "region": region_name,
@@ -259,38 +232,3 @@ def series_for_chart(table: pd.DataFrame, la_name: str, region_name: str = "Regi
     wide = table[["time_period", *named]].rename(columns=named)
     long = wide.melt(id_vars="time_period", var_name="series", value_name="figure")
     return long.dropna(subset=["figure"]).astype({"figure": float}).rename(columns={"figure": "value"})
-
-
-def source_of(published) -> str:
-    """The source line for figures benchmarked against ``published``."""
-    if published.synthetic:
-        return ("Synthetic national figures made from synthetic SSDA903 returns for every English "
-                "authority (demonstration data, not DfE statistics)")
-    releases = sorted({int(r) for r in published.files["release"] if str(r)})
-    return ("DfE, Children looked after in England including adoptions"
-            + (f" ({', '.join(map(str, releases))} releases; the newest wins)" if releases else "")
-            + "; statistical neighbours: DfE children's services statistical neighbour model")
-
-
-TABLE_INDICATORS = {
-    "value": ("Authority", 1), "sn_mean": ("Statistical neighbours mean", 1),
-    "sn_median": ("Statistical neighbours median", 1), "region": ("Region", 1), "england": ("England", 1),
-    "rank": ("Rank among authorities, 1 = best", 0), "ranked_of": ("Authorities ranked", 0),
-    "change_1y": ("Change on the year before", 1), "change_5y": ("Change over five years", 1),
-    "ci_low": ("Lower 95% confidence limit", 1), "ci_high": ("Upper 95% confidence limit", 1),
-}
-
-
-def write_table(table: pd.DataFrame, authority, label: str, path) -> Path:
-    """Save a benchmark table as an EES CSV with ``.meta.csv`` (suppressed values as 'c')."""
-    out = tidy.la_frame(authority, table["time_period"])
-    for column, (_, dp) in TABLE_INDICATORS.items():
-        values = pd.to_numeric(table[column]).astype("Float64")
-        out[column] = [f"{v:.{dp}f}" if not pd.isna(v) else "x" for v in values]
-    out["value"] = [s if s else v for v, s in zip(out["value"], table["status"])]
-    out["quartile_band"] = table["quartile_band"].to_numpy()
-    out["compared_with_england"] = table["vs_england"].to_numpy()
-    meta = tidy.meta_frame({column: (f"{label}: {text}", "", dp) for column, (text, dp) in TABLE_INDICATORS.items()})
-    extra = tidy.meta_frame({"quartile_band": ("Quartile band A-D, A = best quarter", "", 0),
-                             "compared_with_england": ("Compared with England (95% interval)", "", 0)})
-    return tidy.write_table(out, pd.concat([meta, extra], ignore_index=True), path)

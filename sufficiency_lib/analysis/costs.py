@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.vocabulary import PlacementGroup
 
 WEEKS_PER_YEAR = 365 / 7
 AVERAGE = "Average"
@@ -21,18 +21,18 @@ TOLERANCE_GBP = 0.005          # printed averages are to the penny
 
 #: Words of a cost's placement type and provider -> the statement's placement group.
 _GROUP_RULES = [
-    (("foster", "connected"), codes.CONNECTED_FOSTER),
-    (("foster", "family and friends"), codes.CONNECTED_FOSTER),
-    (("foster", "ifa"), codes.IFA_FOSTER),
-    (("foster", "independent"), codes.IFA_FOSTER),
-    (("foster", "in-house"), codes.IN_HOUSE_FOSTER),
-    (("foster", "in house"), codes.IN_HOUSE_FOSTER),
+    (("foster", "connected"), PlacementGroup.CONNECTED),
+    (("foster", "family and friends"), PlacementGroup.CONNECTED),
+    (("foster", "ifa"), PlacementGroup.IFA),
+    (("foster", "independent"), PlacementGroup.IFA),
+    (("foster", "in-house"), PlacementGroup.IN_HOUSE),
+    (("foster", "in house"), PlacementGroup.IN_HOUSE),
     (("secure",), "Secure units"),
     (("residential school",), "Residential schools"),
     (("children's home",), "Residential children's homes"),
     (("residential children",), "Residential children's homes"),
-    (("supported",), codes.SUPPORTED_16_PLUS),
-    (("semi-independent",), codes.SUPPORTED_16_PLUS),
+    (("supported",), PlacementGroup.SUPPORTED),
+    (("semi-independent",), PlacementGroup.SUPPORTED),
 ]
 
 
@@ -125,7 +125,7 @@ def budget_for(budget: pd.DataFrame, year: int, name: str = "External placements
 
 #: Groups an "External placements" budget pays for (the authority's own foster care and
 #: in-house homes are outside it).
-EXTERNAL_GROUPS = [codes.IFA_FOSTER, "Residential children's homes", "Secure units", codes.SUPPORTED_16_PLUS,
+EXTERNAL_GROUPS = [PlacementGroup.IFA, "Residential children's homes", "Secure units", PlacementGroup.SUPPORTED,
                    "Residential schools"]
 
 
@@ -196,13 +196,13 @@ def funnel(recruitment: pd.DataFrame) -> pd.DataFrame:
 def in_house_saving(costs: pd.DataFrame) -> dict | None:
     """The newest year with both in-house and IFA foster care weekly costs: both costs and
     the yearly saving of each placement moved from IFA to in-house."""
-    foster = costs.loc[costs["placement_group"].isin([codes.IN_HOUSE_FOSTER, codes.IFA_FOSTER])]
+    foster = costs.loc[costs["placement_group"].isin([PlacementGroup.IN_HOUSE, PlacementGroup.IFA])]
     both = foster.groupby("financial_year")["placement_group"].nunique()
     years = sorted(both.loc[both.eq(2)].index)
     if not years:
         return None
     year = years[-1]
     row = foster.loc[foster["financial_year"].eq(year)].groupby("placement_group")["weekly_cost"].last()
-    weekly = row[codes.IFA_FOSTER] - row[codes.IN_HOUSE_FOSTER]
-    return {"financial_year": year, "in_house": float(row[codes.IN_HOUSE_FOSTER]), "ifa": float(row[codes.IFA_FOSTER]),
+    weekly = row[PlacementGroup.IFA] - row[PlacementGroup.IN_HOUSE]
+    return {"financial_year": year, "in_house": float(row[PlacementGroup.IN_HOUSE]), "ifa": float(row[PlacementGroup.IFA]),
             "weekly_saving": float(weekly), "annual_saving": float(round(weekly * WEEKS_PER_YEAR))}

@@ -80,6 +80,23 @@ def _small(values: np.ndarray, threshold: int) -> np.ndarray:
         return (values > 0) & (values < threshold)
 
 
+def is_small(value, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether one count must be suppressed (primary suppression): 1 to ``threshold - 1``
+    children. A model's estimate of a count (a projected mean) is rounded to whole
+    children first, as the page shows it: 0.4 is shown as 0, 5.4 is suppressed and 5.5 is
+    shown as 6."""
+    if value is None or pd.isna(value):
+        return False
+    whole = float(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return 0 < whole < threshold
+
+
+def small_mask(values, threshold: int = DEFAULT_THRESHOLD) -> pd.Series:
+    """:func:`is_small` of each value of a series (False where missing)."""
+    series = pd.Series(values)
+    return series.map(lambda v: is_small(v, threshold)).astype(bool)
+
+
 def _smallest_shown(values: np.ndarray, hidden: np.ndarray, cells) -> int | None:
     """The smallest shown cell of ``cells``: non-zero ones first, then by value, then order."""
     shown = [c for c in cells if not hidden[c]]

@@ -1,14 +1,33 @@
-"""Where a chapter's 903 return comes from: the user's folder, or the synthetic demo."""
+"""What the analysis of one authority and year reads, loaded once: :class:`Facts`.
+
+The facts hold the cleaned return (when there is one) and every figure computed from it
+for the statement's years, the published statistics to compare with, the local tables and
+actions, and the disclosure threshold. Everything after them (benchmarks, forecasts,
+findings, the chapters) reads them and loads nothing again.
+
+Figures "as shown" (:meth:`Facts.shown`, :meth:`Facts.share_series`) are the computed
+figures as a page may state them: a count of 1 to 5, and any percentage of it, is missing
+(see :mod:`sufficiency_lib.analysis.disclosure`), so that rules and sentences never state
+what a table hides.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sufficiency_lib.ssda903 import clean, ingest
-from sufficiency_lib.demo import synth
-from sufficiency_lib.config import DEMO_DATA_DIR, Authority
+from sufficiency_lib.analysis import disclosure, metrics
+from sufficiency_lib.config import Authority
+from sufficiency_lib.inputs import Inputs
+from sufficiency_lib.local import actions as actions_mod
+from sufficiency_lib.local import local_data
+from sufficiency_lib.published.figures import select
+from sufficiency_lib.ssda903 import clean
+from sufficiency_lib.vocabulary import TOTAL, Unit
+
+HISTORY_YEARS = 6          # the statement's tables look back six years
 
 
 @dataclass
@@ -28,13 +47,110 @@ class ReturnData:
         return self.result.tables["episodes"]
 
 
-def load(authority: Authority, return_dir: str | Path = "") -> ReturnData:
-    """Load and clean ``return_dir``, or the demo return for ``authority`` when it is empty."""
-    if str(return_dir):
-        path = Path(return_dir)
-        if not path.is_dir():
-            raise ingest.IngestError(f"{path}: no such folder; point return_dir at the folder "
-                                     "that holds your 903 files, one sub-folder per year.")
-        return ReturnData(clean.load_clean_return(path), "SSDA903 return of the authority", False)
-    path = synth.ensure_demo_return(authority, DEMO_DATA_DIR / authority.new_la_code)
-    return ReturnData(clean.load_clean_return(path), "synthetic SSDA903 return (demonstration data)", True)
+def load_return(inputs: Inputs) -> ReturnData | None:
+    """The cleaned return named by ``inputs`` (None when there is none)."""
+    if inputs.return_dir is None:
+        return None
+    source = ("synthetic SSDA903 return (demonstration data)" if inputs.synthetic
+              else "SSDA903 return of the authority")
+    return ReturnData(clean.load_clean_return(inputs.return_dir), source, inputs.synthetic)
+
+
+@dataclass
+class Facts:
+    """Everything the analysis of one authority and year reads."""
+
+    inputs: Inputs
+    year: int
+    data: ReturnData | None
+    figures: pd.DataFrame             # computed from the return, one row per figure
+    years: list[int]
+    published: object                 # published statistics (the figures of every place)
+    local: local_data.LocalData
+    actions: actions_mod.Actions
+    threshold: int = disclosure.DEFAULT_THRESHOLD
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def authority(self) -> Authority:
+        return self.inputs.authority
+
+    @property
+    def name(self) -> str:
+        return self.authority.la_name
+
+    @property
+    def code(self) -> str:
+        return self.authority.new_la_code
+
+    @property
+    def local_dir(self) -> Path | None:
+        return self.inputs.local_dir
+
+    @property
+    def source(self) -> str:
+        """Where the return's figures come from, as a source line says it."""
+        text = self.data.source if self.data is not None else "no SSDA903 return"
+        return text[0].upper() + text[1:]
+
+    def population_0_17(self, mid_year: int) -> float:
+        """The authority's ONS mid-year estimate of children aged 0 to 17 (missing when the
+        published statistics hold none for that year)."""
+        population = getattr(self.published, "population", None)
+        if population is None or population.empty:
+            return np.nan
+        rows = population.loc[population["new_la_code"].eq(self.code) & population["time_period"].eq(int(mid_year))
+                              & population["geographic_level"].eq("Local authority"), "value"]
+        return float(rows.iloc[0]) if len(rows) and not pd.isna(rows.iloc[0]) else np.nan
+
+    @property
+    def benchmark_source(self) -> str:
+        """The source line of the published statistics compared with."""
+        if self.published is None:
+            return ""
+        return self.published.source_line(self.authority.neighbour_model)
+
+    # --- figures as a page may state them -------------------------------------------
+
+    def shown(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL, year: int | None = None,
+              unit: str = Unit.NUMBER) -> float:
+        """One computed figure as a page may state it: missing when its count is 1 to 5."""
+        year = year or self.year
+        rows = select(self.figures, indicator, unit, group, breakdown)
+        rows = rows.loc[rows["time_period"].eq(year), "value"]
+        if rows.empty:
+            return np.nan
+        count = select(self.figures, indicator, Unit.NUMBER, group, breakdown)
+        count = count.loc[count["time_period"].eq(year), "value"]
+        if not count.empty and disclosure.is_small(float(count.iloc[0]), self.threshold):
+            return np.nan
+        return float(rows.iloc[0])
+
+    def share_series(self, indicator: str, group: str, breakdown: str) -> pd.Series:
+        """The percentage of one breakdown over the years, missing where suppressed."""
+        return pd.Series({year: self.shown(indicator, group, breakdown, year, Unit.PERCENT)
+                          for year in self.years}, dtype=float)
+
+    def count_series(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL) -> pd.Series:
+        """A count over the years as a page shows it: 1 to 5 missing."""
+        return pd.Series({year: self.shown(indicator, group, breakdown, year) for year in self.years}, dtype=float)
+
+
+def history_years(data: ReturnData | None, year: int, history: int = HISTORY_YEARS) -> list[int]:
+    """The statement's years to ``year``: ``history`` years, or fewer when the return starts later."""
+    first = int(year) - history + 1
+    if data is not None:
+        first = max(first, int(data.episodes["return_year"].min()))
+    return list(range(first, int(year) + 1))
+
+
+def load(inputs: Inputs, year: int, published, history: int = HISTORY_YEARS) -> Facts:
+    """Load the facts of ``inputs``' authority for ``year``: the return and its figures for
+    the statement's years, with the ``published`` statistics given."""
+    data = load_return(inputs)
+    years = history_years(data, year, history)
+    figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
+               if data is not None else metrics.empty_figures())
+    local = local_data.load(inputs.local_dir)
+    actions = actions_mod.load(inputs.local_dir, int(year), inputs.code)
+    return Facts(inputs, int(year), data, figures, years, published, local, actions)

@@ -16,7 +16,13 @@ raised:
   :data:`BUDGET_GAP` more than their budget, printed framework averages that disagree.
 
 Areas are the statement's; the actions an authority records (:mod:`actions`) join on
-them.
+them. A finding is a *challenge* (a gap in sufficiency the statement must answer) or an
+internal *check* (a problem with the data the analyst must fix before publishing): checks
+belong to the data-quality annex, never to the summary of findings.
+
+Rules read :class:`~sufficiency_lib.analysis.facts.Facts` (and, for the forecast chapter,
+the :class:`~sufficiency_lib.analysis.demand.Outlook`); :func:`detect_all` runs every
+chapter's rules once for an authority and year.
 """
 from __future__ import annotations
 
@@ -25,34 +31,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, disclosure, metrics
-from sufficiency_lib.ssda903 import codes
-from sufficiency_lib.local import local_data
-from sufficiency_lib.analysis import costs as analysis
-from sufficiency_lib.statement.chapters.common import share_series, suppressed_value
+from sufficiency_lib.analysis import benchmark, costs, metrics
+from sufficiency_lib.analysis import demand as outlook_mod
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.analysis.demand import Outlook
+from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, Area, CareLeavers, Distance, Group, Indicator, Locality,
+                                        PlacementGroup, Stability, Uasc, Unit)
 
 MIN_POINTS = 2          # percentage points of change that count as a trend
 MIN_GAP_POINTS = 2      # percentage points above/below a comparator that count as a gap
 RATE_GAP = 0.10         # a rate 10% above its neighbours' mean
 NTS_WARNING = 0.9       # UASC at 90% of the ceiling or more
 MIN_YEARS = 3           # a trend needs at least three years of figures
-
-FOSTERING, OUT_OF_AREA = "Fostering", "Out-of-area placements"
-RESIDENTIAL, SUPPORTED = "Residential children's homes", "Supported accommodation"
-COMPOSITION, STABILITY = "Population composition", "Placement stability"
-CARE_LEAVERS, UASC_AREA = "Care leavers", "Unaccompanied asylum-seeking children"
-CHILDREN_IN_CARE, DATA_QUALITY = "Children in care", "Data quality"
-COSTS, MARKET = "Costs and budget", "Commissioned market"
-FORECAST, GAP = "Forecast demand", "Sufficiency gap"
-FORECAST_RISE = 5.0    # percent more children projected by the end of the statement's years
-REAL_RISE = 5.0        # percent rise in a weekly cost over the years recorded
-BUDGET_GAP = 0.10      # external placements costing 10% more than their budget
+FORECAST_RISE = 5.0     # percent more children projected by the end of the statement's years
+REAL_RISE = 5.0         # percent rise in a weekly cost over the years recorded
+BUDGET_GAP = 0.10       # external placements costing 10% more than their budget
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing a rule found: a challenge for the statement, or an internal check."""
+
     area: str
     challenge: str
+    internal: bool = False      # a check on the data for the analyst, not a challenge
 
 
 # --- the tests, on plain numbers ---------------------------------------------------------
@@ -92,200 +94,207 @@ def _trend_text(what: str, change: tuple[int, int, int], series: pd.Series) -> s
             f"{series[first]:.0f}% in {first} to {series[last]:.0f}% in {last}.")
 
 
-# --- rules on a chapter context ------------------------------------------------------------
+# --- rules on the facts -------------------------------------------------------------------
 
-def _latest_published(ctx, indicator: str, unit: str, group: str = "Total", breakdown: str = "Total"):
+def _latest_published(facts: Facts, indicator: str, unit: str, group: str = TOTAL, breakdown: str = TOTAL):
     """The latest benchmark row of a published figure (value, england, sn_mean, ...)."""
-    if ctx.published is None:
+    if facts.published is None:
         return None
-    table = benchmark.benchmark_table(ctx.published.figures, ctx.authority.new_la_code, indicator, unit,
-                                      group, breakdown, years=range(ctx.year - 2, ctx.year + 1),
-                                      neighbour_model=ctx.authority.neighbour_model)
+    table = benchmark.benchmark_table(facts.published.figures, facts.code, indicator, unit, group, breakdown,
+                                      years=range(facts.year - 2, facts.year + 1),
+                                      neighbour_model=facts.authority.neighbour_model)
     table = table.dropna(subset=["value"])
     return None if table.empty else table.iloc[-1]
 
 
-def _versus(ctx, what: str, area: str, indicator: str, group: str, breakdown: str,
+def _versus(facts: Facts, what: str, area: str, indicator: str, group: str, breakdown: str,
             high_is_bad: bool) -> list[Finding]:
     """A published percentage worse than England's or the neighbours' mean."""
-    row = _latest_published(ctx, indicator, "percent", group, breakdown)
+    row = _latest_published(facts, indicator, Unit.PERCENT, group, breakdown)
     if row is None:
         return []
-    out = []
     for name, column in (("England", "england"), ("its statistical neighbours' average", "sn_mean")):
         if gap(float(row["value"]), float(row[column]) if not pd.isna(row[column]) else np.nan, high_is_bad):
-            out.append(Finding(area, f"{what[0].upper() + what[1:]} was {row['value']:.0f}% in "
-                                     f"{row['time_period']}, {'above' if high_is_bad else 'below'} {name} "
-                                     f"({row[column]:.0f}%)."))
-            break  # one comparison is enough to raise it
-    return out
+            return [Finding(area, f"{what[0].upper() + what[1:]} was {row['value']:.0f}% in "
+                                  f"{row['time_period']}, {'above' if high_is_bad else 'below'} {name} "
+                                  f"({row[column]:.0f}%).")]      # one comparison is enough to raise it
+    return []
 
 
-def _trend_rule(ctx, area: str, what: str, indicator: str, group: str, breakdown: str,
+def _trend_rule(facts: Facts, area: str, what: str, indicator: str, group: str, breakdown: str,
                 rising: bool) -> list[Finding]:
-    series = share_series(ctx, indicator, group, breakdown)
+    series = facts.share_series(indicator, group, breakdown)
     change = trend(series, rising)
     return [Finding(area, _trend_text(what, change, series))] if change else []
 
 
-def children_in_care(ctx) -> list[Finding]:
-    row = _latest_published(ctx, "cla_31_march", "rate_per_10000")
+def children_in_care(facts: Facts) -> list[Finding]:
+    row = _latest_published(facts, Indicator.CLA, Unit.RATE)
     if row is None or pd.isna(row["sn_mean"]) or row["value"] <= row["sn_mean"] * (1 + RATE_GAP):
         return []
-    return [Finding(CHILDREN_IN_CARE, f"The rate of children looked after ({row['value']:.0f} per 10,000 in "
-                                      f"{row['time_period']}) was more than {RATE_GAP:.0%} above the statistical "
-                                      f"neighbours' average ({row['sn_mean']:.0f}).")]
+    return [Finding(Area.CHILDREN_IN_CARE, f"The rate of children looked after ({row['value']:.0f} per 10,000 in "
+                                           f"{row['time_period']}) was more than {RATE_GAP:.0%} above the "
+                                           f"statistical neighbours' average ({row['sn_mean']:.0f}).")]
 
 
-def placements(ctx) -> list[Finding]:
-    group = "Placement group"
-    out = _trend_rule(ctx, FOSTERING, "children in in-house foster care", "cla_31_march", group,
-                      codes.IN_HOUSE_FOSTER, rising=False)
-    out += _trend_rule(ctx, FOSTERING, "children in IFA foster care", "cla_31_march", group,
-                       codes.IFA_FOSTER, rising=True)
-    out += _trend_rule(ctx, RESIDENTIAL, "children in residential children's homes", "cla_31_march", group,
-                       "Residential children's homes", rising=True)
-    out += _trend_rule(ctx, SUPPORTED, "children in supported accommodation (16+)", "cla_31_march", group,
-                       codes.SUPPORTED_16_PLUS, rising=True)
-    out += _versus(ctx, "the share of children with 3 or more placements in the year", STABILITY,
-                   "cla_31_march", "Placement stability", metrics.THREE_OR_MORE, high_is_bad=True)
-    out += _versus(ctx, "the share of long-term looked after children under 16 living with the same carer "
-                        "for 2 years", STABILITY, "cla_long_term_under_16", "Placement stability",
-                   metrics.SAME_CARER, high_is_bad=False)
+def placements(facts: Facts) -> list[Finding]:
+    group, cla = Group.PLACEMENT_GROUP, Indicator.CLA
+    out = _trend_rule(facts, Area.FOSTERING, "children in in-house foster care", cla, group,
+                      PlacementGroup.IN_HOUSE, rising=False)
+    out += _trend_rule(facts, Area.FOSTERING, "children in IFA foster care", cla, group, PlacementGroup.IFA,
+                       rising=True)
+    out += _trend_rule(facts, Area.RESIDENTIAL, "children in residential children's homes", cla, group,
+                       PlacementGroup.CHILDRENS_HOMES, rising=True)
+    out += _trend_rule(facts, Area.SUPPORTED, "children in supported accommodation (16+)", cla, group,
+                       PlacementGroup.SUPPORTED, rising=True)
+    out += _versus(facts, "the share of children with 3 or more placements in the year", Area.STABILITY,
+                   cla, Group.STABILITY, Stability.THREE_OR_MORE, high_is_bad=True)
+    out += _versus(facts, "the share of long-term looked after children under 16 living with the same carer "
+                          "for 2 years", Area.STABILITY, Indicator.LONG_TERM_UNDER_16, Group.STABILITY,
+                   Stability.SAME_CARER, high_is_bad=False)
     return out
 
 
-def population(ctx) -> list[Finding]:
-    out = _trend_rule(ctx, OUT_OF_AREA, "children placed more than 20 miles from home", "cla_31_march",
-                      "Distance between home and placement", metrics.FAR, rising=True)
-    out += _versus(ctx, "the share of children placed outside the authority's boundary", OUT_OF_AREA,
-                   "cla_31_march", "Locality of placement", metrics.OUTSIDE, high_is_bad=True)
-    published_16 = _versus(ctx, "the share of children looked after aged 16 and over", COMPOSITION,
-                           "cla_31_march", "Age group", "16 years and over", high_is_bad=True)
-    out += published_16 or _trend_rule(ctx, COMPOSITION, "children looked after aged 16 and over",
-                                       "cla_31_march", "Age group", "16 years and over", rising=True)
-    out += uasc(ctx)
-    return out
+def population(facts: Facts) -> list[Finding]:
+    cla = Indicator.CLA
+    out = _trend_rule(facts, Area.OUT_OF_AREA, "children placed more than 20 miles from home", cla,
+                      Group.DISTANCE, Distance.FAR, rising=True)
+    out += _versus(facts, "the share of children placed outside the authority's boundary", Area.OUT_OF_AREA,
+                   cla, Group.LOCALITY, Locality.OUTSIDE, high_is_bad=True)
+    published_16 = _versus(facts, "the share of children looked after aged 16 and over", Area.COMPOSITION,
+                           cla, Group.AGE, SIXTEEN_PLUS, high_is_bad=True)
+    out += published_16 or _trend_rule(facts, Area.COMPOSITION, "children looked after aged 16 and over",
+                                       cla, Group.AGE, SIXTEEN_PLUS, rising=True)
+    return out + uasc(facts)
 
 
-def uasc(ctx) -> list[Finding]:
-    count = suppressed_value(ctx, "cla_31_march", "Unaccompanied asylum-seeking children", metrics.UASC)
-    population = ctx.authority.population_0_17.get(ctx.year - 1)
-    ceiling = metrics.nts_ceiling(population, pd.Timestamp(ctx.year, 3, 31)) if population else np.nan
+def nts_ceiling(facts: Facts, year: int) -> float:
+    """The National Transfer Scheme ceiling at 31 March ``year`` for the authority, on its
+    ONS population aged 0 to 17 of the mid-year before (missing when not known)."""
+    return metrics.nts_ceiling(facts.population_0_17(year - 1), pd.Timestamp(year, 3, 31))
+
+
+def uasc(facts: Facts) -> list[Finding]:
+    count = facts.shown(Indicator.CLA, Group.UASC, Uasc.YES)
+    ceiling = nts_ceiling(facts, facts.year)
     if pd.isna(count) or pd.isna(ceiling) or count < NTS_WARNING * ceiling:
         return []
     word = "above" if count > ceiling else "at or near"
-    return [Finding(UASC_AREA, f"{count:.0f} unaccompanied asylum-seeking children were looked after at 31 March "
-                               f"{ctx.year}, {word} the National Transfer Scheme ceiling of {ceiling:.0f}.")]
+    return [Finding(Area.UASC, f"{count:.0f} unaccompanied asylum-seeking children were looked after at 31 March "
+                               f"{facts.year}, {word} the National Transfer Scheme ceiling of {ceiling:.0f}.")]
 
 
-def care_leavers(ctx) -> list[Finding]:
+def care_leavers(facts: Facts) -> list[Finding]:
     out = []
-    for indicator, ages in (("care_leavers_17_18", "17 to 18"), ("care_leavers_19_21", "19 to 21")):
-        out += _versus(ctx, f"the share of care leavers aged {ages} in education, employment or training",
-                       CARE_LEAVERS, indicator, "Activity", codes.EET, high_is_bad=False)
-        out += _versus(ctx, f"the share of care leavers aged {ages} in suitable accommodation", CARE_LEAVERS,
-                       indicator, "Accommodation suitability", "Accommodation considered suitable",
+    for indicator, ages in ((Indicator.CARE_LEAVERS_17_18, "17 to 18"), (Indicator.CARE_LEAVERS_19_21, "19 to 21")):
+        out += _versus(facts, f"the share of care leavers aged {ages} in education, employment or training",
+                       Area.CARE_LEAVERS, indicator, Group.ACTIVITY, CareLeavers.EET, high_is_bad=False)
+        out += _versus(facts, f"the share of care leavers aged {ages} in suitable accommodation",
+                       Area.CARE_LEAVERS, indicator, Group.ACCOMMODATION, CareLeavers.SUITABLE,
                        high_is_bad=False)
     return out
 
 
-def data_quality(ctx) -> list[Finding]:
-    reconciliation = ctx.data.result.ledger.reconciliation()
-    held = int(reconciliation["quarantined"].sum())
+def data_quality(facts: Facts) -> list[Finding]:
+    if facts.data is None:
+        return []
+    held = int(facts.data.result.ledger.reconciliation()["quarantined"].sum())
     if not held:
         return []
-    return [Finding(DATA_QUALITY, f"{held:,} rows of the return were quarantined and are not in any figure; "
-                                  "correct them at source before the next return.")]
+    return [Finding(Area.DATA_QUALITY, f"{held:,} rows of the return were set aside and are not in any figure; "
+                                       "they are listed in the validation report.", internal=True)]
 
 
 # --- provision and costs (local data) -------------------------------------------------------
 
-
-
-def provision(ctx) -> list[Finding]:
-    local = local_data.load(ctx.local_dir)
+def _cost_rise(facts: Facts) -> list[Finding]:
+    weekly, deflator = facts.local.get("weekly_costs"), facts.local.get("deflator")
+    if weekly is None or weekly.empty:
+        return []
     out = []
-    costs = local.get("weekly_costs")
-    if costs is not None and len(costs):
-        table = analysis.unit_costs(costs, local.get("deflator"))
-        real = local.get("deflator") is not None
-        for row in analysis.cost_changes(table).itertuples():
-            change = row.real_change_percent if real else row.nominal_change_percent
-            if analysis.placement_group_of(row.placement_type, row.provider) == codes.IFA_FOSTER and change >= REAL_RISE:
-                terms = "in real terms" if real else "in cash terms (no deflator given)"
-                out.append(Finding(FOSTERING, f"The weekly cost of IFA foster care rose {change:.0f}% {terms} "
-                                              f"from {row.first_year} to {row.last_year}."))
-    recruitment = local.get("fostering_recruitment")
-    if recruitment is not None and len(recruitment):
-        summary = analysis.fostering_summary(recruitment)
-        target = analysis.target_net_gain(recruitment)
-        if "net_gain_households" in summary and not pd.isna(target):
-            latest = summary.dropna(subset=["net_gain_households"])
-            if len(latest) and latest.iloc[-1]["net_gain_households"] < target:
-                row = latest.iloc[-1]
-                out.append(Finding(FOSTERING, f"The net gain of in-house fostering households was "
-                                              f"{row['net_gain_households']:.0f} in {row['period']}, below the target "
-                                              f"of {target:.0f} a year."))
-    prices = local.get("supported_accommodation_prices")
-    if prices is not None and len(prices):
-        _, checks = analysis.price_matrix(prices)
-        wrong = checks.loc[~checks["agrees"]] if len(checks) else checks
-        if len(wrong):
-            out.append(Finding(SUPPORTED, f"{len(wrong)} of the framework's printed average prices do not agree with "
-                                          "the prices they average; correct them before the statement is published."))
-    if costs is not None and len(costs) and local.get("placement_budget") is not None:
-        budget = analysis.budget_for(local.get("placement_budget"), ctx.year)
-        rows = ctx.figures.loc[ctx.figures["indicator"].eq("cla_31_march") & ctx.figures["unit"].eq("number")
-                               & ctx.figures["breakdown_group"].eq("Placement group")
-                               & ctx.figures["time_period"].eq(ctx.year) & ctx.figures["breakdown"].ne("Total")]
-        mix = analysis.mix_cost(rows.set_index("breakdown")["value"].astype(float), table, ctx.year)
-        external = mix.loc[mix["placement_group"].isin(analysis.EXTERNAL_GROUPS), "annual_cost"].sum()
-        if budget is not None and external > budget["amount_gbp"] * (1 + BUDGET_GAP):
-            out.append(Finding(COSTS, f"At the recorded weekly costs, external placements at 31 March {ctx.year} cost "
-                                      f"about £{external:,.0f} a year, more than {BUDGET_GAP:.0%} above the "
-                                      f"{budget['financial_year']} budget of £{budget['amount_gbp']:,.0f}."))
+    for row in costs.cost_changes(costs.unit_costs(weekly, deflator)).itertuples():
+        change = row.real_change_percent if deflator is not None else row.nominal_change_percent
+        if costs.placement_group_of(row.placement_type, row.provider) == PlacementGroup.IFA and change >= REAL_RISE:
+            terms = "in real terms" if deflator is not None else "in cash terms"
+            out.append(Finding(Area.FOSTERING, f"The weekly cost of IFA foster care rose {change:.0f}% {terms} "
+                                               f"from {row.first_year} to {row.last_year}."))
     return out
+
+
+def _net_gain(facts: Facts) -> list[Finding]:
+    recruitment = facts.local.get("fostering_recruitment")
+    if recruitment is None or recruitment.empty:
+        return []
+    summary, target = costs.fostering_summary(recruitment), costs.target_net_gain(recruitment)
+    if "net_gain_households" not in summary or pd.isna(target):
+        return []
+    known = summary.dropna(subset=["net_gain_households"])
+    if not len(known) or known.iloc[-1]["net_gain_households"] >= target:
+        return []
+    row = known.iloc[-1]
+    return [Finding(Area.FOSTERING, f"The net gain of in-house fostering households was "
+                                    f"{row['net_gain_households']:.0f} in {row['period']}, below the target "
+                                    f"of {target:.0f} a year.")]
+
+
+def printed_averages(facts: Facts) -> list[Finding]:
+    """A check: printed framework averages that disagree with the prices they average."""
+    prices = facts.local.get("supported_accommodation_prices")
+    if prices is None or prices.empty:
+        return []
+    _, checks = costs.price_matrix(prices)
+    wrong = checks.loc[~checks["agrees"]] if len(checks) else checks
+    if not len(wrong):
+        return []
+    return [Finding(Area.DATA_QUALITY, f"{len(wrong)} of the framework's printed average prices do not agree "
+                                       "with the prices they average.", internal=True)]
+
+
+def _budget(facts: Facts) -> list[Finding]:
+    weekly, budgets = facts.local.get("weekly_costs"), facts.local.get("placement_budget")
+    if weekly is None or weekly.empty or budgets is None:
+        return []
+    budget = costs.budget_for(budgets, facts.year)
+    counts = facts.figures.loc[facts.figures["indicator"].eq(Indicator.CLA) & facts.figures["unit"].eq(Unit.NUMBER)
+                               & facts.figures["breakdown_group"].eq(Group.PLACEMENT_GROUP)
+                               & facts.figures["time_period"].eq(facts.year) & facts.figures["breakdown"].ne(TOTAL)]
+    mix = costs.mix_cost(counts.set_index("breakdown")["value"].astype(float), costs.unit_costs(weekly), facts.year)
+    external = mix.loc[mix["placement_group"].isin(costs.EXTERNAL_GROUPS), "annual_cost"].sum()
+    if budget is None or external <= budget["amount_gbp"] * (1 + BUDGET_GAP):
+        return []
+    return [Finding(Area.COSTS, f"At the recorded weekly costs, external placements at 31 March {facts.year} "
+                                f"cost about £{external:,.0f} a year, more than {BUDGET_GAP:.0%} above the "
+                                f"{budget['financial_year']} budget of £{budget['amount_gbp']:,.0f}.")]
+
+
+def provision(facts: Facts) -> list[Finding]:
+    return _cost_rise(facts) + _net_gain(facts) + _budget(facts)
 
 
 # --- forecast -------------------------------------------------------------------------------
 
-
-def forecast_rules(ctx, forecasts: pd.DataFrame | None = None, series: dict | None = None,
-                   gap_frame: pd.DataFrame | None = None, latest: pd.Series | None = None) -> list[Finding]:
+def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
     """A projected rise in the number in care, or in a placement group, of FORECAST_RISE% or
     more by the end of the statement's years, with the 80% interval above today's figure
     for a group (a rise the models are fairly sure of); and projected demand above capacity.
-    ``forecasts`` and ``series`` are :func:`forecast.forecast_many`'s output and input;
-    ``latest`` the page year's counts as shown (a group whose count is suppressed there is
-    not stated here either)."""
-    from sufficiency_lib.statement.chapters import forecast as chapter   # the chapter imports this module
-    from sufficiency_lib.analysis import forecast as models
-
-    if forecasts is None:
-        snaps = chapter.snapshots(ctx)
-        series = chapter.series_to_forecast(ctx, snaps)
-        forecasts, _ = models.forecast_many(series, chapter.HORIZON)
-        latest = chapter.latest_shown(ctx, snaps)
+    A group whose count the page suppresses is not stated here either."""
     out = []
-    end = forecasts["time_period"].max()
-    final = forecasts.loc[forecasts["time_period"].eq(end)].set_index("series")
-    for name, values in series.items():
-        if name == chapter.RATE or name not in final.index or (
-                latest is not None and latest.get(name) == disclosure.SUPPRESSED):
+    final = outlook.forecasts.loc[outlook.forecasts["time_period"].eq(outlook.end)].set_index("series")
+    for name, values in outlook.series.items():
+        if name == outlook_mod.RATE or name not in final.index or outlook.latest.get(name) == "c":
             continue
         row, last = final.loc[name], values.iloc[-1]
         rise = (row["mean"] / last - 1) * 100 if last else np.nan
-        if not rise >= FORECAST_RISE or (name != chapter.CLA and not row["lower_80"] > last):
+        if not rise >= FORECAST_RISE or (name != outlook_mod.CLA and not row["lower_80"] > last):
             continue
-        subject = "children looked after" if name == chapter.CLA else f"children in {name[0].lower() + name[1:]}"
-        out.append(Finding(FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
-                                     f"{last:,.0f} to {row['mean']:,.0f} by 31 March {end} (80% interval "
-                                     f"{row['lower_80']:,.0f} to {row['upper_80']:,.0f})."))
-    if gap_frame is not None and len(gap_frame):
-        for row in gap_frame.loc[gap_frame["gap"] > 0.5].itertuples():
-            out.append(Finding(GAP, f"Projected demand for {row.placement_group} exceeds capacity by "
-                                    f"{row.gap:,.0f} places in {row.time_period}."))
+        subject = ("children looked after" if name == outlook_mod.CLA
+                   else f"children in {name[0].lower() + name[1:]}")
+        out.append(Finding(Area.FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
+                                          f"{last:,.0f} to {row['mean']:,.0f} by 31 March {outlook.end} (80% "
+                                          f"interval {row['lower_80']:,.0f} to {row['upper_80']:,.0f})."))
+    for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
+        out.append(Finding(Area.GAP, f"Projected demand for {row.placement_group} exceeds capacity by "
+                                     f"{-row.gap:,.0f} places in {row.time_period}."))
     return out
 
 
@@ -293,23 +302,34 @@ def forecast_rules(ctx, forecasts: pd.DataFrame | None = None, series: dict | No
 RULES = {
     "children_in_care": [children_in_care],
     "placements": [placements],
+    "provision": [provision],
     "population": [population],
     "care_leavers": [care_leavers],
-    "data_quality": [data_quality],
-    "provision": [provision],
     "forecast": [forecast_rules],
+    "data_quality": [data_quality, printed_averages],
 }
 
 
-def detect(ctx, chapter: str) -> list[Finding]:
-    """Every challenge the rules of ``chapter`` find."""
-    return [finding for rule in RULES.get(chapter, []) for finding in rule(ctx)]
+def detect(facts: Facts, chapter: str, outlook: Outlook | None = None) -> list[Finding]:
+    """Every finding of the rules of ``chapter`` (the forecast's need ``outlook``)."""
+    found = []
+    for rule in RULES.get(chapter, []):
+        found += rule(facts, outlook) if rule is forecast_rules else rule(facts)
+    return found
+
+
+def detect_all(facts: Facts, outlook: Outlook | None) -> dict[str, list[Finding]]:
+    """Every chapter's findings, computed once for an authority and year."""
+    return {chapter: detect(facts, chapter, outlook) for chapter in RULES
+            if chapter != "forecast" or outlook is not None}
 
 
 def summary_table(found: list[Finding], actions: pd.DataFrame, areas: list[str] | None = None) -> pd.DataFrame:
     """Challenges joined with the recorded actions and impact by area. Areas with actions
-    but no detected challenge are listed too (when in ``areas``, or all when None)."""
-    challenges = pd.DataFrame([f.__dict__ for f in found], columns=["area", "challenge"], dtype=object)
+    but no detected challenge are listed too (when in ``areas``, or all when None).
+    Internal checks are left out: they belong to the data-quality annex."""
+    rows = [f.__dict__ for f in found if not f.internal]
+    challenges = pd.DataFrame(rows, columns=["area", "challenge", "internal"], dtype=object)
     challenges = challenges.groupby("area", sort=False)["challenge"].agg(" ".join).reset_index()
     recorded = actions if areas is None else actions.loc[actions["area"].isin(areas)]
     order = list(dict.fromkeys([*challenges["area"], *recorded["area"]]))   # found first, then recorded

@@ -49,49 +49,42 @@ import pandas as pd
 
 from sufficiency_lib.ssda903 import codes
 from sufficiency_lib.ssda903.codes import SHORT_BREAK_LEGAL_STATUSES
-from sufficiency_lib.published.figures import TOTAL, figures_frame
+from sufficiency_lib.published.figures import figures_frame
 from sufficiency_lib.ssda903.periods import year_end, year_start
+from sufficiency_lib.vocabulary import (CARE_LEAVER_INDICATORS, CROSS, DFE_AGE_GROUPS, NOT_KNOWN,
+                                        TIME_IN_CARE_BANDS, TOTAL, CareLeavers, Distance, Group, Indicator,
+                                        LegalStatus, Locality, PlacementGroup, PlacementLength, Sex, Stability,
+                                        Uasc, Unit)
 
 NEW_PLACEMENT_RNE = frozenset({"S", "P", "B", "T", "U"})
 WITHIN_DAYS = 7                     # "placements that ended within 7 days" of starting
 LONG_TERM_CARE_MONTHS, LONG_TERM_PLACEMENT_MONTHS, LONG_TERM_MAX_AGE = 30, 24, 16
 FAR_MILES = 20
 
-UASC, NON_UASC = "UASC", "Non-UASC"
-INSIDE, OUTSIDE = "Placed inside the local authority boundary", "Placed outside the local authority boundary"
-LOCALITY_NOT_RECORDED = "Locality not recorded"
-NEAR, FAR = "Placed 20 miles or less from home", "Placed more than 20 miles from home"
-DISTANCE_UNKNOWN = "Distance not known or not recorded"
-THREE_OR_MORE = "With 3 or more placements during the year"
-SAME_CARER = "Living with the same carer for at least 2 years"
-ENDED_WITHIN_7_DAYS = "Ended within 7 days"
-NOT_KNOWN = "Not known"
-
 #: Breakdown groups of the children looked after on 31 March, in the order chapters show them.
 #: Keys are DfE's group names where DfE publishes the breakdown; the others are the statement's.
 SNAPSHOT_GROUPS = {
-    "Placement": "dfe_placement",
-    "Placement group": "placement_group",
-    "Place providers": "provider",
-    "Age group": "age_group",
-    "Sex": "sex",
-    "Ethnicity": "ethnicity",
-    "Legal status": "legal_status",
-    "Category of need": "need",
-    "Time in care": "time_in_care",
-    "Locality of placement": "locality",
-    "Distance between home and placement": "distance",
-    "Unaccompanied asylum-seeking children": "uasc",
+    Group.PLACEMENT: "dfe_placement",
+    Group.PLACEMENT_GROUP: "placement_group",
+    Group.PROVIDERS: "provider",
+    Group.AGE: "age_group",
+    Group.SEX: "sex",
+    Group.ETHNICITY: "ethnicity",
+    Group.LEGAL_STATUS: "legal_status",
+    Group.NEED: "need",
+    Group.TIME_IN_CARE: "time_in_care",
+    Group.LOCALITY: "locality",
+    Group.DISTANCE: "distance",
+    Group.UASC: "uasc",
 }
 #: Cross-tabulations of the children on 31 March: group -> (row column, column column).
 SNAPSHOT_CROSSTABS = {
-    "Placement group by age group": ("placement_group", "age_group"),
-    "Placement group by sex": ("placement_group", "sex"),
-    "Placement group of UASC": ("uasc", "placement_group"),
-    "Sex of UASC": ("uasc", "sex"),
-    "Age group of UASC": ("uasc", "age_group"),
+    Group.PLACEMENT_BY_AGE: ("placement_group", "age_group"),
+    Group.PLACEMENT_BY_SEX: ("placement_group", "sex"),
+    Group.UASC_BY_PLACEMENT: ("uasc", "placement_group"),
+    Group.UASC_BY_SEX: ("uasc", "sex"),
+    Group.UASC_BY_AGE: ("uasc", "age_group"),
 }
-CROSS = "; "   # joins the two labels of a cross-tab breakdown
 
 
 # --- building blocks -------------------------------------------------------------------
@@ -192,12 +185,12 @@ def _label(codes_: pd.Series, mapping: dict, missing: str = NOT_KNOWN) -> pd.Ser
 
 def _distance(miles: pd.Series) -> pd.Series:
     miles = pd.to_numeric(miles, errors="coerce")
-    return pd.Series(np.where(miles.isna(), DISTANCE_UNKNOWN, np.where(miles <= FAR_MILES, NEAR, FAR)),
+    return pd.Series(np.where(miles.isna(), Distance.UNKNOWN, np.where(miles <= FAR_MILES, Distance.NEAR, Distance.FAR)),
                      index=miles.index, dtype=object)
 
 
 def _locality(location: pd.Series) -> pd.Series:
-    return _label(location, {"IN": INSIDE, "OUT": OUTSIDE}, LOCALITY_NOT_RECORDED)
+    return _label(location, {"IN": Locality.INSIDE, "OUT": Locality.OUTSIDE}, Locality.NOT_RECORDED)
 
 
 # --- the children looked after on 31 March ---------------------------------------------
@@ -232,10 +225,10 @@ def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataF
         {code: f"{code}. {label}" for code, label in codes.CIN.items()}).fillna(NOT_KNOWN).astype(object)
     began = pd.to_datetime(_period_start(care, child, end))
     months_in_care = _months_between(began, end)
-    out["time_in_care"] = _band(months_in_care, codes.TIME_IN_CARE_MONTHS, codes.TIME_IN_CARE_BANDS)
-    out["locality"] = _locality(current["PL_LOCATION"]) if "PL_LOCATION" in current else LOCALITY_NOT_RECORDED
-    out["distance"] = _distance(current["PL_DISTANCE"]) if "PL_DISTANCE" in current else DISTANCE_UNKNOWN
-    out["uasc"] = np.where(uasc_on(child, tables.get("uasc"), end), UASC, NON_UASC)
+    out["time_in_care"] = _band(months_in_care, codes.TIME_IN_CARE_MONTHS, TIME_IN_CARE_BANDS)
+    out["locality"] = _locality(current["PL_LOCATION"]) if "PL_LOCATION" in current else Locality.NOT_RECORDED
+    out["distance"] = _distance(current["PL_DISTANCE"]) if "PL_DISTANCE" in current else Distance.UNKNOWN
+    out["uasc"] = np.where(uasc_on(child, tables.get("uasc"), end), Uasc.YES, Uasc.NO)
 
     placed = placements(care.loc[care["CHILD"].isin(child)])
     in_year = placed.loc[open_during(placed, start, end, "start", "end")]
@@ -254,13 +247,26 @@ def children_looked_after_at_31_march(episodes: pd.DataFrame, year: int) -> int:
     Counts distinct children with an episode open at 31 March, excluding those whose open
     episode is under an agreed series of short-term breaks (legal status V3 or V4).
     """
-    return int(open_at(care_episodes(episodes), year_end(year))["CHILD"].nunique())
+    return int(cla_at_31_march_series(episodes, [year])["children_count"].iloc[0])
 
 
 def cla_at_31_march_series(episodes: pd.DataFrame, years) -> pd.DataFrame:
-    """``time_period`` and ``children_count`` at 31 March for each of ``years``."""
+    """``time_period`` and ``children_count`` at 31 March for each of ``years``.
+
+    Same count as :func:`open_at` on :func:`care_episodes` for each year, done on arrays:
+    the children are numbered once and each year is a mask over the episodes, so a
+    return of a region over ten years counts in a fraction of a second.
+    """
     years = [int(y) for y in years]
-    counts = [children_looked_after_at_31_march(episodes, y) for y in years]
+    care = ~episodes["LS"].isin(SHORT_BREAK_LEGAL_STATUSES).to_numpy()
+    child, _ = pd.factorize(episodes["CHILD"])
+    decom = episodes["DECOM"].to_numpy(dtype="datetime64[ns]")
+    dec = episodes["DEC"].to_numpy(dtype="datetime64[ns]")
+    counts = []
+    for year in years:
+        end = year_end(year).to_datetime64()
+        open_now = care & (decom <= end) & (np.isnat(dec) | (dec > end)) & (child >= 0)
+        counts.append(int(np.unique(child[open_now]).size))
     return pd.DataFrame({"time_period": years, "children_count": counts})
 
 
@@ -273,7 +279,7 @@ def starters(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     started = care.loc[care["RNE"].eq("S") & care["DECOM"].between(year_start(year), year_end(year))]
     first = started.sort_values("DECOM").drop_duplicates("CHILD", keep="first")[["CHILD", "DECOM"]]
     flag = uasc_on(first["CHILD"], tables.get("uasc"), first["DECOM"])
-    return first.assign(uasc=np.where(flag, UASC, NON_UASC)).reset_index(drop=True)
+    return first.assign(uasc=np.where(flag, Uasc.YES, Uasc.NO)).reset_index(drop=True)
 
 
 def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
@@ -285,7 +291,7 @@ def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     last = ended.sort_values("DEC").drop_duplicates("CHILD", keep="last")[["CHILD", "DEC", "REC"]]
     flag = uasc_on(last["CHILD"], tables.get("uasc"), last["DEC"] - pd.Timedelta(days=1))
     return last.assign(reason=_label(last["REC"], codes.DFE_REASON_CEASED),
-                       uasc=np.where(flag, UASC, NON_UASC)).reset_index(drop=True)
+                       uasc=np.where(flag, Uasc.YES, Uasc.NO)).reset_index(drop=True)
 
 
 def looked_after_during(tables: dict[str, pd.DataFrame], year: int) -> int:
@@ -303,28 +309,28 @@ def new_placements(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     out = pd.DataFrame({
         "placement_group": codes.placement_group(new["PLACE"], new["PLACE_PROVIDER"]),
         "provider": _label(new["PLACE_PROVIDER"], codes.DFE_PROVIDER, "Placement provider not reported"),
-        "locality": _locality(new["PL_LOCATION"]) if "PL_LOCATION" in new else LOCALITY_NOT_RECORDED,
-        "distance": _distance(new["PL_DISTANCE"]) if "PL_DISTANCE" in new else DISTANCE_UNKNOWN,
+        "locality": _locality(new["PL_LOCATION"]) if "PL_LOCATION" in new else Locality.NOT_RECORDED,
+        "distance": _distance(new["PL_DISTANCE"]) if "PL_DISTANCE" in new else Distance.UNKNOWN,
         "ended_within_7_days": (days <= WITHIN_DAYS).fillna(False).astype(bool),
     })
     return out.reset_index(drop=True)
 
 
 def _new_placement_location(frame: pd.DataFrame) -> pd.Series:
-    """DfE's "Location of new placements during the year" label."""
-    inside = frame["locality"].eq(INSIDE)
+    """DfE's Group.NEW_PLACEMENT_LOCATION label."""
+    inside = frame["locality"].eq(Locality.INSIDE)
     where = np.where(inside, "Placed inside LA boundary", "Placed outside LA boundary")
-    how_far = np.where(frame["distance"].eq(FAR), "more than 20 miles from home", "less than 20 miles from home")
+    how_far = np.where(frame["distance"].eq(Distance.FAR), "more than 20 miles from home", "less than 20 miles from home")
     label = pd.Series(where, index=frame.index) + " " + pd.Series(how_far, index=frame.index)
-    unknown = frame["distance"].eq(DISTANCE_UNKNOWN) | frame["locality"].eq(LOCALITY_NOT_RECORDED)
-    return label.where(~unknown, DISTANCE_UNKNOWN)
+    unknown = frame["distance"].eq(Distance.UNKNOWN) | frame["locality"].eq(Locality.NOT_RECORDED)
+    return label.where(~unknown, Distance.UNKNOWN)
 
 
 # --- care leavers ----------------------------------------------------------------------
 
 def care_leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """The year's care leavers (OC3): CHILD, age, age_group (17 to 18 / 19 to 21 years,
-    or "Other ages"), in_touch, accommodation (DfE suitability label), activity (DfE total)."""
+    or CareLeavers.OTHER_AGES), in_touch, accommodation (DfE suitability label), activity (DfE total)."""
     oc3 = tables.get("oc3")
     if oc3 is None or oc3.empty:
         return pd.DataFrame(columns=["CHILD", "age", "age_group", "in_touch", "accommodation", "activity"])
@@ -335,22 +341,21 @@ def care_leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
         dob = rows["DOB"].fillna(dob)
     age = age_on(dob, year_end(year))
     age_group = pd.Series(np.select([age.between(17, 18).fillna(False), age.between(19, 21).fillna(False)],
-                                    ["17 to 18 years", "19 to 21 years"], "Other ages"), index=rows.index)
+                                    [CareLeavers.AGED_17_18, CareLeavers.AGED_19_21], CareLeavers.OTHER_AGES), index=rows.index)
     suitable = rows["ACCOM"].map(codes.accommodation_suitable)
     accommodation = np.select([suitable.eq(True), suitable.eq(False)],
-                              ["Accommodation considered suitable", "Accommodation considered unsuitable"],
-                              "No information")
+                              [CareLeavers.SUITABLE, CareLeavers.UNSUITABLE],
+                              CareLeavers.NO_INFORMATION)
     return pd.DataFrame({
         "CHILD": rows["CHILD"].to_numpy(), "age": age.to_numpy(), "age_group": age_group.to_numpy(),
-        "in_touch": np.where(rows["IN_TOUCH"].eq("YES"), "In touch", "Not in touch").astype(object),
+        "in_touch": np.where(rows["IN_TOUCH"].eq("YES"), CareLeavers.IN_TOUCH, CareLeavers.NOT_IN_TOUCH).astype(object),
         "accommodation": accommodation.astype(object),
-        "activity": _label(rows["ACTIV"], codes.ACTIVITY_GROUP, codes.ACTIVITY_NOT_KNOWN).to_numpy(),
+        "activity": _label(rows["ACTIV"], codes.ACTIVITY_GROUP, CareLeavers.ACTIVITY_NOT_KNOWN).to_numpy(),
     })
 
 
-CARE_LEAVER_INDICATORS = {"17 to 18 years": "care_leavers_17_18", "19 to 21 years": "care_leavers_19_21"}
-CARE_LEAVER_GROUPS = {"In touch": "in_touch", "Accommodation suitability": "accommodation",
-                      "Activity": "activity"}
+CARE_LEAVER_GROUPS = {Group.IN_TOUCH: "in_touch", Group.ACCOMMODATION: "accommodation",
+                      Group.ACTIVITY: "activity"}
 
 
 # --- UASC and the National Transfer Scheme --------------------------------------------
@@ -384,22 +389,19 @@ def _counts(labels: pd.Series, group: str, order: Iterable[str] = ()) -> list[di
 
 
 GROUP_ORDER = {
-    "Placement": codes.DFE_PLACEMENT_TYPES,
-    "Placement group": codes.PLACEMENT_GROUPS,
-    "Age group": list(codes.DFE_AGE_GROUP.values()),
-    "Sex": ["Male", "Female"],
-    "Ethnicity": codes.ETHNIC_GROUPS,
-    "Legal status": ["Interim care order", "Full care order", "Placement order granted",
-                     "Voluntary agreements under S20 CA 1989", "Youth justice legal statuses",
-                     "Detained for child protection"],
-    "Time in care": codes.TIME_IN_CARE_BANDS,
-    "Locality of placement": [INSIDE, OUTSIDE],
-    "Distance between home and placement": [NEAR, FAR, DISTANCE_UNKNOWN],
-    "Unaccompanied asylum-seeking children": [UASC, NON_UASC],
-    "In touch": ["In touch", "Not in touch"],
-    "Accommodation suitability": ["Accommodation considered suitable", "Accommodation considered unsuitable",
-                                  "No information"],
-    "Activity": [codes.EET, codes.NEET, codes.ACTIVITY_NOT_KNOWN],
+    Group.PLACEMENT: codes.DFE_PLACEMENT_TYPES,
+    Group.PLACEMENT_GROUP: PlacementGroup.ORDER,
+    Group.AGE: list(DFE_AGE_GROUPS),
+    Group.SEX: list(Sex.ORDER),
+    Group.ETHNICITY: codes.ETHNIC_GROUPS,
+    Group.LEGAL_STATUS: list(LegalStatus.ORDER),
+    Group.TIME_IN_CARE: TIME_IN_CARE_BANDS,
+    Group.LOCALITY: [Locality.INSIDE, Locality.OUTSIDE],
+    Group.DISTANCE: [Distance.NEAR, Distance.FAR, Distance.UNKNOWN],
+    Group.UASC: [Uasc.YES, Uasc.NO],
+    Group.IN_TOUCH: [CareLeavers.IN_TOUCH, CareLeavers.NOT_IN_TOUCH],
+    Group.ACCOMMODATION: [CareLeavers.SUITABLE, CareLeavers.UNSUITABLE, CareLeavers.NO_INFORMATION],
+    Group.ACTIVITY: [CareLeavers.EET, CareLeavers.NEET, CareLeavers.ACTIVITY_NOT_KNOWN],
 }
 
 
@@ -410,7 +412,7 @@ def _with_percent(rows: list[dict]) -> list[dict]:
     for row in rows:
         total = totals.get((row["indicator"], row["breakdown_group"]))
         share = row["value"] / total * 100 if total else np.nan
-        out.append({**row, "unit": "percent", "value": share})
+        out.append({**row, "unit": Unit.PERCENT, "value": share})
     return out
 
 
@@ -419,41 +421,41 @@ def year_figures(tables: dict[str, pd.DataFrame], year: int) -> list[dict]:
     rows: list[dict] = []
 
     def add(indicator: str, items: list[dict], percent: bool = True) -> None:
-        items = [{"indicator": indicator, "unit": "number", **item} for item in items]
+        items = [{"indicator": indicator, "unit": Unit.NUMBER, **item} for item in items]
         rows.extend(_with_percent(items) if percent else items)
 
     snapshot = children_at_31_march(tables, year)
     for group, column in SNAPSHOT_GROUPS.items():
-        add("cla_31_march", _counts(snapshot[column], group, GROUP_ORDER.get(group, ())))
+        add(Indicator.CLA, _counts(snapshot[column], group, GROUP_ORDER.get(group, ())))
     for group, (first, second) in SNAPSHOT_CROSSTABS.items():
         joined = snapshot[first].astype(str) + CROSS + snapshot[second].astype(str)
-        add("cla_31_march", [r for r in _counts(joined, group) if r["breakdown"] != TOTAL], percent=False)
-    moved = np.where(snapshot["placements_in_year"] >= 3, THREE_OR_MORE, "Fewer than 3 placements")
-    add("cla_31_march", _counts(pd.Series(moved), "Placement stability", [THREE_OR_MORE]))
+        add(Indicator.CLA, [r for r in _counts(joined, group) if r["breakdown"] != TOTAL], percent=False)
+    moved = np.where(snapshot["placements_in_year"] >= 3, Stability.THREE_OR_MORE, Stability.FEWER)
+    add(Indicator.CLA, _counts(pd.Series(moved), Group.STABILITY, [Stability.THREE_OR_MORE]))
     long_term = snapshot.loc[snapshot["long_term"]]
-    same = np.where(long_term["same_placement_2_years"], SAME_CARER, "Not with the same carer for 2 years")
-    add("cla_long_term_under_16", _counts(pd.Series(same, dtype=object), "Placement stability", [SAME_CARER]))
+    same = np.where(long_term["same_placement_2_years"], Stability.SAME_CARER, Stability.NOT_SAME_CARER)
+    add(Indicator.LONG_TERM_UNDER_16, _counts(pd.Series(same, dtype=object), Group.STABILITY, [Stability.SAME_CARER]))
 
     started = starters(tables, year)
-    add("cla_started", _counts(started["uasc"], "Unaccompanied asylum-seeking children", [UASC, NON_UASC]))
-    add("cla_started", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(started)}], percent=False)
+    add(Indicator.STARTED, _counts(started["uasc"], Group.UASC, [Uasc.YES, Uasc.NO]))
+    add(Indicator.STARTED, [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(started)}], percent=False)
     ceased = leavers(tables, year)
-    add("cla_ceased", _counts(ceased["uasc"], "Unaccompanied asylum-seeking children", [UASC, NON_UASC]))
-    add("cla_ceased", _counts(ceased["reason"], "Reason episode ceased"))
-    add("cla_ceased", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(ceased)}], percent=False)
-    add("cla_31_march", [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(snapshot)}], percent=False)
-    add("cla_during_year", [{"breakdown_group": TOTAL, "breakdown": TOTAL,
+    add(Indicator.CEASED, _counts(ceased["uasc"], Group.UASC, [Uasc.YES, Uasc.NO]))
+    add(Indicator.CEASED, _counts(ceased["reason"], Group.REASON_CEASED))
+    add(Indicator.CEASED, [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(ceased)}], percent=False)
+    add(Indicator.CLA, [{"breakdown_group": TOTAL, "breakdown": TOTAL, "value": len(snapshot)}], percent=False)
+    add(Indicator.DURING_YEAR, [{"breakdown_group": TOTAL, "breakdown": TOTAL,
                              "value": looked_after_during(tables, year)}], percent=False)
 
     new = new_placements(tables, year)
-    add("new_placements", _counts(new["placement_group"], "Placement group", codes.PLACEMENT_GROUPS))
-    add("new_placements", _counts(new["provider"], "Place providers"))
-    add("new_placements", _counts(new["locality"], "Locality of placement", [INSIDE, OUTSIDE]))
-    add("new_placements", _counts(_new_placement_location(new), "Location of new placements during the year"))
-    within = np.where(new["ended_within_7_days"], ENDED_WITHIN_7_DAYS, "Lasted more than 7 days or still open")
-    add("new_placements", _counts(pd.Series(within, dtype=object), "Placement length", [ENDED_WITHIN_7_DAYS]))
+    add(Indicator.NEW_PLACEMENTS, _counts(new["placement_group"], Group.PLACEMENT_GROUP, PlacementGroup.ORDER))
+    add(Indicator.NEW_PLACEMENTS, _counts(new["provider"], Group.PROVIDERS))
+    add(Indicator.NEW_PLACEMENTS, _counts(new["locality"], Group.LOCALITY, [Locality.INSIDE, Locality.OUTSIDE]))
+    add(Indicator.NEW_PLACEMENTS, _counts(_new_placement_location(new), Group.NEW_PLACEMENT_LOCATION))
+    within = np.where(new["ended_within_7_days"], PlacementLength.ENDED_WITHIN_7_DAYS, PlacementLength.LONGER)
+    add(Indicator.NEW_PLACEMENTS, _counts(pd.Series(within, dtype=object), Group.PLACEMENT_LENGTH, [PlacementLength.ENDED_WITHIN_7_DAYS]))
     by_group = new.loc[new["ended_within_7_days"], "placement_group"]
-    add("new_placements", [r for r in _counts(by_group, "Ended within 7 days by placement group")
+    add(Indicator.NEW_PLACEMENTS, [r for r in _counts(by_group, Group.ENDED_WITHIN_7_DAYS_BY_GROUP)
                            if r["breakdown"] != TOTAL], percent=False)
 
     leavers_ = care_leavers(tables, year)
@@ -464,13 +466,18 @@ def year_figures(tables: dict[str, pd.DataFrame], year: int) -> list[dict]:
     return [{"time_period": int(year), **row} for row in rows]
 
 
+def empty_figures() -> pd.DataFrame:
+    """A figures frame with no rows (a statement without a return)."""
+    return figures_frame(pd.DataFrame(columns=["time_period", "indicator", "unit", "value"]))
+
+
 def return_figures(tables: dict[str, pd.DataFrame], authority, years: Iterable[int],
                    source: str = "903 return") -> pd.DataFrame:
     """Every figure the statement takes from the return, for ``authority`` and ``years``,
     in the figures shape (local-authority level, unrounded and unsuppressed).
 
     Indicators: ``cla_31_march`` (Total and every breakdown of :data:`SNAPSHOT_GROUPS`,
-    the cross-tabs of :data:`SNAPSHOT_CROSSTABS`, "Placement stability"),
+    the cross-tabs of :data:`SNAPSHOT_CROSSTABS`, Group.STABILITY),
     ``cla_long_term_under_16``, ``cla_started`` and ``cla_ceased`` (Total, UASC, and reason
     for ceasing), ``cla_during_year``, ``new_placements`` (group, provider, locality,
     DfE's location, ended within 7 days) and the care leavers ``care_leavers_17_18`` /

@@ -14,9 +14,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
 from sufficiency_lib.analysis import metrics
 from sufficiency_lib.published.figures import TOTAL
+from sufficiency_lib.vocabulary import CROSS, CareLeavers, Distance, Locality, PlacementGroup, Stability, TIME_IN_CARE_BANDS, Uasc
 
 AGE = {"Under 1": ["Under 1 year"], "1 to 4": ["1 to 4 years"], "5 to 9": ["5 to 9 years"],
        "10 to 15": ["10 to 15 years"], "16 to 17": ["16 years and over"],
@@ -29,10 +29,10 @@ ETHNICITY = {"White": "White", "Mixed": "Mixed or Multiple ethnic groups",
 LEGAL = {"Interim care order": ["Interim care order"], "Full care order": ["Full care order"],
          "Section 20": ["Voluntary agreements under S20 CA 1989"], "Placement order": ["Placement order granted"],
          "Other": ["Youth justice legal statuses", "Detained for child protection"]}
-LOCATION = {"In area": metrics.INSIDE, "Out of area": metrics.OUTSIDE, "20 miles or less": metrics.NEAR,
-            "More than 20 miles": metrics.FAR}
-UASC_PLACEMENT = {"In-house foster care": codes.IN_HOUSE_FOSTER, "IFA foster care": codes.IFA_FOSTER,
-                  "Supported accommodation": codes.SUPPORTED_16_PLUS}
+LOCATION = {"In area": Locality.INSIDE, "Out of area": Locality.OUTSIDE, "20 miles or less": Distance.NEAR,
+            "More than 20 miles": Distance.FAR}
+UASC_PLACEMENT = {"In-house foster care": PlacementGroup.IN_HOUSE, "IFA foster care": PlacementGroup.IFA,
+                  "Supported accommodation": PlacementGroup.SUPPORTED}
 RESIDENTIAL = ["Residential children's homes", "Secure units", "Residential schools", "Other residential settings"]
 LEAVERS = ["care_leavers_17_18", "care_leavers_19_21"]
 CARE = "cla_31_march"
@@ -61,7 +61,7 @@ class Year:
         return self.pct(self.n(indicator, group, *breakdowns), self.n(indicator, group, TOTAL))
 
     def cross(self, group: str, row: str, *columns: str) -> float:
-        return self.n(CARE, group, *[f"{row}{metrics.CROSS}{c}" for c in columns])
+        return self.n(CARE, group, *[f"{row}{CROSS}{c}" for c in columns])
 
     def leavers(self, group: str, breakdown: str) -> float:
         part = sum(self.n(ind, group, breakdown) for ind in LEAVERS)
@@ -83,51 +83,51 @@ MEASURES: dict[str, Measure] = {
     "looked_after_at_any_time": lambda y, c, a: y.n("cla_during_year"),
     "started": lambda y, c, a: y.n("cla_started", "Unaccompanied asylum-seeking children", c),
     "ceased": lambda y, c, a: y.n("cla_ceased", "Unaccompanied asylum-seeking children", c),
-    "ifa_foster_placements_by_age": lambda y, c, a: y.cross("Placement group by age group", codes.IFA_FOSTER, *AGE[c]),
+    "ifa_foster_placements_by_age": lambda y, c, a: y.cross("Placement group by age group", PlacementGroup.IFA, *AGE[c]),
     "residential_childrens_home_by_age": lambda y, c, a: y.cross("Placement group by age group",
                                                                  "Residential children's homes", *AGE[c]),
     "in_house_foster_placements_aged_10_to_15": lambda y, c, a: y.cross("Placement group by age group",
-                                                                        codes.IN_HOUSE_FOSTER, "10 to 15 years"),
-    "supported_accommodation": lambda y, c, a: y.n(CARE, "Placement group", codes.SUPPORTED_16_PLUS),
+                                                                        PlacementGroup.IN_HOUSE, "10 to 15 years"),
+    "supported_accommodation": lambda y, c, a: y.n(CARE, "Placement group", PlacementGroup.SUPPORTED),
     "residential_provisions": lambda y, c, a: y.n(CARE, "Placement group", *RESIDENTIAL),
-    "ifa_foster_placements": lambda y, c, a: y.n(CARE, "Placement group", codes.IFA_FOSTER),
-    "in_house_foster_placements": lambda y, c, a: y.n(CARE, "Placement group", codes.IN_HOUSE_FOSTER),
-    "connected_persons_percent": lambda y, c, a: y.share(CARE, "Placement group", codes.CONNECTED_FOSTER),
+    "ifa_foster_placements": lambda y, c, a: y.n(CARE, "Placement group", PlacementGroup.IFA),
+    "in_house_foster_placements": lambda y, c, a: y.n(CARE, "Placement group", PlacementGroup.IN_HOUSE),
+    "connected_persons_percent": lambda y, c, a: y.share(CARE, "Placement group", PlacementGroup.CONNECTED),
     "foster_placements_percent": lambda y, c, a: y.share(CARE, "Placement", "Foster placements"),
     "ethnicity": lambda y, c, a: y.n(CARE, "Ethnicity", ETHNICITY[c]),
     "white_percent": lambda y, c, a: y.share(CARE, "Ethnicity", "White"),
     "age_16_plus_percent": lambda y, c, a: y.share(CARE, "Age group", "16 years and over"),
     "male_percent": lambda y, c, a: y.share(CARE, "Sex", "Male"),
     "male_percent_residential_childrens_homes": _male_share("Residential children's homes"),
-    "male_percent_supported_accommodation": _male_share(codes.SUPPORTED_16_PLUS),
+    "male_percent_supported_accommodation": _male_share(PlacementGroup.SUPPORTED),
     "legal_status": lambda y, c, a: y.n(CARE, "Legal status", *LEGAL[c]),
     "legal_status_percent": lambda y, c, a: y.share(CARE, "Legal status", *LEGAL[c]),
     "location": lambda y, c, a: y.n(CARE, "Locality of placement" if "area" in c else
                                     "Distance between home and placement", LOCATION[c]),
-    "in_care_less_than_2_years_percent": lambda y, c, a: y.share(CARE, "Time in care", *codes.TIME_IN_CARE_BANDS[:3]),
-    "three_or_more_placements_percent": lambda y, c, a: y.share(CARE, "Placement stability", metrics.THREE_OR_MORE),
-    "uasc": lambda y, c, a: (y.n(CARE, "Unaccompanied asylum-seeking children", metrics.UASC) if c == TOTAL
-                             else y.cross("Sex of UASC", metrics.UASC, c)),
-    "uasc_percent": lambda y, c, a: y.share(CARE, "Unaccompanied asylum-seeking children", metrics.UASC),
-    "uasc_by_placement": lambda y, c, a: y.cross("Placement group of UASC", metrics.UASC, UASC_PLACEMENT[c]),
+    "in_care_less_than_2_years_percent": lambda y, c, a: y.share(CARE, "Time in care", *TIME_IN_CARE_BANDS[:3]),
+    "three_or_more_placements_percent": lambda y, c, a: y.share(CARE, "Placement stability", Stability.THREE_OR_MORE),
+    "uasc": lambda y, c, a: (y.n(CARE, "Unaccompanied asylum-seeking children", Uasc.YES) if c == TOTAL
+                             else y.cross("Sex of UASC", Uasc.YES, c)),
+    "uasc_percent": lambda y, c, a: y.share(CARE, "Unaccompanied asylum-seeking children", Uasc.YES),
+    "uasc_by_placement": lambda y, c, a: y.cross("Placement group of UASC", Uasc.YES, UASC_PLACEMENT[c]),
     "uasc_in_supported_accommodation_percent": lambda y, c, a: y.pct(
-        y.cross("Placement group of UASC", metrics.UASC, codes.SUPPORTED_16_PLUS),
-        y.n(CARE, "Unaccompanied asylum-seeking children", metrics.UASC)),
+        y.cross("Placement group of UASC", Uasc.YES, PlacementGroup.SUPPORTED),
+        y.n(CARE, "Unaccompanied asylum-seeking children", Uasc.YES)),
     "nts_ceiling": lambda y, c, a: metrics.nts_ceiling(a.get("population", np.nan), a["date"]),
     "care_leavers": lambda y, c, a: sum(y.n(ind, "In touch", TOTAL) for ind in LEAVERS),
     "care_leavers_in_touch_percent": lambda y, c, a: y.leavers("In touch", "In touch"),
     "care_leavers_suitable_accommodation_percent": lambda y, c, a: y.leavers("Accommodation suitability",
                                                                              "Accommodation considered suitable"),
-    "care_leavers_eet_percent": lambda y, c, a: y.leavers("Activity", codes.EET),
+    "care_leavers_eet_percent": lambda y, c, a: y.leavers("Activity", CareLeavers.EET),
     "placements_made": lambda y, c, a: y.n("new_placements", "Placement group", TOTAL),
-    "placements_made_ifa": lambda y, c, a: y.n("new_placements", "Placement group", codes.IFA_FOSTER),
+    "placements_made_ifa": lambda y, c, a: y.n("new_placements", "Placement group", PlacementGroup.IFA),
     "placements_made_in_house_fostering": lambda y, c, a: y.n("new_placements", "Placement group",
-                                                              codes.IN_HOUSE_FOSTER),
+                                                              PlacementGroup.IN_HOUSE),
     "placements_made_residential_childrens_home": lambda y, c, a: y.n("new_placements", "Placement group",
                                                                       "Residential children's homes"),
     "placements_made_in_county_percent": lambda y, c, a: y.share("new_placements", "Locality of placement",
-                                                                 metrics.INSIDE),
-    "placements_made_out_of_county": lambda y, c, a: y.n("new_placements", "Locality of placement", metrics.OUTSIDE),
+                                                                 Locality.INSIDE),
+    "placements_made_out_of_county": lambda y, c, a: y.n("new_placements", "Locality of placement", Locality.OUTSIDE),
 }
 
 
@@ -181,15 +181,16 @@ def summary(compared: pd.DataFrame) -> pd.DataFrame:
         close_share=("close", "mean")).reset_index()
 
 
-def compare_authority(authority, composition: pd.DataFrame, return_dir: str = "") -> pd.DataFrame:
-    """:func:`compare` for ``authority``'s rows of ``composition``, computed from its
-    return (the synthetic demo return when ``return_dir`` is empty)."""
-    from sufficiency_lib.analysis import facts as data
+def compare_authority(inputs, composition: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare` for the rows of ``composition`` of ``inputs``' authority, computed
+    from the return ``inputs`` name (a demo authority's synthetic one must exist already)."""
+    from sufficiency_lib.analysis.facts import load_return
 
+    authority = inputs.authority
     rows = composition.loc[composition["new_la_code"].eq(authority.new_la_code)]
     if rows.empty:
         return compare(pd.DataFrame(columns=["time_period", "unit"]), rows)
     years = sorted({collection_year(p) for p in rows["period"]} - {None})
-    loaded = data.load(authority, return_dir)
+    loaded = load_return(inputs)
     figures = metrics.return_figures(loaded.tables, authority, years, source=loaded.source)
     return compare(figures, rows, authority.population_0_17)

@@ -23,7 +23,7 @@ provider_market                 framework, as_at, measure, value (>= 0)
 specialist_cohorts              period, cohort, measure, value
 deflator (optional)             financial_year, index (> 0; any base year)
 capacity (optional)             year (collection year), placement_group (one of
-                                codes.PLACEMENT_GROUPS), places (>= 0)
+                                PlacementGroup.ORDER), places (>= 0)
 ==============================  =========================================================
 
 Every problem is a :class:`LocalDataError` naming the file (and sheet), the row (as a
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.vocabulary import PlacementGroup
 
 WORKBOOK = "local_data.xlsx"
 YEAR = re.compile(r"^\d{4}/\d{2}$")
@@ -96,7 +96,7 @@ TABLES = {t.name: t for t in [
                                  *TEXT_EXTRA)),
     Table("deflator", (Column("financial_year", "year"), Column("index", "number", minimum=0.000001), *TEXT_EXTRA),
           optional=True),
-    Table("capacity", (Column("year", "int"), Column("placement_group", allowed=frozenset(codes.PLACEMENT_GROUPS)),
+    Table("capacity", (Column("year", "int"), Column("placement_group", allowed=frozenset(PlacementGroup.ORDER)),
                        Column("places", "number", minimum=0), *TEXT_EXTRA), optional=True),
 ]}
 

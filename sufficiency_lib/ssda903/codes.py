@@ -21,13 +21,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib.vocabulary import (AGE_BANDS, DFE_AGE_GROUPS, UNKNOWN, CareLeavers,
+                                        PlacementGroup)
+
 DATE_FORMAT = "%d/%m/%Y"  # how the 903 writes every date
 
 #: Legal statuses for an agreed series of short-term placements (short breaks).
 #: DfE excludes children whose only care is such a series from "looked after at 31 March".
 SHORT_BREAK_LEGAL_STATUSES = frozenset({"V3", "V4"})
 
-UNKNOWN = "Unknown"  # group given to a code the lists here do not know
 
 # LS: legal status. The same 13 codes in every source checked (liia-tools 2017 and 2024 schemas).
 LEGAL_STATUS = {
@@ -356,51 +358,29 @@ def accommodation_suitable(code) -> bool | None:
 
 # --- Placement groupings -------------------------------------------------------------------
 
-IN_HOUSE_FOSTER = "In-house foster care"
-IFA_FOSTER = "IFA foster care"
-CONNECTED_FOSTER = "Connected persons foster care"
-SUPPORTED_16_PLUS = "Supported accommodation / semi-independent (16+)"
-OTHER_PLACEMENTS = "Other placements"
-
-#: The sufficiency statement's placement groups, in the order its tables show them.
-#: ``placement_group`` also returns ``UNKNOWN``, which tables add last when it occurs.
-PLACEMENT_GROUPS = [
-    IN_HOUSE_FOSTER,
-    IFA_FOSTER,
-    CONNECTED_FOSTER,
-    "Placed for adoption",
-    "Placed with parents",
-    "Residential children's homes",
-    "Secure units",
-    SUPPORTED_16_PLUS,
-    "Residential schools",
-    "Other residential settings",
-    OTHER_PLACEMENTS,
-]
-
 _TEMPORARY_AND_OTHER = ["T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"]
 _UNRELATED_FOSTER = ["U4", "U5", "U6"]  # split in-house / IFA by provider
 
 _STATEMENT_GROUP = {
-    **dict.fromkeys(["U1", "U2", "U3"], CONNECTED_FOSTER),
-    **dict.fromkeys(["A3", "A4", "A5", "A6"], "Placed for adoption"),
-    "P1": "Placed with parents",
-    "K2": "Residential children's homes",
-    "K1": "Secure units",
-    **dict.fromkeys(["H5", "K3", "P2"], SUPPORTED_16_PLUS),
-    "S1": "Residential schools",
-    **dict.fromkeys(["R1", "R2", "R3", "R5"], "Other residential settings"),
-    **dict.fromkeys(["P3", *_TEMPORARY_AND_OTHER], OTHER_PLACEMENTS),
+    **dict.fromkeys(["U1", "U2", "U3"], PlacementGroup.CONNECTED),
+    **dict.fromkeys(["A3", "A4", "A5", "A6"], PlacementGroup.ADOPTION),
+    "P1": PlacementGroup.PARENTS,
+    "K2": PlacementGroup.CHILDRENS_HOMES,
+    "K1": PlacementGroup.SECURE,
+    **dict.fromkeys(["H5", "K3", "P2"], PlacementGroup.SUPPORTED),
+    "S1": PlacementGroup.SCHOOLS,
+    **dict.fromkeys(["R1", "R2", "R3", "R5"], PlacementGroup.OTHER_RESIDENTIAL),
+    **dict.fromkeys(["P3", *_TEMPORARY_AND_OTHER], PlacementGroup.OTHER),
 }
 
 _FOSTER_PROVIDER_GROUP = {
-    **dict.fromkeys(["PR1", "PR2", "PR3"], IN_HOUSE_FOSTER),
-    **dict.fromkeys(["PR4", "PR5"], IFA_FOSTER),
+    **dict.fromkeys(["PR1", "PR2", "PR3"], PlacementGroup.IN_HOUSE),
+    **dict.fromkeys(["PR4", "PR5"], PlacementGroup.IFA),
 }
 
 
 def placement_group(place: pd.Series, provider: pd.Series) -> pd.Series:
-    """The sufficiency statement's placement group of each episode (one of ``PLACEMENT_GROUPS``).
+    """The sufficiency statement's placement group of each episode (one of ``PlacementGroup.ORDER``).
 
     ``place`` is the 903 PLACE code and ``provider`` the PLACE_PROVIDER code of the same
     episodes, row for row (blanks allowed). Groups:
@@ -475,10 +455,6 @@ def dfe_placement_type(place: pd.Series) -> pd.Series:
     return _series_codes(place).map(_DFE_TYPE).fillna(UNKNOWN).rename("dfe_placement_type")
 
 
-#: Age bands of DfE's children looked after tables ("Under 1 year" ... "16 years and over"),
-#: worded without "years" for the statement's tables.
-AGE_BANDS = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
-
 _AGE_EDGES = [0, 1, 5, 10, 16, np.inf]
 
 
@@ -533,8 +509,7 @@ DFE_LEGAL_STATUS = {
 }
 
 #: DfE's age-group labels, keyed by ``AGE_BANDS``.
-DFE_AGE_GROUP = dict(zip(AGE_BANDS, ["Under 1 year", "1 to 4 years", "5 to 9 years",
-                                     "10 to 15 years", "16 years and over"]))
+DFE_AGE_GROUP = dict(zip(AGE_BANDS, DFE_AGE_GROUPS))
 
 #: PLACE_PROVIDER -> DfE's "Place providers" label.
 DFE_PROVIDER = {
@@ -570,18 +545,12 @@ DFE_REASON_CEASED = {
 }
 
 #: OC3 ACTIV -> DfE's care leavers' activity total it falls in.
-EET = "Total in education, employment or training"
-NEET = "Total not in education, employment or training"
-ACTIVITY_NOT_KNOWN = "Total information not known"
 ACTIVITY_GROUP = {
-    **dict.fromkeys(["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"], EET),
-    **dict.fromkeys(["G4", "G5", "G6"], NEET),
-    "0": ACTIVITY_NOT_KNOWN,
+    **dict.fromkeys(["F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"], CareLeavers.EET),
+    **dict.fromkeys(["G4", "G5", "G6"], CareLeavers.NEET),
+    "0": CareLeavers.ACTIVITY_NOT_KNOWN,
 }
 
-#: Time in care bands at 31 March (time since the current period of care began).
-TIME_IN_CARE_BANDS = ["Under 6 months", "6 months to under 1 year", "1 to under 2 years",
-                      "2 to under 3 years", "3 to under 5 years", "5 years and over"]
 TIME_IN_CARE_MONTHS = [0, 6, 12, 24, 36, 60]
 
 

@@ -19,6 +19,8 @@ without a browser:
 """
 from __future__ import annotations
 
+import json
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,37 +302,40 @@ class Explorer:
         return tabs
 
 
-def load_return_view(authority, return_dir: str = "", years: int = 6) -> ReturnView:
-    """The loaded return's figures, reconciliation and stock-and-flow model."""
-    from sufficiency_lib import config
-    from sufficiency_lib.analysis import facts as data, forecast, costs as provision
-    from sufficiency_lib.local import local_data
-
-    loaded = data.load(authority, return_dir)
-    last = authority.latest_year
-    first = max(int(loaded.episodes["return_year"].min()), last - years + 1)
-    figures = metrics.return_figures(loaded.tables, authority, range(first, last + 1))
-    snapshots = {y: metrics.children_at_31_march(loaded.tables, y) for y in range(max(first, last - 4), last + 1)}
-    local = local_data.load(config.local_dir_for(authority))
-    costs = local.get("weekly_costs")
-    weekly = (provision.latest_costs(provision.unit_costs(costs), last).set_index("placement_group")["weekly_cost"]
-              if costs is not None else pd.Series(dtype=float))
-    capacity = local.get("capacity")
-    places = (float(capacity.loc[capacity["placement_group"].eq("In-house foster care"), "places"].iloc[-1])
-              if capacity is not None and capacity["placement_group"].eq("In-house foster care").any() else np.nan)
-    return ReturnView(authority.new_la_code, figures, loaded.result.ledger.reconciliation(),
-                      forecast.StockFlow.estimate(snapshots), weekly, places)
+def load_return_view(artifact_dir: str | Path, code: str) -> ReturnView:
+    """The loaded return's figures, reconciliation and stock-and-flow model, as the
+    authority-year's artifact holds them (see :mod:`sufficiency_lib.statement.artifact`)."""
+    folder = Path(artifact_dir)
+    figures = pd.read_parquet(folder / "figures.parquet")
+    reconciliation = (pd.read_parquet(folder / "reconciliation.parquet") if (folder / "reconciliation.parquet").is_file()
+                      else pd.DataFrame())
+    model = None
+    if (folder / "stockflow.pickle").is_file():
+        with open(folder / "stockflow.pickle", "rb") as handle:
+            model = pickle.load(handle)
+    weekly = pd.Series(dtype=float)
+    if (folder / "weekly_costs.parquet").is_file():
+        costs = pd.read_parquet(folder / "weekly_costs.parquet")
+        weekly = costs.set_index("placement_group")["weekly_cost"].astype(float)
+    extra = json.loads((folder / "explorer.json").read_text()) if (folder / "explorer.json").is_file() else {}
+    places = extra.get("in_house_places")
+    return ReturnView(code, figures, reconciliation, model, weekly, np.nan if places is None else float(places))
 
 
-def build(authority: str = "", published_dir: str = "", return_dir: str = "", load_return: bool = True) -> Explorer:
-    """The explorer over the published figures (the user's folder, else the demo's), with the
-    authority's 903 return (or the demo's) loaded for drill-down and scenarios."""
-    from sufficiency_lib import config
-    from sufficiency_lib.demo import national as demo_published
-    from sufficiency_lib.published import reference
+def build(authority: str = "", published_dir: str = "", return_dir: str = "", load_return: bool = True,
+          year: int | None = None) -> Explorer:
+    """The explorer over the published statistics (the embedded figures and any folders of
+    your own), with the authority's return (or a demo authority's) loaded for drill-down and
+    scenarios from its cached artifact."""
+    from sufficiency_lib import config, inputs
+    from sufficiency_lib.published import reference, store
+    from sufficiency_lib.statement import artifact
 
     la = config.load_authority(authority) if authority else config.list_authorities()[0]
-    published = demo_published.load_for(la, published_dir)
+    resolved = inputs.resolve(la, return_dir, published_dir)
+    published = store.load(list(resolved.published_dirs))
     names = {row.new_la_code: row.la_name for row in reference.local_authorities().itertuples()}
-    loaded = load_return_view(la, return_dir) if load_return else None
-    return Explorer(published.figures, names, benchmark.source_of(published), loaded, la.new_la_code)
+    loaded = None
+    if load_return and resolved.has_return:
+        loaded = load_return_view(artifact.ensure(resolved, year or la.latest_year), la.new_la_code)
+    return Explorer(published.figures, names, published.source_line(la.neighbour_model), loaded, la.new_la_code)

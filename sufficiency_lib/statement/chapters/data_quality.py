@@ -5,95 +5,117 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import disclosure, findings
-from sufficiency_lib.statement import tidy
-from sufficiency_lib.published.figures import TOTAL, side_by_side
-from sufficiency_lib.statement.tables import Table
-from sufficiency_lib.statement.chapters.common import Block, Context
-from sufficiency_lib.statement.chapters.page import Chapter
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.published.figures import side_by_side
+from sufficiency_lib.statement import tables as t
+from sufficiency_lib.statement.blocks import Block, message
+from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.vocabulary import TOTAL, Area, Indicator, Unit
 
-HEADLINES = ["cla_31_march", "cla_started", "cla_ceased"]
+HEADLINES = {Indicator.CLA: "Children looked after at 31 March", Indicator.STARTED: "Started to be looked after",
+             Indicator.CEASED: "Ceased to be looked after"}
+RECONCILIATION_COLUMNS = [t.text("table", "Table of the return"), t.count("rows_in", "Rows read"),
+                          t.count("kept", "Kept"), t.count("corrected", "Corrected"),
+                          t.count("superseded", "Superseded by a newer return"),
+                          t.count("quarantined", "Set aside"), t.text("balanced", "All rows accounted for")]
+RULE_COLUMNS = [t.text("rule_id", "Rule"), t.text("severity", "Severity"), t.text("table", "Table of the return"),
+                t.count("rows", "Rows"), t.text("title", "What was found"), t.text("outcome", "What was done"),
+                t.text("fix", "What to do")]
+HEADLINE_COLUMNS = [t.year(), t.text("figure", "Figure"), t.count("computed", "From the return"),
+                    t.count("published", "Published"), t.number("difference", "Difference")]
+GROUP_COLUMNS = [t.text("indicator", "Indicator"), t.text("breakdown_group", "Breakdown"),
+                 t.count("figures", "Figures compared"), t.count("matching", "Figures that match"),
+                 t.number("largest_difference", "Largest absolute difference")]
 
 
-def validation(ctx: Context) -> tuple[Block, Block | None]:
+def validation(facts: Facts) -> tuple[Block, Block | None]:
     """Rows in, kept, corrected and set aside per table, and the rules that fired."""
-    ledger = ctx.data.result.ledger
-    table = ledger.reconciliation()
-    kept = int(table["kept"].sum()) if "kept" in table else 0
-    held = int(table["quarantined"].sum())
-    fixed = int(table["corrected"].sum()) if "corrected" in table else 0
+    if facts.data is None:
+        return message("validation_reconciliation", "No child-level return was given, so there is nothing to "
+                                                    "validate; every figure comes from published statistics."), None
+    ledger = facts.data.result.ledger
+    frame = ledger.reconciliation()
+    kept, fixed, held = (int(frame[c].sum()) if c in frame else 0 for c in ("kept", "corrected", "quarantined"))
     sentence = (f"Of the rows read from the return, {kept:,} were used as they were, {fixed:,} were corrected "
                 f"and {held:,} were set aside (quarantined); every row read is accounted for.")
-    shown = Table(table.rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                  caption=f"Rows read, kept, corrected and set aside by table, {ctx.name}", source=ctx.source)
+    table = t.Table("validation_reconciliation", f"Rows read, kept, corrected and set aside by table, {facts.name}",
+                    facts.source, RECONCILIATION_COLUMNS, frame.assign(balanced=frame["balanced"].map(
+                        {True: "yes", False: "no"})))
+    block = Block("validation_reconciliation", [sentence], table)
     rules = ledger.rule_summary()
-    rules_table = Table(rules.rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                        caption="Validation rules that found something, with what was done and what to do",
-                        source="sufficiency_lib validation rules (quality.py)") if len(rules) else None
-    data = tidy.la_frame(ctx.authority, [ctx.year]).merge(table.assign(time_period=ctx.year), on="time_period")
-    meta = tidy.meta_frame({c: (c.replace("_", " "), "", 0) for c in table.columns if c != "table"},
-                           {"table": "903 table"})
-    block = Block("validation_reconciliation", [sentence], shown, None, data, meta)
-    if rules_table is not None:
-        block.notes.append("The rules and the counts they found are listed below; the rows themselves stay in "
-                           "the analyst's validation report (sufficiency validate), never on this page.")
-    return block, (Block("validation_rules", [], rules_table) if rules_table is not None else None)
+    if not len(rules):
+        return block, None
+    block.notes.append("The rules and the counts they found are listed below; the rows themselves stay in the "
+                       "analyst's validation report, never on this page.")
+    listed = t.Table("", "Validation rules that found something, with what was done and what to do",
+                     "The suite's validation of the return", RULE_COLUMNS, rules)
+    return block, Block("validation_rules", [], listed)
 
 
-def comparison(ctx: Context) -> pd.DataFrame:
+def comparison(facts: Facts) -> pd.DataFrame:
     """Each figure computed from the return beside DfE's published one, for the authority
     and the years of the page, where both exist."""
-    if ctx.published is None:
+    if facts.published is None or facts.data is None:
         return pd.DataFrame()
-    mine = ctx.figures.loc[ctx.figures["unit"].eq("number")]
-    theirs = ctx.published.figures
-    theirs = theirs.loc[theirs["new_la_code"].eq(ctx.authority.new_la_code) & theirs["unit"].eq("number")
-                        & theirs["time_period"].isin(ctx.years)]
+    mine = facts.figures.loc[facts.figures["unit"].eq(Unit.NUMBER)]
+    theirs = facts.published.figures
+    theirs = theirs.loc[theirs["new_la_code"].eq(facts.code) & theirs["unit"].eq(Unit.NUMBER)
+                        & theirs["time_period"].isin(facts.years)]
     both = side_by_side(mine, theirs)
     return both.dropna(subset=["value_computed"]).loc[both["value_published"].notna()
                                                       | both["status_published"].eq(disclosure.SUPPRESSED)]
 
 
-def reconciliation(ctx: Context) -> tuple[Block, Block | None]:
+def _headline_frame(both: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    headline = both.loc[both["indicator"].isin(list(HEADLINES)) & both["breakdown_group"].eq(TOTAL)]
+    small = disclosure.small_mask(headline["value_computed"].astype(float).to_numpy(), threshold).to_numpy()
+    return pd.DataFrame({
+        "time_period": headline["time_period"].to_numpy(),
+        "figure": headline["indicator"].map(HEADLINES).to_numpy(),
+        "computed": np.where(small, disclosure.SUPPRESSED, headline["value_computed"].astype(object)),
+        "published": [disclosure.SUPPRESSED if pd.isna(v) else v for v in headline["value_published"]],
+        "difference": np.where(small, "", headline["difference"].astype(object)),
+    })
+
+
+def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
     """The headline comparison, and the count of matching figures by breakdown."""
-    both = comparison(ctx)
+    both = comparison(facts)
     if both.empty:
-        return Block("published_reconciliation", ["No published figures for this authority and these years were "
-                                                  "found to compare with the return."]), None
+        return message("published_reconciliation", "No published figures for this authority and these years "
+                                                   "were found to compare with the return."), None
     known = both.dropna(subset=["value_published"])
     same = int((known["difference"].abs() < 0.5).sum())
     sentence = (f"{len(known):,} figures computed from the return were compared with DfE's published figures "
                 f"for the same years; {same:,} match exactly"
                 + (f" and the largest difference is {known['difference'].abs().max():,.0f}." if len(known) > same
                    else "."))
-    if ctx.benchmark_source.startswith("Synthetic"):
+    if facts.benchmark_source.startswith("Synthetic"):
         sentence += (" The published figures here are the demo's synthetic national figures, made from the same "
                      "synthetic returns, so they agree by construction; with DfE's files they show real differences.")
-    headline = both.loc[both["indicator"].isin(HEADLINES) & both["breakdown_group"].eq(TOTAL)]
-    shown = headline[["time_period", "indicator", "value_computed", "value_published", "difference"]].copy()
-    small = (shown["value_computed"] > 0) & (shown["value_computed"] < ctx.threshold)
-    shown["value_computed"] = shown["value_computed"].map(lambda v: f"{v:,.0f}").where(~small, disclosure.SUPPRESSED)
-    shown["value_published"] = headline["value_published"].map(lambda v: disclosure.SUPPRESSED if pd.isna(v) else f"{v:,.0f}")
-    shown["difference"] = headline["difference"].map(lambda v: "" if pd.isna(v) else f"{v:+,.0f}").where(~small, "")
-    table = Table(shown.rename(columns={"time_period": "Year", "indicator": "Figure", "value_computed": "From the return",
-                                        "value_published": "Published", "difference": "Difference"}),
-                  caption=f"Headline figures from the return and as published, {ctx.name}",
-                  source=f"{ctx.source}; {ctx.benchmark_source}")
+    source = f"{facts.source}; {facts.benchmark_source}"
+    headline = t.Table("", f"Headline figures from the return and as published, {facts.name}", source,
+                       HEADLINE_COLUMNS, _headline_frame(both, facts.threshold))
     by_group = known.groupby(["indicator", "breakdown_group"]).agg(
         figures=("difference", "size"), matching=("difference", lambda d: int((d.abs() < 0.5).sum())),
         largest_difference=("difference", lambda d: float(np.abs(d).max()))).reset_index()
-    groups = Table(by_group.rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                   caption="Figures compared, by indicator and breakdown", source=f"{ctx.source}; {ctx.benchmark_source}")
-    data = tidy.la_frame(ctx.authority, [ctx.year]).merge(by_group.assign(time_period=ctx.year), on="time_period")
-    meta = tidy.meta_frame({"figures": ("Figures compared", "", 0), "matching": ("Figures that match", "", 0),
-                            "largest_difference": ("Largest absolute difference", "", 0)},
-                           {"indicator": "Indicator", "breakdown_group": "Breakdown"})
-    return (Block("published_reconciliation", [sentence], table),
-            Block("reconciliation_by_group", [], groups, None, data, meta))
+    groups = t.Table("reconciliation_by_group", "Figures compared, by indicator and breakdown", source,
+                     GROUP_COLUMNS, by_group)
+    return Block("published_reconciliation", [sentence], headline), Block("reconciliation_by_group", [], groups)
 
 
-def build(ctx: Context) -> Chapter:
-    checks, rules = validation(ctx)
-    matched, groups = reconciliation(ctx)
-    return Chapter(ctx, "data_quality", {"validation": checks, "rules": rules, "reconciliation": matched,
-                                         "reconciliation_groups": groups}, areas=[findings.DATA_QUALITY])
+def checks_block(found: list) -> Block:
+    """The checks the rules raised about the data, for the analyst to act on before publishing."""
+    checks = [f.challenge for f in found if f.internal]
+    if not checks:
+        return message("checks", "The checks on the data found nothing to correct.")
+    return Block("checks", ["Checks on the data to act on before the statement is published:", *checks])
+
+
+def build(facts: Facts, found: list, outlook=None) -> Chapter:
+    checks, rules = validation(facts)
+    matched, groups = reconciliation(facts)
+    return Chapter(facts, "data_quality", {"checks": checks_block(found), "validation": checks, "rules": rules,
+                                           "reconciliation": matched, "reconciliation_groups": groups},
+                   found, areas=[Area.DATA_QUALITY])

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.statement import charts, narrative, tidy
-from sufficiency_lib.analysis import findings, costs as provision
+from sufficiency_lib.analysis import costs as provision
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.local import local_data
-from sufficiency_lib.config import PROJECT_ROOT
-from sufficiency_lib.published.figures import TOTAL
-from sufficiency_lib.statement.tables import Table
-from sufficiency_lib.statement.chapters.common import Block, Context
-from sufficiency_lib.statement.chapters.page import Chapter
+from sufficiency_lib.statement import charts, narrative
+from sufficiency_lib.statement import tables as t
+from sufficiency_lib.statement.blocks import Block, message
+from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, Unit
 
 LOCAL_SOURCE = "The authority's local data"
 NAMES = {
@@ -22,124 +23,103 @@ NAMES = {
     "specialist_cohorts": "specialist cohorts", "deflator": "a price deflator",
     "capacity": "placement capacity",
 }
+COST_COLUMNS = [t.text("financial_year", "Financial year"), t.text("placement_type", "Placement type"),
+                t.text("provider", "Provider"), t.Column("placement_group", "Placement group", t.FILTER, show=False),
+                t.pounds("weekly_cost", "Weekly cost"), t.pounds("comparator", "Comparator weekly cost"),
+                t.pounds("real_weekly_cost", "Weekly cost in real terms")]
+PRICE_COLUMNS = [t.text("lot", "Lot"), t.text("locality", "Locality"), t.pounds("weekly_price_gbp", "Weekly price", 2)]
+FOSTERING_LABELS = {"households_approved": "Households approved", "beds_approved": "Beds approved",
+                    "households_deregistered": "Households deregistered", "net_gain_households": "Net gain of households"}
 
 
 def _source(local: local_data.LocalData, name: str) -> str:
     table = local.get(name)
     cited = sorted({s for s in table["source"] if s}) if table is not None and "source" in table else []
-    return f"{LOCAL_SOURCE} ({name})" + (f": {'; '.join(cited)}" if cited else "")
+    return f"{LOCAL_SOURCE} ({NAMES[name]})" + (f": {'; '.join(cited)}" if cited else "")
 
 
 def _missing(name: str) -> Block:
-    return Block(name, [f"No {NAMES[name]} table was found in the authority's local data folder: add "
-                        f"{name}.csv (or a '{name}' sheet in {local_data.WORKBOOK}) to show this part."])
+    return message(name, f"No table of {NAMES[name]} was found in the authority's local data, so this part is "
+                         "not shown.")
 
 
-def _money(value) -> str:
-    return "" if value is None or pd.isna(value) else f"£{value:,.0f}"
-
-
-def _save(ctx: Context, frame: pd.DataFrame, indicators: dict, filters: dict) -> pd.DataFrame:
-    """An EES-shaped copy of a local table for the page's year."""
-    data = tidy.la_frame(ctx.authority, [ctx.year]).merge(frame.assign(time_period=ctx.year), on="time_period")
-    return data, tidy.meta_frame(indicators, filters)
-
-
-def costs_block(ctx: Context, local: local_data.LocalData) -> Block:
+def costs_block(facts: Facts, local: local_data.LocalData) -> Block:
     costs = local.get("weekly_costs")
     if costs is None or costs.empty:
         return _missing("weekly_costs")
     table = provision.unit_costs(costs, local.get("deflator"))
-    changes = provision.cost_changes(table)
-    sentences = [narrative.describe_cost_change(row) for row in changes.itertuples()]
+    sentences = [narrative.describe_cost_change(row) for row in provision.cost_changes(table).itertuples()]
     if local.get("deflator") is None:
-        sentences.append("No deflator was given (deflator.csv), so costs are shown in cash terms only, not in "
-                         "real terms.")
+        sentences.append("No price index was given, so costs are shown in cash terms only, not in real terms.")
     chart_rows = table.loc[table["placement_group"].notna()]
     long = chart_rows.assign(series=chart_rows["placement_type"] + ", " + chart_rows["provider"],
                              year=chart_rows["financial_year"].str[:4].astype(int) + 1)
     chart = charts.line_chart(long, x="year", y="weekly_cost", hue="series",
-                              title=f"Average weekly cost of a placement, {ctx.name}",
+                              title=f"Average weekly cost of a placement, {facts.name}",
                               y_label="Pounds a week (cash)", source=_source(local, "weekly_costs"),
                               alt=f"Line chart of the average weekly cost of placements by type and provider "
-                                  f"in {ctx.name}, by year ending 31 March. {' '.join(sentences[:2])}") \
+                                  f"in {facts.name}, by year ending 31 March. {' '.join(sentences[:2])}") \
         if len(long) else None
-    shown = table.assign(weekly_cost=table["weekly_cost"].map(_money), comparator=table["comparator"].map(_money),
-                         real_weekly_cost=table["real_weekly_cost"].map(_money))
-    shown = shown.drop(columns=["placement_group", "price_base"]).rename(columns={
-        "financial_year": "Year", "placement_type": "Placement type", "provider": "Provider",
-        "weekly_cost": "Weekly cost", "comparator": "Comparator", "real_weekly_cost": "Weekly cost, real terms"})
-    data, meta = _save(ctx, table.drop(columns=["price_base"]).fillna({"placement_group": ""}),
-                       {"weekly_cost": ("Weekly cost (£)", "£", 0), "comparator": ("Comparator weekly cost (£)", "£", 0),
-                        "real_weekly_cost": ("Weekly cost in real terms (£)", "£", 0)},
-                       {"financial_year": "Financial year", "placement_type": "Placement type", "provider": "Provider",
-                        "placement_group": "Placement group"})
-    return Block("weekly_costs", sentences, Table(shown, caption=f"Average weekly cost by placement type, {ctx.name}",
-                                                   source=_source(local, "weekly_costs")), chart, data, meta)
+    declared = t.Table("weekly_costs", f"Average weekly cost by placement type, {facts.name}",
+                       _source(local, "weekly_costs"), COST_COLUMNS,
+                       table.fillna({"placement_group": ""}))
+    return Block("weekly_costs", sentences, declared, chart)
 
 
-def children_by_group(ctx: Context) -> pd.Series:
+def children_by_group(facts: Facts) -> pd.Series:
     """Children at 31 March of the page's year by placement group (computed figures)."""
-    rows = ctx.figures.loc[ctx.figures["indicator"].eq("cla_31_march") & ctx.figures["breakdown_group"].eq(
-        "Placement group") & ctx.figures["unit"].eq("number") & ctx.figures["time_period"].eq(ctx.year)
-        & ctx.figures["breakdown"].ne(TOTAL)]
+    f = facts.figures
+    rows = f.loc[f["indicator"].eq(Indicator.CLA) & f["breakdown_group"].eq(Group.PLACEMENT_GROUP)
+                 & f["unit"].eq(Unit.NUMBER) & f["time_period"].eq(facts.year) & f["breakdown"].ne(TOTAL)]
     return rows.set_index("breakdown")["value"].astype(float)
 
 
-def mix_block(ctx: Context, local: local_data.LocalData) -> Block:
+def mix_block(facts: Facts, local: local_data.LocalData) -> Block:
     costs = local.get("weekly_costs")
     if costs is None or costs.empty:
         return _missing("weekly_costs")
-    table = provision.mix_cost(children_by_group(ctx), provision.unit_costs(costs), ctx.year)
+    table = provision.mix_cost(children_by_group(facts), provision.unit_costs(costs), facts.year)
     priced = table.dropna(subset=["annual_cost"])
     external = priced.loc[priced["placement_group"].isin(provision.EXTERNAL_GROUPS), "annual_cost"].sum()
-    budget = provision.budget_for(local.get("placement_budget"), ctx.year) \
+    budget = provision.budget_for(local.get("placement_budget"), facts.year) \
         if local.get("placement_budget") is not None else None
     unpriced = table.loc[table["weekly_cost"].isna() & table["children"].gt(0), "placement_group"].tolist()
-    sentences = [narrative.describe_mix_cost(priced["annual_cost"].sum(), external, budget, ctx.year, unpriced)]
-    small = (table["children"] > 0) & (table["children"] < ctx.threshold)
-    shown = table.assign(children=table["children"].map(narrative.count_text).where(~small, "c"),
-                         weekly_cost=table["weekly_cost"].map(_money),
-                         annual_cost=table["annual_cost"].map(_money).where(~small, "c"))
-    shown = shown.rename(columns={"placement_group": "Placement group", "children": f"Children, 31 March {ctx.year}",
-                                  "cost_year": "Cost of year", "weekly_cost": "Weekly cost",
-                                  "annual_cost": "Cost a year"})
-    data, meta = _save(ctx, table.assign(children=table["children"].where(~small), annual_cost=table[
-        "annual_cost"].where(~small)), {"children": ("Children at 31 March", "", 0),
-                                        "weekly_cost": ("Weekly cost (£)", "£", 0),
-                                        "annual_cost": ("Cost a year (£)", "£", 0)},
-        {"placement_group": "Placement group", "cost_year": "Year of the weekly cost"})
+    sentences = [narrative.describe_mix_cost(priced["annual_cost"].sum(), external, budget, facts.year, unpriced)]
+    small = disclosure.small_mask(table["children"].to_numpy(), facts.threshold).to_numpy()
+    shown = table.assign(children=table["children"].astype(object).where(~small, disclosure.SUPPRESSED),
+                         annual_cost=table["annual_cost"].astype(object).where(~small, disclosure.SUPPRESSED))
+    columns = [t.text("placement_group", "Placement group"), t.count("children", f"Children, 31 March {facts.year}"),
+               t.text("cost_year", "Year of the weekly cost"), t.pounds("weekly_cost", "Weekly cost"),
+               t.pounds("annual_cost", "Cost a year")]
     note = (f"Cost a year = children x weekly cost x {provision.WEEKS_PER_YEAR:.2f} weeks, using each group's newest "
             "weekly cost up to the year; in-house costs are not in an external placements budget.")
-    return Block("placement_mix_cost", sentences, Table(shown, caption=f"Cost of the placement mix at 31 March "
-                                                                       f"{ctx.year}, {ctx.name}",
-                                                        source=f"{ctx.source}; {_source(local, 'weekly_costs')}"),
-                 None, data.assign(children=data["children"].astype("Float64")), meta, [note])
+    declared = t.Table("placement_mix_cost", f"Cost of the placement mix at 31 March {facts.year}, {facts.name}",
+                       f"{facts.source}; {_source(local, 'weekly_costs')}", columns, shown)
+    return Block("placement_mix_cost", sentences, declared, None, [note])
 
 
-def prices_block(ctx: Context, local: local_data.LocalData) -> Block:
+def prices_block(facts: Facts, local: local_data.LocalData) -> Block:
     prices = local.get("supported_accommodation_prices")
     if prices is None or prices.empty:
         return _missing("supported_accommodation_prices")
     matrix, checks = provision.price_matrix(prices)
-    sentences = [narrative.describe_price_checks(matrix, checks)]
-    shown = matrix.map(lambda v: "" if pd.isna(v) else f"£{v:,.2f}").rename_axis(columns=None)
-    shown = shown.reset_index().rename(columns={"lot": "Lot"})
-    tables = [Table(shown, caption="Supported accommodation framework: weekly price by lot and locality, with "
-                                   "averages recomputed", source=_source(local, "supported_accommodation_prices"))]
+    localities = [c for c in matrix.columns]
+    page = t.Table("", "Supported accommodation framework: weekly price by lot and locality, with averages "
+                       "recomputed", _source(local, "supported_accommodation_prices"),
+                   [t.text("lot", "Lot"), *[t.pounds(c, c, 2) for c in localities]],
+                   matrix.reset_index().rename_axis(columns=None))
     long = matrix.reset_index().melt(id_vars="lot", var_name="locality", value_name="weekly_price_gbp")
-    data, meta = _save(ctx, long, {"weekly_price_gbp": ("Weekly price (£)", "£", 2)},
-                       {"lot": "Lot", "locality": "Locality"})
-    block = Block("framework_prices", sentences, tables[0], None, data, meta)
+    saved = t.Table("framework_prices", page.caption, page.source, PRICE_COLUMNS, long)
+    block = Block("framework_prices", [narrative.describe_price_checks(matrix, checks)], page, None, [], [saved])
     if len(checks):
-        block.notes.append("Printed averages checked against the recomputed ones: "
+        block.notes.append("Averages printed in the statements, against those recomputed from the prices: "
                            + "; ".join(f"{r.lot} / {r.locality}: printed £{r.printed:,.2f}, recomputed "
-                                       f"£{r.recomputed:,.2f} ({'agrees' if r.agrees else 'DISAGREES'})"
+                                       f"£{r.recomputed:,.2f} ({'the same' if r.agrees else 'different'})"
                                        for r in checks.itertuples()) + ".")
     return block
 
 
-def fostering_block(ctx: Context, local: local_data.LocalData) -> Block:
+def fostering_block(facts: Facts, local: local_data.LocalData) -> Block:
     recruitment = local.get("fostering_recruitment")
     if recruitment is None or recruitment.empty:
         return _missing("fostering_recruitment")
@@ -150,12 +130,11 @@ def fostering_block(ctx: Context, local: local_data.LocalData) -> Block:
         if local.get("weekly_costs") is not None else None
     sentences = [narrative.describe_net_gain(summary, target), narrative.describe_funnel(steps),
                  narrative.describe_saving(saving)]
-    shown = summary.rename(columns=lambda c: c.replace("_", " ").capitalize())
-    data, meta = _save(ctx, summary, {c: (c.replace("_", " "), "", 0) for c in summary.columns if c != "period"},
-                       {"period": "Period"})
-    block = Block("fostering_recruitment", [s for s in sentences if s],
-                  Table(shown.fillna(""), caption=f"In-house fostering: households and beds approved, {ctx.name}",
-                        source=_source(local, "fostering_recruitment")), None, data, meta)
+    columns = [t.text("period", "Period"), *[t.count(c, FOSTERING_LABELS.get(c, c.replace("_", " ").capitalize()))
+                                             for c in summary.columns if c != "period"]]
+    declared = t.Table("fostering_recruitment", f"In-house fostering: households and beds approved, {facts.name}",
+                       _source(local, "fostering_recruitment"), columns, summary)
+    block = Block("fostering_recruitment", [s for s in sentences if s], declared)
     if len(steps):
         block.notes.append("Recruitment funnel: " + "; ".join(
             f"{r.period} {r.stage.replace('_', ' ')} {r.value:,.0f}"
@@ -164,51 +143,42 @@ def fostering_block(ctx: Context, local: local_data.LocalData) -> Block:
     return block
 
 
-def listing_block(ctx: Context, local: local_data.LocalData, name: str, caption: str, columns: list[str]) -> Block:
+def listing_block(facts: Facts, local: local_data.LocalData, name: str, caption: str, columns: list[str]) -> Block:
     table = local.get(name)
     if table is None or table.empty:
         return _missing(name)
-    shown = table[[c for c in columns if c in table]].copy()
-    shown["measure"] = shown["measure"].str.replace("_", " ")
-    shown["value"] = shown["value"].map(lambda v: f"{v:,.0f}")
-    data, meta = _save(ctx, table[[c for c in columns if c in table]], {"value": ("Value", "", 0)},
-                       {c: c.replace("_", " ").capitalize() for c in columns if c in table and c != "value"})
-    return Block(name, [], Table(shown.rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                                 caption=caption, source=_source(local, name)), None, data, meta)
+    present = [c for c in columns if c in table]
+    frame = table[present].copy()
+    frame["measure"] = frame["measure"].str.replace("_", " ")
+    declared = t.Table(name, caption, _source(local, name),
+                       [t.count(c, "Value") if c == "value" else t.text(c, c.replace("_", " ").capitalize())
+                        for c in present], frame)
+    return Block(name, [], declared)
 
 
-def _shown_path(folder) -> str:
-    """A folder as the page names it: relative to the project when inside it."""
-    try:
-        return str(folder.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(folder)
-
-
-def missing_block(ctx: Context, local: local_data.LocalData) -> Block:
-    """Which local tables were found, and where; saved so a reviewer sees what was used."""
-    where = _shown_path(local.folder) if local.folder else "no local data folder"
-    missing = [f"{NAMES[name]} ({name})" for name in local.missing]
-    sentence = (f"Local data read from {where}. " + (f"Not found: {', '.join(missing)}." if missing
-                                                     else "Every local table was found."))
+def found_block(facts: Facts, local: local_data.LocalData) -> Block:
+    """Which local tables were found; saved so a reviewer sees what was used."""
+    missing = [NAMES[name] for name in local.missing]
+    sentence = ("Local data: " + (f"not found: {', '.join(missing)}." if missing else "every local table was found.")
+                if local.folder else "No local data folder was given.")
     frame = pd.DataFrame({"table": list(local_data.TABLES),
                           "found": ["yes" if n in local.tables else "no" for n in local_data.TABLES],
                           "rows": [len(local.tables[n]) if n in local.tables else 0 for n in local_data.TABLES]})
-    data, meta = _save(ctx, frame, {"rows": ("Rows", "", 0)}, {"table": "Local table", "found": "Found"})
-    return Block("local_data_found", [sentence], None, None, data, meta)
+    saved = t.Table("local_data_found", "Local tables found", LOCAL_SOURCE,
+                    [t.text("table", "Local table"), t.text("found", "Found"), t.count("rows", "Rows")], frame)
+    return Block("local_data_found", [sentence], None, None, [], [saved])
 
 
-def build(ctx: Context) -> Chapter:
-    local = local_data.load(ctx.local_dir)
-    return Chapter(ctx, "provision", {
-        "found": missing_block(ctx, local),
-        "costs": costs_block(ctx, local),
-        "mix_cost": mix_block(ctx, local),
-        "prices": prices_block(ctx, local),
-        "fostering": fostering_block(ctx, local),
-        "market": listing_block(ctx, local, "provider_market", "The commissioned market",
+def build(facts: Facts, found: list, outlook=None) -> Chapter:
+    local = facts.local
+    return Chapter(facts, "provision", {
+        "found": found_block(facts, local),
+        "costs": costs_block(facts, local),
+        "mix_cost": mix_block(facts, local),
+        "prices": prices_block(facts, local),
+        "fostering": fostering_block(facts, local),
+        "market": listing_block(facts, local, "provider_market", "The commissioned market",
                                 ["framework", "as_at", "measure", "value", "note"]),
-        "cohorts": listing_block(ctx, local, "specialist_cohorts", "Specialist cohorts",
+        "cohorts": listing_block(facts, local, "specialist_cohorts", "Specialist cohorts",
                                  ["period", "cohort", "measure", "value", "note"]),
-    }, areas=[findings.FOSTERING, findings.COSTS, findings.MARKET, findings.SUPPORTED])
-
+    }, found, areas=[Area.FOSTERING, Area.COSTS, Area.MARKET, Area.SUPPORTED])

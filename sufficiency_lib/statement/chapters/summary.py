@@ -4,59 +4,53 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
-from sufficiency_lib.analysis import findings, metrics
-from sufficiency_lib.statement import narrative, tidy
-from sufficiency_lib.statement.tables import Table
-from sufficiency_lib.statement.chapters.common import Block, Context, suppressed_value
-from sufficiency_lib.statement.chapters.page import Chapter
-
-#: Chapters whose rules feed the summary, and the two that have none yet.
-CHAPTER_RULES = ["children_in_care", "placements", "provision", "population", "care_leavers", "forecast",
-                 "data_quality"]
-NOT_YET: dict[str, str] = {}     # chapters of the statement the suite does not have yet
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.statement import narrative
+from sufficiency_lib.statement import tables as t
+from sufficiency_lib.statement.blocks import Block
+from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, CareLeavers, Distance, Group, Indicator, PlacementGroup,
+                                        Stability, Uasc, Unit)
 
 HEADLINES = [
-    ("Children looked after at 31 March", "cla_31_march", "Total", "Total", "number"),
-    ("Started to be looked after in the year", "cla_started", "Total", "Total", "number"),
-    ("Ceased to be looked after in the year", "cla_ceased", "Total", "Total", "number"),
-    ("In in-house foster care (%)", "cla_31_march", "Placement group", codes.IN_HOUSE_FOSTER, "percent"),
-    ("In IFA foster care (%)", "cla_31_march", "Placement group", codes.IFA_FOSTER, "percent"),
-    ("In residential children's homes (%)", "cla_31_march", "Placement group", "Residential children's homes",
-     "percent"),
-    ("Aged 16 and over (%)", "cla_31_march", "Age group", "16 years and over", "percent"),
-    ("Placed more than 20 miles from home (%)", "cla_31_march", "Distance between home and placement",
-     metrics.FAR, "percent"),
-    ("With 3 or more placements in the year (%)", "cla_31_march", "Placement stability", metrics.THREE_OR_MORE,
-     "percent"),
-    ("Unaccompanied asylum-seeking children", "cla_31_march", "Unaccompanied asylum-seeking children",
-     metrics.UASC, "number"),
-    ("Care leavers aged 19 to 21 in education, employment or training (%)", "care_leavers_19_21", "Activity",
-     codes.EET, "percent"),
+    ("Children looked after at 31 March", Indicator.CLA, TOTAL, TOTAL, Unit.NUMBER),
+    ("Started to be looked after in the year", Indicator.STARTED, TOTAL, TOTAL, Unit.NUMBER),
+    ("Ceased to be looked after in the year", Indicator.CEASED, TOTAL, TOTAL, Unit.NUMBER),
+    ("In in-house foster care (%)", Indicator.CLA, Group.PLACEMENT_GROUP, PlacementGroup.IN_HOUSE, Unit.PERCENT),
+    ("In IFA foster care (%)", Indicator.CLA, Group.PLACEMENT_GROUP, PlacementGroup.IFA, Unit.PERCENT),
+    ("In residential children's homes (%)", Indicator.CLA, Group.PLACEMENT_GROUP, PlacementGroup.CHILDRENS_HOMES,
+     Unit.PERCENT),
+    ("Aged 16 and over (%)", Indicator.CLA, Group.AGE, SIXTEEN_PLUS, Unit.PERCENT),
+    ("Placed more than 20 miles from home (%)", Indicator.CLA, Group.DISTANCE, Distance.FAR, Unit.PERCENT),
+    ("With 3 or more placements in the year (%)", Indicator.CLA, Group.STABILITY, Stability.THREE_OR_MORE,
+     Unit.PERCENT),
+    ("Unaccompanied asylum-seeking children", Indicator.CLA, Group.UASC, Uasc.YES, Unit.NUMBER),
+    ("Care leavers aged 19 to 21 in education, employment or training (%)", Indicator.CARE_LEAVERS_19_21,
+     Group.ACTIVITY, CareLeavers.EET, Unit.PERCENT),
 ]
+HEADLINE_COLUMNS = [t.year(), t.text("figure", "Figure"),
+                    t.number("value", "Value (number or percent, as the figure says)")]
 
 
-def headlines(ctx: Context) -> Block:
+def headlines(facts: Facts) -> Block:
     """The latest year's headline figures beside the first year shown."""
-    first, last = ctx.years[0], ctx.year
+    shown_years = sorted({facts.years[0], facts.year})
     rows = []
-    for label, indicator, group, breakdown, unit in HEADLINES:
-        values = [suppressed_value(ctx, indicator, group, breakdown, year, unit) for year in (first, last)]
-        rows.append({"Figure": label, str(first): narrative.count_text(values[0]),
-                     str(last): narrative.count_text(values[1])})
+    for year in shown_years:
+        for label, indicator, group, breakdown, unit in HEADLINES:
+            value = facts.shown(indicator, group, breakdown, year, unit)
+            rows.append({"time_period": year, "figure": label, "value": "c" if pd.isna(value) else round(value)})
     frame = pd.DataFrame(rows)
-    sentence = narrative.describe_trend(pd.Series({y: suppressed_value(ctx, "cla_31_march", year=y)
-                                                   for y in ctx.years}), "the number of children looked after")
-    data = tidy.la_frame(ctx.authority, [first, last]).merge(
-        frame.melt(id_vars="Figure", var_name="time_period", value_name="value").astype({"time_period": int})
-        .rename(columns={"Figure": "figure"}), on="time_period")
-    meta = tidy.meta_frame({"value": ("Value (number or percent, as the figure says)", "", 0)}, {"figure": "Figure"})
-    return Block("headline_figures", [sentence], Table(frame, caption=f"Headline figures, {ctx.name}",
-                                                      source=ctx.source), None, data, meta)
+    page = t.Table("", f"Headline figures, {facts.name}", facts.source,
+                   [t.text("figure", "Figure"), *[t.number(str(y), str(y)) for y in shown_years]],
+                   frame.pivot(index="figure", columns="time_period", values="value").reindex(
+                       [h[0] for h in HEADLINES]).rename(columns=str).reset_index())
+    saved = t.Table("headline_figures", page.caption, facts.source, HEADLINE_COLUMNS, frame)
+    sentence = narrative.describe_trend(facts.count_series(Indicator.CLA), "the number of children looked after")
+    return Block("headline_figures", [sentence], page, None, [], [saved])
 
 
-def build(ctx: Context) -> Chapter:
-    found = [f for slug in CHAPTER_RULES for f in findings.detect(ctx, slug)]
-    found += [findings.Finding(area, f"Not assessed yet: {what} is not part of this suite so far.")
-              for area, what in NOT_YET.items()]
-    return Chapter(ctx, "summary", {"headlines": headlines(ctx)}, areas=None, found=found)
+def build(facts: Facts, found_by_chapter: dict[str, list]) -> Chapter:
+    """The summary: every chapter's findings, in the order of the chapters' rules."""
+    found = [f for found in found_by_chapter.values() for f in found]
+    return Chapter(facts, "summary", {"headlines": headlines(facts)}, found, areas=None)

@@ -1,0 +1,187 @@
+"""Projected demand for placements, computed once per authority and year: the
+:class:`Outlook` of the statement's three years.
+
+From the facts (:mod:`sufficiency_lib.analysis.facts`) it forecasts the annual series
+(the number in care, the rate per 10,000, each placement group large enough to model),
+projects every placement group with the record-level stock-and-flow model, runs the
+params' scenarios with their cost, sets projected demand against capacity (the gap), and
+reads the national backtest of the methods. The forecast chapter shows it and the
+findings rules read it; neither computes it again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency_lib.analysis import costs, disclosure, forecast, metrics
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.inputs import CACHE_DIR
+from sufficiency_lib.published.figures import select
+from sufficiency_lib.vocabulary import TOTAL, Indicator, PlacementGroup, Unit
+
+HORIZON = 3
+SNAPSHOT_YEARS = 5           # the stock-and-flow model learns from the last five 31 March snapshots
+BASELINE = "Baseline"
+CLA = "Children looked after at 31 March"
+RATE = "Children looked after per 10,000 children"
+
+
+@dataclass
+class Outlook:
+    """Forecasts, projections, scenarios and the gap of one authority and year."""
+
+    year: int
+    series: dict[str, pd.Series]       # the annual series forecast, by name
+    forecasts: pd.DataFrame            # series, method, time_period, mean and intervals
+    scores: pd.DataFrame               # each series' backtest by method and horizon
+    chain: forecast.StockFlow | None   # the stock-and-flow model fitted to the page's year
+    projected: pd.DataFrame            # its projection by placement group (and Total)
+    latest: pd.Series                  # the page year's counts by group as the page shows them
+    scenarios: pd.DataFrame            # time_period, scenario, children, ifa, in_house, priced_cost
+    priced: bool                       # whether weekly costs priced the scenarios
+    gap: pd.DataFrame                  # time_period, placement_group, demand, capacity, gap
+    national: pd.DataFrame             # the national backtest summary (may be empty)
+    check: dict | None                 # the stock-and-flow model fitted a year earlier, against the year
+
+    @property
+    def end(self) -> int:
+        return self.year + HORIZON
+
+
+def history(facts: Facts) -> pd.Series:
+    """Children looked after at 31 March, every year the return covers up to the page's."""
+    first = int(facts.data.episodes["return_year"].min())
+    series = metrics.cla_at_31_march_series(facts.data.episodes, range(first, facts.year + 1))
+    return series.set_index("time_period")["children_count"].astype(float)
+
+
+def snapshots(facts: Facts) -> dict[int, pd.DataFrame]:
+    """The children at each 31 March the return covers, to the page's year (record level:
+    they stay inside the library)."""
+    first = int(facts.data.episodes["return_year"].min())
+    return {y: metrics.children_at_31_march(facts.data.tables, y) for y in range(first, facts.year + 1)}
+
+
+def rate_history(facts: Facts) -> pd.Series:
+    """The authority's published rate per 10,000 children, to the page's year."""
+    if facts.published is None:
+        return pd.Series(dtype=float)
+    rows = select(facts.published.figures, Indicator.CLA, Unit.RATE)
+    rows = rows.loc[rows["new_la_code"].eq(facts.code) & rows["time_period"].le(facts.year)]
+    return rows.set_index("time_period")["value"].astype(float).dropna().sort_index()
+
+
+def series_to_forecast(facts: Facts, snaps: dict[int, pd.DataFrame]) -> dict[str, pd.Series]:
+    """The annual series forecast: numbers in care, the rate, and each placement group that
+    is not suppressed in the page's year (smaller groups are too few to model as a series;
+    the stock-and-flow model still includes them)."""
+    out = {CLA: history(facts)}
+    rate = rate_history(facts)
+    if len(rate) >= 2:
+        out[RATE] = rate
+    groups = pd.DataFrame({y: s["placement_group"].value_counts() for y, s in snaps.items()}).T.fillna(0).sort_index()
+    latest = groups.iloc[-1].sort_values(ascending=False)
+    out.update({group: groups[group].astype(float) for group in latest.index[latest >= facts.threshold]})
+    return out
+
+
+def latest_shown(facts: Facts, snaps: dict[int, pd.DataFrame]) -> pd.Series:
+    """The page year's children by placement group as the placements chapter shows them
+    (primary and secondary suppression over every group and the total), so that the groups
+    listed cannot be subtracted from the total to recover the small ones."""
+    counts = snaps[facts.year]["placement_group"].value_counts()
+    table = pd.DataFrame({"breakdown": [*counts.index, TOTAL], "latest": [*counts.to_numpy(), counts.sum()]})
+    shown = disclosure.suppress_table(table, ["latest"], total_row=TOTAL, labels="breakdown",
+                                      threshold=facts.threshold)
+    return shown.set_index("breakdown")["latest"].rename({TOTAL: CLA})
+
+
+def fit_chain(snaps: dict[int, pd.DataFrame], upto: int) -> forecast.StockFlow:
+    """The stock-and-flow model from the last :data:`SNAPSHOT_YEARS` snapshots to ``upto``."""
+    return forecast.StockFlow.estimate({y: s for y, s in snaps.items() if upto - SNAPSHOT_YEARS < y <= upto})
+
+
+def weekly_costs(facts: Facts) -> pd.Series:
+    """The newest weekly cost of each placement group recorded up to the page's year."""
+    table = facts.local.get("weekly_costs")
+    if table is None or table.empty:
+        return pd.Series(dtype=float)
+    return costs.latest_costs(costs.unit_costs(table), facts.year).set_index("placement_group")["weekly_cost"]
+
+
+def in_house_places(facts: Facts) -> float | None:
+    """The newest in-house foster places recorded in the local capacity table, if any."""
+    capacity = facts.local.get("capacity")
+    if capacity is None or not capacity["placement_group"].eq(PlacementGroup.IN_HOUSE).any():
+        return None
+    rows = capacity.loc[capacity["placement_group"].eq(PlacementGroup.IN_HOUSE)].sort_values("year")
+    return float(rows["places"].iloc[-1])
+
+
+def run_scenarios(facts: Facts, chain: forecast.StockFlow, weekly: pd.Series) -> pd.DataFrame:
+    """Each scenario of the params against the baseline, every year of the horizon: children,
+    the foster mix and the cost a year of the groups with a weekly cost. Scenarios share
+    the baseline's random numbers, so differences are the scenario's, not chance."""
+    rows = []
+    for name, change in {BASELINE: {}, **facts.authority.scenarios}.items():
+        projected = chain.scenario(**change).project(HORIZON, by=1)
+        for year, group in projected.groupby("time_period"):
+            means = group.set_index("group")["mean"]
+            groups = means.drop(TOTAL)
+            cost = (groups * weekly.reindex(groups.index)).sum() * costs.WEEKS_PER_YEAR
+            rows.append({"time_period": year, "scenario": name, "children": means[TOTAL],
+                         "ifa": means.get(PlacementGroup.IFA, 0.0), "in_house": means.get(PlacementGroup.IN_HOUSE, 0.0),
+                         "priced_cost": cost if len(weekly) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | None) -> pd.DataFrame:
+    """Projected children in each placement group against the newest places recorded for it
+    up to each year: ``gap`` is capacity less demand (negative: demand exceeds capacity)."""
+    columns = ["time_period", "placement_group", "demand", "capacity", "gap"]
+    if capacity is None or capacity.empty:
+        return pd.DataFrame(columns=columns)
+    places = capacity.groupby(["year", "placement_group"])["places"].sum()
+    rows = []
+    for row in projected.loc[projected["group"].ne(TOTAL)].itertuples():
+        known = places.loc[(places.index.get_level_values("year") <= row.time_period)
+                           & (places.index.get_level_values("placement_group") == row.group)]
+        if len(known):
+            supply = float(known.iloc[-1])
+            rows.append({"time_period": row.time_period, "placement_group": row.group, "demand": row.mean,
+                         "capacity": supply, "gap": supply - row.mean})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def one_year_check(snaps: dict[int, pd.DataFrame], year: int) -> dict | None:
+    """The stock-and-flow model fitted on the years to ``year - 1``, against ``year``."""
+    try:
+        chain = fit_chain(snaps, year - 1)
+    except ValueError:
+        return None
+    total = chain.project(1, by=1, runs=400).set_index("group").loc[TOTAL]
+    return {"mean": float(total["mean"]), "lower_80": float(total["lower_80"]),
+            "upper_80": float(total["upper_80"]), "actual": len(snaps[year])}
+
+
+def national(facts: Facts) -> pd.DataFrame:
+    """Each method's accuracy across every authority's published series (cached)."""
+    if facts.published is None:
+        return pd.DataFrame()
+    return forecast.national_accuracy(facts.published.figures, CACHE_DIR)
+
+
+def build(facts: Facts) -> Outlook:
+    """The outlook of ``facts``' authority and year."""
+    snaps = snapshots(facts)
+    series = series_to_forecast(facts, snaps)
+    forecasts, scores = forecast.forecast_many(series, HORIZON)
+    chain = fit_chain(snaps, facts.year)
+    projected = chain.project(HORIZON, by=1)
+    weekly = weekly_costs(facts)
+    return Outlook(facts.year, series, forecasts, scores, chain, projected, latest_shown(facts, snaps),
+                   run_scenarios(facts, chain, weekly), bool(len(weekly)),
+                   demand_against_capacity(projected, facts.local.get("capacity")), national(facts),
+                   one_year_check(snaps, facts.year))
