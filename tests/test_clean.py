@@ -5,6 +5,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sufficiency_lib.analysis import metrics
 from sufficiency_lib.ssda903 import clean
 from tests import return_builder as rb
 
@@ -36,6 +37,30 @@ def test_older_episode_absent_from_newer_return_is_superseded(tmp_path):
     result = clean.load_clean_return(tmp_path)
     assert result.tables["episodes"]["DECOM"].tolist() == [pd.Timestamp("2020-05-03")]
     assert episode_rules(result) == ["M03"]
+
+
+def test_child_in_care_on_31_march_is_kept_when_the_newer_return_does_not_restate_the_episode(tmp_path):
+    """Issue 20: the older return's last episode ends on 1 April; the newer return has the
+    child only from a later period of care. The child was in care on 31 March."""
+    older = rb.episodes(1).assign(DECOM="01/05/2020", DEC="01/04/2021", REC="E13")
+    newer = rb.episodes(1).assign(DECOM="01/09/2021")
+    rb.write(tmp_path, 2021, header=rb.header(1), episodes=older)
+    rb.write(tmp_path, 2022, header=rb.header(1), episodes=newer)
+    result = clean.load_clean_return(tmp_path)
+    eps = result.tables["episodes"]
+    assert eps["DECOM"].tolist() == [pd.Timestamp("2020-05-01"), pd.Timestamp("2021-09-01")]
+    assert metrics.children_looked_after_at_31_march(eps, 2021) == 1
+    assert episode_rules(result) == ["S09", "M05"]  # ends after its year: said, and kept
+
+
+def test_open_episode_of_an_older_return_runs_until_the_newer_return_picks_the_child_up(tmp_path):
+    older = rb.episodes(1).assign(DECOM="01/03/2021")  # open at 31 March 2021
+    newer = rb.episodes(1).assign(DECOM="01/04/2021", RNE="P")  # the newer year starts a new episode
+    rb.write(tmp_path, 2021, header=rb.header(1), episodes=older)
+    rb.write(tmp_path, 2022, header=rb.header(1), episodes=newer)
+    eps = clean.load_clean_return(tmp_path).tables["episodes"]
+    assert eps["DEC"].tolist()[0] == pd.Timestamp("2021-04-01")
+    assert [metrics.children_looked_after_at_31_march(eps, y) for y in (2021, 2022)] == [1, 1]
 
 
 def test_episode_ended_before_newer_year_is_kept_from_older_return(tmp_path):

@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.ssda903 import codes, groupings
 from sufficiency_lib.vocabulary import PlacementGroup
 
 
 def group(place, provider):
-    return codes.placement_group(pd.Series(place), pd.Series(provider)).tolist()
+    return groupings.placement_group(pd.Series(place), pd.Series(provider)).tolist()
 
 
 def test_unrelated_foster_care_is_split_by_provider():
@@ -43,24 +43,24 @@ def test_blank_missing_and_unknown_placements_are_unknown():
 
 def test_placement_group_keeps_the_index():
     place = pd.Series(["U4", "R1"], index=[10, 20])
-    result = codes.placement_group(place, pd.Series(["PR4", ""], index=[10, 20]))
+    result = groupings.placement_group(place, pd.Series(["PR4", ""], index=[10, 20]))
     assert list(result.index) == [10, 20]
 
 
 @pytest.mark.parametrize("provider", ["PR1", "PR4"])
 def test_every_place_code_has_a_statement_group(provider):
     place = pd.Series(sorted(codes.PLACE))
-    groups = codes.placement_group(place, pd.Series([provider] * len(place)))
+    groups = groupings.placement_group(place, pd.Series([provider] * len(place)))
     assert set(groups) <= set(PlacementGroup.ORDER)
 
 
 def test_every_place_code_has_a_dfe_type():
-    types = codes.dfe_placement_type(pd.Series(sorted(codes.PLACE)))
-    assert set(types) <= set(codes.DFE_PLACEMENT_TYPES)
+    types = groupings.dfe_placement_type(pd.Series(sorted(codes.PLACE)))
+    assert set(types) <= set(groupings.DFE_PLACEMENT_TYPES)
 
 
 def test_dfe_placement_types():
-    result = codes.dfe_placement_type(pd.Series(["U1", "U6", "A3", "P1", "P3", "K1", "K2", "K3",
+    result = groupings.dfe_placement_type(pd.Series(["U1", "U6", "A3", "P1", "P3", "K1", "K2", "K3",
                                                  "R2", "S1", "Z1", ""])).tolist()
     assert result == [
         "Foster placements", "Foster placements", "Placed for adoption",
@@ -73,13 +73,13 @@ def test_dfe_placement_types():
 
 def test_age_band_edges():
     ages = pd.Series([0.0, 0.99, 1.0, 4.99, 5.0, 9.99, 10.0, 15.99, 16.0, 17.5])
-    assert codes.age_band(ages).tolist() == [
+    assert groupings.age_band(ages).tolist() == [
         "Under 1", "Under 1", "1 to 4", "1 to 4", "5 to 9", "5 to 9",
         "10 to 15", "10 to 15", "16 and over", "16 and over"]
 
 
 def test_age_band_of_missing_or_negative_age_is_missing():
-    assert codes.age_band(pd.Series([np.nan, -0.5])).isna().all()
+    assert groupings.age_band(pd.Series([np.nan, -0.5])).isna().all()
 
 
 def test_accommodation_suitability_reads_the_second_character():
@@ -147,11 +147,11 @@ def test_every_ethnic_code_has_a_major_group():
 
 
 def test_every_legal_status_has_a_group():
-    assert set(codes.LEGAL_STATUS_GROUP) == set(codes.LEGAL_STATUS)
-    assert set(codes.LEGAL_STATUS_GROUP.values()) == set(codes.LEGAL_STATUS_GROUPS)
-    assert codes.LEGAL_STATUS_GROUP["D1"] == "Placement order"
-    assert codes.LEGAL_STATUS_GROUP["V4"] == "Short breaks"
-    assert codes.LEGAL_STATUS_GROUP["L2"] == "Other"
+    assert set(groupings.LEGAL_STATUS_GROUP) == set(codes.LEGAL_STATUS)
+    assert set(groupings.LEGAL_STATUS_GROUP.values()) == set(groupings.LEGAL_STATUS_GROUPS)
+    assert groupings.LEGAL_STATUS_GROUP["D1"] == "Placement order"
+    assert groupings.LEGAL_STATUS_GROUP["V4"] == "Short breaks"
+    assert groupings.LEGAL_STATUS_GROUP["L2"] == "Other"
 
 
 def test_every_known_code_has_a_label():

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from sufficiency_lib.ssda903 import ingest
+from sufficiency_lib.ssda903 import clean
 from sufficiency_lib.analysis import metrics
 from sufficiency_lib.demo import synth
 
@@ -13,7 +13,7 @@ def test_synthetic_return_is_deterministic_and_round_trips(tmp_path, toy_authori
         for table in ("header", "episodes"):
             a = (first / str(year) / f"{table}.csv").read_bytes()
             assert a == (second / str(year) / f"{table}.csv").read_bytes()
-    loaded = ingest.load_return(first)
+    loaded = clean.load_clean_return(first).tables
     assert loaded["episodes"]["DECOM"].dtype.kind == "M"
     assert set(loaded["episodes"]["return_year"]) == set(years)
 
@@ -21,7 +21,7 @@ def test_synthetic_return_is_deterministic_and_round_trips(tmp_path, toy_authori
 def test_synthetic_stock_tracks_calibration_within_15_percent(tmp_path, toy_authority):
     """The skeleton generator steers entries to the published totals; 15% is its stated tolerance."""
     out = synth.write_demo_return(toy_authority, range(2019, 2022), tmp_path, seed=1)
-    eps = ingest.load_return(out)["episodes"]
+    eps = clean.load_clean_return(out).tables["episodes"]
     for year, target in toy_authority.calibration["cla_at_31_march"].items():
         got = metrics.children_looked_after_at_31_march(eps, year)
         assert abs(got - target) / target < 0.15, (year, got, target)

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib.ssda903 import clean, ingest_xml, quality_report
+from sufficiency_lib.ssda903 import clean, ingest, ingest_xml, quality_report
 from sufficiency_lib.ssda903.schema import PROVENANCE
 
 pytestmark = pytest.mark.integration
@@ -19,23 +19,28 @@ def test_fake_return_reconciles_for_every_table(shared_data, tmp_path, kind):
         (tmp_path / "xml").mkdir()
         (tmp_path / "xml" / "fake_903.xml").symlink_to(source / "fake_903.xml")
         source = tmp_path / "xml"
-    result = clean.load_clean_return(source) if kind == "xml" else _csv_only(source, tmp_path)
+    folder = source if kind == "xml" else _csv_folder(source, tmp_path)
+    result = clean.load_clean_return(folder)
     recon = result.ledger.reconciliation()
     assert recon["balanced"].all()
     assert {"header", "episodes", "reviews"} <= set(recon["table"])
-    for table, frame in result.raw.items():  # rows in = rows read from the files
+    for table, frame in ingest.read_return(folder).tables.items():  # rows in = rows read from the files
         assert recon.set_index("table").loc[table, "rows_in"] == len(frame)
     written = quality_report.write_report(result, tmp_path / "report")
     assert (tmp_path / "report" / "reconciliation.csv") in written
 
 
-def _csv_only(source, tmp_path):
-    """The CSV files alone (the folder also holds the XML version of other children)."""
+def _csv_folder(source, tmp_path):
+    """A folder of the CSV files alone (the folder also holds the XML version of other children)."""
     folder = tmp_path / "csv"
     folder.mkdir()
     for path in source.glob("*.csv"):
         (folder / path.name).symlink_to(path)
-    return clean.load_clean_return(folder)
+    return folder
+
+
+def _csv_only(source, tmp_path):
+    return clean.load_clean_return(_csv_folder(source, tmp_path))
 
 
 def test_csv_rows_in_match_the_files_line_counts(shared_data, tmp_path):

@@ -2,7 +2,6 @@
 
 Each case goes through the command line (``sufficiency validate``) as an analyst would.
 """
-import io
 
 import pandas as pd
 import pytest
@@ -125,3 +124,28 @@ def test_child_missing_from_header_and_episode_ending_before_start(tmp_path, cap
     code, out = run_validate(rb.write(tmp_path / "r", episodes=eps), tmp_path, capsys)
     quarantined = pd.read_csv(tmp_path / "report" / "quarantine" / "episodes.csv", dtype=str)
     assert sorted(quarantined["rule_id"]) == ["E01", "E03"]
+
+
+def test_files_rejected_whole_appear_in_reconciliation_csv(tmp_path, capsys):
+    return_dir = rb.write(tmp_path / "r", episodes=rb.episodes().drop(columns=["PLACE"]))
+    code, out = run_validate(return_dir, tmp_path, capsys)
+    assert code == 1
+    recon = report(tmp_path, "reconciliation").set_index("table")
+    assert recon.loc["episodes", ["rows_in", "quarantined", "files_rejected", "balanced"]].tolist() == [
+        "10", "10", "1", "True"]
+    by_file = report(tmp_path, "reconciliation_by_file").set_index("file")
+    assert by_file.loc["2021/episodes.csv", "read"] == "False"
+    assert "PLACE" in by_file.loc["2021/episodes.csv", "reason"]
+
+
+@pytest.mark.parametrize("episodes_text, code", [
+    (",".join(rb.EPISODE_COLUMNS) + "\n", 1),                         # column names only
+    (rb.csv_text(rb.episodes().assign(DECOM="01/05/20")), 0),         # dd/mm/yy
+])
+def test_header_only_and_short_year_files_give_a_report_not_an_internal_error(tmp_path, capsys, episodes_text,
+                                                                              code):
+    return_dir = rb.write(tmp_path / "r")
+    (return_dir / "2021" / "episodes.csv").write_text(episodes_text)
+    got, out = run_validate(return_dir, tmp_path, capsys)
+    assert got == code and "internal error" not in out
+    assert (tmp_path / "report" / "findings.csv").is_file()

@@ -47,7 +47,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.ssda903 import codes
+from sufficiency_lib.ssda903 import codes, groupings
 from sufficiency_lib.ssda903.codes import SHORT_BREAK_LEGAL_STATUSES
 from sufficiency_lib.published.figures import figures_frame
 from sufficiency_lib.ssda903.periods import year_end, year_start
@@ -212,20 +212,20 @@ def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataF
     child = current["CHILD"]
     age = age_on(_lookup(child, header["DOB"]), end)
     out = pd.DataFrame({"CHILD": child.to_numpy()}, index=current.index)
-    out["dfe_placement"] = codes.dfe_placement_type(current["PLACE"])
-    out["placement_group"] = codes.placement_group(current["PLACE"], current["PLACE_PROVIDER"])
-    out["provider"] = _label(current["PLACE_PROVIDER"], codes.DFE_PROVIDER, "Placement provider not reported")
+    out["dfe_placement"] = groupings.dfe_placement_type(current["PLACE"])
+    out["placement_group"] = groupings.placement_group(current["PLACE"], current["PLACE_PROVIDER"])
+    out["provider"] = _label(current["PLACE_PROVIDER"], groupings.DFE_PROVIDER, "Placement provider not reported")
     out["age"] = age
-    out["age_group"] = codes.age_band(age.astype("float64")).map(codes.DFE_AGE_GROUP).fillna(NOT_KNOWN)
+    out["age_group"] = groupings.age_band(age.astype("float64")).map(groupings.DFE_AGE_GROUP).fillna(NOT_KNOWN)
     out["sex"] = _label(child.map(header["SEX"]), codes.SEX)
     out["ethnicity"] = _label(child.map(header["ETHNIC"]), codes.ETHNIC_GROUP,
                               "Refused or information not yet available")
-    out["legal_status"] = _label(current["LS"], codes.DFE_LEGAL_STATUS)
+    out["legal_status"] = _label(current["LS"], groupings.DFE_LEGAL_STATUS)
     out["need"] = current["CIN"].astype("string").map(
         {code: f"{code}. {label}" for code, label in codes.CIN.items()}).fillna(NOT_KNOWN).astype(object)
     began = pd.to_datetime(_period_start(care, child, end))
     months_in_care = _months_between(began, end)
-    out["time_in_care"] = _band(months_in_care, codes.TIME_IN_CARE_MONTHS, TIME_IN_CARE_BANDS)
+    out["time_in_care"] = _band(months_in_care, groupings.TIME_IN_CARE_MONTHS, TIME_IN_CARE_BANDS)
     out["locality"] = _locality(current["PL_LOCATION"]) if "PL_LOCATION" in current else Locality.NOT_RECORDED
     out["distance"] = _distance(current["PL_DISTANCE"]) if "PL_DISTANCE" in current else Distance.UNKNOWN
     out["uasc"] = np.where(uasc_on(child, tables.get("uasc"), end), Uasc.YES, Uasc.NO)
@@ -290,7 +290,7 @@ def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
                      & care["DEC"].between(year_start(year), year_end(year))]
     last = ended.sort_values("DEC").drop_duplicates("CHILD", keep="last")[["CHILD", "DEC", "REC"]]
     flag = uasc_on(last["CHILD"], tables.get("uasc"), last["DEC"] - pd.Timedelta(days=1))
-    return last.assign(reason=_label(last["REC"], codes.DFE_REASON_CEASED),
+    return last.assign(reason=_label(last["REC"], groupings.DFE_REASON_CEASED),
                        uasc=np.where(flag, Uasc.YES, Uasc.NO)).reset_index(drop=True)
 
 
@@ -307,8 +307,8 @@ def new_placements(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     new = placed.loc[placed["start"].between(year_start(year), year_end(year))]
     days = (new["end"] - new["start"]).dt.days
     out = pd.DataFrame({
-        "placement_group": codes.placement_group(new["PLACE"], new["PLACE_PROVIDER"]),
-        "provider": _label(new["PLACE_PROVIDER"], codes.DFE_PROVIDER, "Placement provider not reported"),
+        "placement_group": groupings.placement_group(new["PLACE"], new["PLACE_PROVIDER"]),
+        "provider": _label(new["PLACE_PROVIDER"], groupings.DFE_PROVIDER, "Placement provider not reported"),
         "locality": _locality(new["PL_LOCATION"]) if "PL_LOCATION" in new else Locality.NOT_RECORDED,
         "distance": _distance(new["PL_DISTANCE"]) if "PL_DISTANCE" in new else Distance.UNKNOWN,
         "ended_within_7_days": (days <= WITHIN_DAYS).fillna(False).astype(bool),
@@ -350,7 +350,7 @@ def care_leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
         "CHILD": rows["CHILD"].to_numpy(), "age": age.to_numpy(), "age_group": age_group.to_numpy(),
         "in_touch": np.where(rows["IN_TOUCH"].eq("YES"), CareLeavers.IN_TOUCH, CareLeavers.NOT_IN_TOUCH).astype(object),
         "accommodation": accommodation.astype(object),
-        "activity": _label(rows["ACTIV"], codes.ACTIVITY_GROUP, CareLeavers.ACTIVITY_NOT_KNOWN).to_numpy(),
+        "activity": _label(rows["ACTIV"], groupings.ACTIVITY_GROUP, CareLeavers.ACTIVITY_NOT_KNOWN).to_numpy(),
     })
 
 
@@ -389,7 +389,7 @@ def _counts(labels: pd.Series, group: str, order: Iterable[str] = ()) -> list[di
 
 
 GROUP_ORDER = {
-    Group.PLACEMENT: codes.DFE_PLACEMENT_TYPES,
+    Group.PLACEMENT: groupings.DFE_PLACEMENT_TYPES,
     Group.PLACEMENT_GROUP: PlacementGroup.ORDER,
     Group.AGE: list(DFE_AGE_GROUPS),
     Group.SEX: list(Sex.ORDER),

@@ -1,206 +1,323 @@
 """From raw 903 text tables to clean, typed tables, accounting for every row.
 
-Steps, in order (each rule is in :mod:`sufficiency_lib.quality`):
+Steps, table by table (header first; each rule is in :mod:`sufficiency_lib.ssda903.rules`):
 
-1. rows that repeat the column names are quarantined (R03);
+1. rows that repeat the column names are quarantined (R03); child ids padded with spaces
+   are trimmed (C05);
 2. codes are tidied (upper case, no padding: C01) and checked against the DfE lists
    (C02, C03; blank required codes C04) - unknown codes are kept and shown as unknown;
-3. dates are parsed as dd/mm/YYYY; ISO dates (2020-04-01, as Excel exports them) are read
-   unambiguously (S03); an unreadable essential date quarantines the row (S01), another
-   unreadable date is blanked (S02);
+3. dates are read (:mod:`sufficiency_lib.ssda903.dates`): dd/mm/YYYY; ISO (S03); a file
+   written month first (S04, or S06 when it mixes both); two-digit years (S05). An
+   unreadable essential date quarantines the row (S01), another is blanked (S02); a date
+   in the future quarantines (S07) or is blanked (S08); one after the end of its return's
+   year is flagged (S09);
 4. exact duplicates in one return are quarantined (R01), and of rows sharing a key in one
-   return the later is taken (R02);
-5. years are merged, the newest return winning (M01-M04);
-6. episode records: ends before start (E01), before birth (E02), child not in header
-   (E03) are quarantined; an overlap is mended by ending the earlier episode on the day
-   the next starts, a blank REC becoming X1 (E04); gaps in a continuing period are
-   flagged (E05); short-break care (LS V3/V4) is flagged, not dropped (E06).
+   return the later is taken, saying how they differ (R02; a child's date of birth, R04);
+5. years are merged, the newest return winning (M01-M05: :mod:`.episodes`);
+6. rows of children not in the header are quarantined (E03); episode records are checked
+   and mended (E01-E06) and deprivation of liberty orders checked (D01).
+
+Rows set aside stay in the table (marked in the ledger) until step 5, which drops them
+with the superseded ones: a large table is filtered once, not once per step. Text columns
+are held as categories (:mod:`.columns`) until then. Each table's raw rows are let go once
+it is cleaned, except those set aside, which the report lists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from sufficiency_lib.ssda903 import codes
-from sufficiency_lib.ssda903.ingest import RawReturn, read_return
-from sufficiency_lib.ssda903.periods import year_start
+from sufficiency_lib.ssda903 import codes, columns, dates, episodes, keys
+from sufficiency_lib.ssda903.ingest import RawReturn, ReturnReader
 from sufficiency_lib.ssda903.quality import Ledger
 from sufficiency_lib.ssda903.schema import PROVENANCE, TABLES
 
 REQUIRED_CODES = ("LS", "PLACE", "RNE")
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$"
+
+
+def _libc():
+    """glibc, to hand freed memory back between tables (None elsewhere)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, Windows, musl): nothing to trim
+        return None
+
+
+_LIBC = _libc()
 
 
 @dataclass
 class CleanReturn:
-    """Clean tables (quarantined and superseded rows removed) and the ledger that explains them."""
+    """Clean tables (quarantined and superseded rows removed) and the ledger that explains them.
+
+    ``held`` keeps, per table, the raw text of the rows set aside (for the report).
+    """
 
     tables: dict[str, pd.DataFrame]
-    raw: dict[str, pd.DataFrame]
     ledger: Ledger
+    held: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def quarantine(self, table: str) -> pd.DataFrame:
         """Raw rows of ``table`` set aside, with the rule that set them aside."""
+        held = self.held.get(table)
+        if held is None:
+            return pd.DataFrame(columns=["row_id", "outcome", "rule_id"])
         outcomes = self.ledger.outcome_of(table)
-        held = outcomes.loc[outcomes["outcome"] == "quarantined"]
-        return self.raw[table].merge(held, on="row_id")
+        return held.merge(outcomes.loc[outcomes["outcome"] == "quarantined"], on="row_id")
+
+
+def _alive(frame: pd.DataFrame, table: str, ledger: Ledger) -> np.ndarray:
+    """Rows not yet set aside or superseded (steps flag only these)."""
+    return ledger.mask_active(table, frame["row_id"].to_numpy())
 
 
 def drop_repeated_headers(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
-    repeated = frame["CHILD"].str.strip().str.upper() == "CHILD"
-    ledger.flag("R03", table, frame.loc[repeated], "CHILD")
-    return frame.loc[~repeated]
+    """Quarantine rows that repeat the column names (R03)."""
+    ledger.flag_mask("R03", table, frame, columns.matches(frame["CHILD"], r"^\s*(?i:child)\s*$"), "CHILD")
+    return frame
+
+
+def tidy_ids(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
+    """Trim spaces around child ids, so the child's rows link across tables (C05)."""
+    padded = columns.matches(frame["CHILD"], r"^\s|\s$")
+    if not padded.any():
+        return frame
+    ledger.flag_mask("C05", table, frame, padded & _alive(frame, table, ledger), "CHILD")
+    return frame.assign(CHILD=columns.recode(frame["CHILD"], lambda values: values.str.strip()))
 
 
 def tidy_codes(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns.intersection(list(codes.KNOWN_CODES)):
-        raw = out[column]
-        tidied = raw.str.strip().str.upper()
-        ledger.flag("C01", table, out.loc[(tidied != raw) & (tidied != "")], column)
-        out[column] = tidied
-        unknown = (tidied != "") & ~tidied.isin(codes.KNOWN_CODES[column])
-        ledger.flag("C03" if column == "PLACE" else "C02", table, out.loc[unknown], column)
+    """Upper-case and trim codes (C01); flag codes not in the DfE lists (C02, C03) and blanks (C04)."""
+    changes, alive = {}, _alive(frame, table, ledger)
+    for column in frame.columns.intersection(list(codes.KNOWN_CODES)):
+        known = codes.KNOWN_CODES[column]
+        raw = columns.to_category(frame[column])
+        text = pd.Series(raw.cat.categories.astype(str))
+        tidied = text.str.strip().str.upper()
+        blank = columns.per_value(raw, lambda _: (tidied == "").to_numpy(), missing=True)
+        changed = columns.per_value(raw, lambda _: ((tidied != text) & (tidied != "")).to_numpy())
+        unknown = columns.per_value(raw, lambda _: ((tidied != "") & ~tidied.isin(known)).to_numpy())
+        ledger.flag_mask("C01", table, frame, changed & alive, column)
+        ledger.flag_mask("C03" if column == "PLACE" else "C02", table, frame, unknown & alive, column)
         if table == "episodes" and column in REQUIRED_CODES:
-            ledger.flag("C04", table, out.loc[tidied == ""], column)
-    return out
+            ledger.flag_mask("C04", table, frame, blank & alive, column)
+        if (tidied != text).any():
+            changes[column] = columns.recode(raw, lambda values: values.str.strip().str.upper())
+    return frame.assign(**changes) if changes else frame
 
 
-def parse_dates(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
+def _after_year_end(values: np.ndarray, return_year: np.ndarray) -> np.ndarray:
+    """Rows whose date is after 31 March of the row's collection year."""
+    late = np.zeros(len(values), dtype=bool)
+    for year in np.unique(return_year):
+        if year > 0:
+            late |= (return_year == year) & (values > np.datetime64(f"{int(year):04d}-03-31", "s"))
+    return late
+
+
+def _shown(text: pd.Series, values: np.ndarray, mask: np.ndarray) -> pd.Series:
+    """'<text> read as dd/mm/YYYY' for the rows of ``mask``."""
+    read_as = pd.Series(values[mask]).dt.strftime(codes.DATE_FORMAT).to_numpy()
+    return text.loc[mask].astype(str).reset_index(drop=True) + " read as " + pd.Series(read_as, dtype=str)
+
+
+def _flag_month_first(frame, table, spec, ledger) -> tuple[dict, np.ndarray]:
+    """Each date column read once per distinct text; which rows come from a month-first file."""
+    distinct = {column: dates.distinct(frame[column]) for column in spec.dates}
+    files = frame["source_file"].cat.codes.to_numpy()
+    names = list(frame["source_file"].cat.categories)
+    day, month = dates.file_evidence(list(distinct.values()), files, len(names))
+    for code in np.flatnonzero(day & month):
+        ledger.file_problem("S06", names[code], f"some dates of the {table} table can only be day first and some "
+                            "only month first; dates such as 05/06/2020 were read day first", table)
+    return distinct, (month & ~day)[files]
+
+
+def parse_dates(frame: pd.DataFrame, table: str, ledger: Ledger, today: dt.date | None = None) -> pd.DataFrame:
+    """Read every date column (S01-S09); rows set aside stay in the frame, marked in the ledger."""
     spec = TABLES[table]
-    out = frame.copy()
+    if not spec.dates or frame.empty:
+        return frame.assign(**{c: pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]") for c in spec.dates})
+    distinct, month_first_rows = _flag_month_first(frame, table, spec, ledger)
+    now = np.datetime64(today or dt.date.today(), "s")
+    return_year = frame["return_year"].to_numpy()
+    alive = _alive(frame, table, ledger)
+    parsed = {}
     for column in spec.dates:
-        text = out[column].str.strip()
-        parsed = pd.to_datetime(text, format=codes.DATE_FORMAT, errors="coerce")
-        iso = parsed.isna() & text.str.match(ISO_DATE)
-        parsed = parsed.where(~iso, pd.to_datetime(text.where(iso).str[:10], format="%Y-%m-%d", errors="coerce"))
-        ledger.flag("S03", table, out.loc[iso & parsed.notna()], column)
-        blank, bad = text == "", parsed.isna() & (text != "")
-        strict = column in spec.essential_dates or (table == "episodes" and column == "DEC")
-        ledger.flag("S01" if strict else "S02", table, out.loc[bad], column)
-        if column in spec.essential_dates:
-            ledger.flag("S01", table, out.loc[blank], column)
-        out[column] = parsed
-    return ledger.active(table, out)
+        values, kinds = dates.read(distinct.pop(column), month_first_rows)
+        essential = column in spec.essential_dates
+        strict = essential or (table == "episodes" and column == "DEC")
+        for rule, kind in (("S03", dates.ISO), ("S04", dates.MONTH_FIRST), ("S05", dates.SHORT_YEAR)):
+            hit = (kinds == kind) & alive
+            if hit.any():
+                ledger.flag_mask(rule, table, frame, hit, column, values=_shown(frame[column], values, hit))
+        bad = kinds == dates.BAD
+        ledger.flag_mask("S01" if strict else "S02", table, frame, bad & alive, column)
+        if essential:
+            ledger.flag_mask("S01", table, frame, (kinds == dates.BLANK) & alive, column)
+        values[bad] = dates.NAT
+        if column not in spec.later_dates:
+            future = values > now  # NaT compares False
+            ledger.flag_mask("S07" if essential else "S08", table, frame, future & alive, column)
+            ledger.flag_mask("S09", table, frame, ~future & alive & _after_year_end(values, return_year), column)
+            if not essential:
+                values[future] = dates.NAT
+        parsed[column] = values
+    return frame.assign(**parsed)
+
+
+def _differences(dropped: pd.DataFrame, kept: pd.DataFrame, columns: list[str]) -> tuple[pd.Series, pd.Series]:
+    """For each dropped row (aligned with its kept twin): the first column that differs, and both values."""
+    first = pd.Series("", index=dropped.index, dtype=object)
+    shown = pd.Series("", index=dropped.index, dtype=object)
+    for column in columns:
+        a, b = dropped[column].reset_index(drop=True), kept[column].reset_index(drop=True)
+        if a.dtype.kind == "M":
+            a, b = a.dt.strftime(codes.DATE_FORMAT).fillna(""), b.dt.strftime(codes.DATE_FORMAT).fillna("")
+        differs = ((a.astype(str) != b.astype(str)).to_numpy()) & (first == "").to_numpy()
+        first[differs] = column
+        shown[differs] = (a.astype(str)[differs] + " (this row) vs " + b.astype(str)[differs]
+                          + " (the later row, kept)").to_numpy()
+    return first, shown
 
 
 def drop_duplicates(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
-    """Exact repeats (R01), then the earlier of rows sharing a key in one return (R02)."""
-    content = [c for c in frame.columns if c not in PROVENANCE]
-    exact = frame.duplicated(content + ["return_year"], keep="first")
-    ledger.flag("R01", table, frame.loc[exact])
-    frame = frame.loc[~exact]
-    key = [c for c in TABLES[table].key if c != "return_year"] + ["return_year"]
-    clash = frame.duplicated(key, keep="last")
-    ledger.flag("R02", table, frame.loc[clash], key[0])
-    return frame.loc[~clash]
+    """Exact repeats (R01), then the earlier of rows sharing a key in one return (R02; DOB, R04).
 
-
-def merge_years(frame: pd.DataFrame, table: str, ledger: Ledger) -> pd.DataFrame:
-    """Keep the newest return's copy of each key; older copies are superseded."""
-    key = list(TABLES[table].key)
-    if "return_year" in key:
-        return frame  # one row per return year by design (e.g. OC3)
-    newest = frame.groupby(key, sort=False)["return_year"].transform("max")
-    older = frame.loc[frame["return_year"] < newest]
-    if table == "episodes":
-        newer_copy = frame.loc[frame["return_year"] == newest, key + ["DEC"]]
-        closed = older.merge(newer_copy, on=key, how="left", suffixes=("", "_new"))
-        closed_later = (closed["DEC"].isna() & closed["DEC_new"].notna()).to_numpy()
-        ledger.flag("M02", table, older.loc[closed_later], "DEC")
-        ledger.flag("M01", table, older.loc[~closed_later])
-    else:
-        ledger.flag("M01", table, older)
-    kept = frame.loc[frame["return_year"] == newest]
-    return supersede_missing_episodes(kept, ledger) if table == "episodes" else kept
-
-
-def supersede_missing_episodes(episodes: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    """Older-return episodes that a newer return covering the child and the dates leaves out.
-
-    The next return holding the child is authoritative from the start of its year: an
-    older episode still open then, but absent from it, was restated (M03). An episode left
-    open when the child is in no newer return is kept and flagged (M04).
+    The rows set aside stay in the frame, marked in the ledger.
     """
-    years = episodes[["CHILD", "return_year"]].drop_duplicates().sort_values(["CHILD", "return_year"])
-    years["next_year"] = years.groupby("CHILD")["return_year"].shift(-1)
-    joined = episodes.merge(years, on=["CHILD", "return_year"], how="left")
-    next_start = joined["next_year"].map(lambda y: year_start(int(y)) if pd.notna(y) else pd.NaT)
-    reaches_next = joined["DEC"].isna() | (joined["DEC"] >= next_start)
-    restated = (joined["next_year"].notna() & reaches_next).to_numpy()
-    ledger.flag("M03", "episodes", episodes.loc[restated], "DECOM",
-                values=episodes.loc[restated, "DECOM"].dt.strftime(codes.DATE_FORMAT))
-    latest_year = episodes["return_year"].max()
-    dangling = (joined["next_year"].isna() & joined["DEC"].isna()
-                & (joined["return_year"] < latest_year)).to_numpy()
-    ledger.flag("M04", "episodes", episodes.loc[dangling], "DEC")
-    return episodes.loc[~restated]
-
-
-def _dates_text(series: pd.Series) -> pd.Series:
-    return series.dt.strftime(codes.DATE_FORMAT).fillna("")
+    key = [c for c in TABLES[table].key if c != "return_year"] + ["return_year"]
+    alive = np.flatnonzero(_alive(frame, table, ledger))
+    shared = pd.Series(keys.codes(frame, key)[alive]).duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return frame
+    # Only rows whose key repeats can be duplicates: work on those alone.
+    content = [c for c in frame.columns if c not in PROVENANCE] + ["return_year"]
+    candidates = frame.iloc[alive[shared]]
+    exact = candidates.duplicated(content, keep="first").to_numpy()
+    ledger.flag_mask("R01", table, candidates, exact)
+    candidates = candidates.loc[~exact]
+    candidate_keys = keys.codes(candidates, key)
+    clash = keys.duplicated(candidate_keys, keep="last")
+    dropped = candidates.loc[clash]
+    if len(dropped):
+        last = pd.Series(np.arange(len(candidates)), index=candidate_keys).groupby(level=0).last()
+        twins = candidates.iloc[last.loc[candidate_keys[clash]].to_numpy()]
+        columns = [c for c in content if c not in key]
+        columns = ["DOB", *(c for c in columns if c != "DOB")] if "DOB" in columns else columns
+        first, shown = _differences(dropped, twins, columns)
+        dob = (first == "DOB").to_numpy()
+        ledger.flag_mask("R04", table, dropped, dob, "DOB", values=shown[dob])
+        for column in pd.unique(first[~dob]):
+            rows = (first == column).to_numpy() & ~dob
+            ledger.flag_mask("R02", table, dropped, rows, column or key[0],
+                             values=shown[rows] if column else dropped.loc[rows, key[0]])
+    return frame
 
 
 def check_children_in_header(frame: pd.DataFrame, table: str, header: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    orphan = ~frame["CHILD"].isin(header["CHILD"])
-    ledger.flag("E03", table, frame.loc[orphan], "CHILD")
-    return frame.loc[~orphan]
+    """Quarantine rows of children the header table does not have (E03)."""
+    orphan = ~keys.isin(frame["CHILD"], header["CHILD"])
+    if orphan.any():
+        ledger.flag_mask("E03", table, frame, orphan, "CHILD")
+        return frame.loc[~orphan]
+    return frame
 
 
-def check_episodes(episodes: pd.DataFrame, header: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    """Record checks and mends on merged episodes (E01-E06)."""
-    episodes = check_children_in_header(episodes, "episodes", header, ledger)
-    backwards = episodes["DEC"].notna() & (episodes["DEC"] < episodes["DECOM"])
-    ledger.flag("E01", "episodes", episodes.loc[backwards], "DEC", _dates_text(episodes.loc[backwards, "DEC"]))
-    episodes = episodes.loc[~backwards]
-    dob = episodes["CHILD"].map(header.drop_duplicates("CHILD").set_index("CHILD")["DOB"])
-    unborn = episodes["DECOM"] < dob
-    ledger.flag("E02", "episodes", episodes.loc[unborn], "DECOM", _dates_text(episodes.loc[unborn, "DECOM"]))
-    episodes = episodes.loc[~unborn].sort_values(["CHILD", "DECOM"], kind="stable")
-    episodes = mend_overlaps(episodes, ledger)
-    flag_gaps(episodes, ledger)
-    short = episodes["LS"].isin(codes.SHORT_BREAK_LEGAL_STATUSES)
-    ledger.flag("E06", "episodes", episodes.loc[short], "LS")
-    only_short = short.groupby(episodes["CHILD"]).transform("all")
-    return episodes.assign(short_break=short.to_numpy(), short_break_only=only_short.to_numpy())
+def check_orders(frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    """Deprivation of liberty orders ending before they start (D01)."""
+    backwards = (frame["DOLO_END"].notna() & (frame["DOLO_END"] < frame["DOLO_START"])).to_numpy()
+    ledger.flag_mask("D01", "dolo", frame, backwards, "DOLO_END")
+    return frame.loc[~backwards]
 
 
-def mend_overlaps(episodes: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    """End an episode on the day the child's next episode starts, where it runs past it (E04)."""
-    next_start = episodes.groupby("CHILD")["DECOM"].shift(-1)
-    overlap = next_start.notna() & (episodes["DEC"].isna() | (episodes["DEC"] > next_start))
-    ledger.flag("E04", "episodes", episodes.loc[overlap], "DEC", _dates_text(episodes.loc[overlap, "DEC"]))
-    blank_rec = overlap & (episodes["REC"] == "")
-    return episodes.assign(DEC=episodes["DEC"].where(~overlap, next_start),
-                           REC=episodes["REC"].where(~blank_rec, "X1"))
+def clean_table(frame: pd.DataFrame, table: str, header: pd.DataFrame | None, ledger: Ledger) -> pd.DataFrame:
+    """Every step of the module docstring, on one table."""
+    frame = drop_repeated_headers(frame, table, ledger)
+    frame = tidy_ids(frame, table, ledger)
+    frame = tidy_codes(frame, table, ledger)
+    frame = parse_dates(frame, table, ledger)
+    frame = drop_duplicates(frame, table, ledger)
+    frame = episodes.merge_years(frame, table, ledger)  # the one step that drops the rows set aside
+    if table != "header":
+        frame = check_children_in_header(frame, table, header, ledger)
+    frame = columns.as_text(frame)
+    if table == "episodes":
+        frame = episodes.check_episodes(frame, header, ledger)
+    if table == "dolo":
+        frame = check_orders(frame, ledger)
+    return frame.reset_index(drop=True)
 
 
-def flag_gaps(episodes: pd.DataFrame, ledger: Ledger) -> None:
-    """A period of care continuing (REC X1) whose next episode starts later (E05)."""
-    next_start = episodes.groupby("CHILD")["DECOM"].shift(-1)
-    gap = (episodes["REC"] == "X1") & next_start.notna() & (next_start > episodes["DEC"])
-    ledger.flag("E05", "episodes", episodes.loc[gap], "DEC", _dates_text(episodes.loc[gap, "DEC"]))
+@contextmanager
+def system_memory_pool():
+    """Let Arrow allocate from the system allocator for the duration (then restore its default).
+
+    Arrow's default allocator (mimalloc) keeps the blocks a table frees for reuse; cleaning
+    frees large blocks of many sizes one table after another, and kept blocks would only
+    raise the process's peak memory. Buffers remember their pool, so they are freed
+    correctly after the default is restored.
+    """
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _release_memory() -> None:
+    """Hand freed memory back to the system between tables, so peaks do not stack up.
+
+    Arrow's pool and glibc's heap both keep freed blocks for reuse; the next table's
+    buffers are of other sizes, so kept blocks would only add to the process's peak.
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def clean_tables(tables: Iterable[tuple[str, pd.DataFrame]], ledger: Ledger) -> CleanReturn:
+    """Clean each ``(table, raw frame)`` in turn (header first), letting go of each raw table once done."""
+    cleaned, held = {}, {}
+    no_header = pd.DataFrame({"CHILD": pd.Series([], dtype=str), "DOB": pd.Series([], dtype="datetime64[s]")})
+    for table, frame in tables:
+        cleaned[table] = clean_table(frame, table, cleaned.get("header", no_header), ledger)
+        quarantined = ledger.quarantined_ids(table)
+        if len(quarantined):
+            held[table] = columns.as_text(frame.iloc[quarantined].reset_index(drop=True))
+        del frame
+        _release_memory()
+    in_order = {table: cleaned[table] for table in TABLES if table in cleaned}
+    return CleanReturn(tables=in_order, ledger=ledger, held=held)
 
 
 def clean(raw: RawReturn) -> CleanReturn:
-    """Run every step on a raw return; see the module docstring for the order."""
-    ledger, tables = raw.ledger, {}
-    for table, frame in raw.tables.items():
-        frame = drop_repeated_headers(frame, table, ledger)
-        frame = tidy_codes(frame, table, ledger)
-        frame = parse_dates(frame, table, ledger)
-        frame = drop_duplicates(frame, table, ledger)
-        tables[table] = merge_years(frame, table, ledger)
-    header = tables.get("header", pd.DataFrame(columns=["CHILD", "DOB"]))
-    for table in [t for t in tables if t not in ("header", "episodes")]:
-        tables[table] = check_children_in_header(tables[table], table, header, ledger)
-    if "episodes" in tables:
-        tables["episodes"] = check_episodes(tables["episodes"], header, ledger)
-    return CleanReturn(tables=tables, raw=raw.tables, ledger=ledger)
+    """Clean every table of ``raw``; ``raw.tables`` is emptied as it goes, so no raw table is held twice."""
+    def drain():
+        for table in ["header", *(t for t in list(raw.tables) if t != "header")]:
+            if table in raw.tables:
+                yield table, raw.tables.pop(table)
+    return clean_tables(drain(), raw.ledger)
 
 
-def load_clean_return(return_dir: Path, year: int | None = None) -> CleanReturn:
-    """Read and clean the 903 files below ``return_dir``."""
-    return clean(read_return(return_dir, year))
+def load_clean_return(return_dir: Path, year: int | None = None, year_label: str | None = None) -> CleanReturn:
+    """Read and clean the 903 files below ``return_dir``, one table at a time.
+
+    ``year``: the collection year (ending 31 March) of files whose path names none.
+    ``year_label``: how years in file and folder names are written, ``"end"`` (DfE's way)
+    or ``"start"`` ("2017" runs April 2017 to March 2018); see :func:`ingest.read_return`.
+    """
+    with system_memory_pool():
+        reader = ReturnReader(return_dir, year, year_label)
+        return clean_tables(reader.tables(), reader.ledger)

@@ -141,6 +141,8 @@ class _Reader:
         self.unknown: dict[str, int] = {}  # element path -> first line, for one warning
 
     def start(self, tag, _attributes):
+        # Element names may carry a namespace prefix (<ns0:EPISODE>); the 903 names are the local part.
+        tag = tag.rpartition(":")[2]
         line = self.parser.CurrentLineNumber
         kind, target = self.classify(tag, line)
         self.stack.append((tag, kind, target))
@@ -240,7 +242,7 @@ def _first_chunk(path: Path, stream) -> bytes:
     return chunk
 
 
-def read_xml(path) -> dict[str, pd.DataFrame]:
+def read_xml(path, ignored: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Every SSDA903 table held in an XML return at ``path``, as string frames.
 
     Keys are always all of ``COLUMNS`` (header, episodes, uasc, oc2, oc3, reviews, missing,
@@ -248,9 +250,11 @@ def read_xml(path) -> dict[str, pd.DataFrame]:
     rows. Columns are the CSV's, in the CSV's order, then ``source_line``: the line of the
     element the row came from (HEADER for header, EPISODE, AREVIEW, ...; for uasc, oc3 and
     ad1 the first of their fields), so messages can point into the file. Every value is a
-    string exactly as written; a missing or empty element is "". Elements outside the
-    format are ignored with one warning naming them. Raises :class:`XmlFormatError` for a
-    file that is empty, binary, not well-formed or not a 903 return.
+    string exactly as written; a missing or empty element is "". Element names may carry
+    a namespace prefix (``<ns0:EPISODE>``), which is ignored. Elements outside the format
+    are ignored with one warning naming them, or, when ``ignored`` is a list, one line
+    appended to it instead. Raises :class:`XmlFormatError` for a file that is empty,
+    binary, not well-formed or not a 903 return.
     """
     path = Path(path)
     reader = _Reader(path)
@@ -269,8 +273,12 @@ def read_xml(path) -> dict[str, pd.DataFrame]:
                                  "encoding it does not declare; re-export it, or repair it in an "
                                  "XML editor.") from None
     if reader.unknown:
-        listed = ", ".join(f"{name} (line {line})" for name, line in reader.unknown.items())
-        warnings.warn(f"{path}: elements not in the SSDA903 format were ignored: {listed}", stacklevel=2)
+        listed = ", ".join(f"{name} (line {line})" for name, line in list(reader.unknown.items())[:20])
+        more = f" and {len(reader.unknown) - 20} more" if len(reader.unknown) > 20 else ""
+        if ignored is None:
+            warnings.warn(f"{path}: elements not in the SSDA903 format were ignored: {listed}{more}", stacklevel=2)
+        else:
+            ignored.append(f"elements not in the SSDA903 format were ignored: {listed}{more}")
     return reader.frames()
 
 
