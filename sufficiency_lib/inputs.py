@@ -43,9 +43,9 @@ class InputsError(ValueError):
 
 def absolute(path: str | os.PathLike, base: str | os.PathLike | None = None) -> Path:
     """``path`` made absolute against ``base`` (default: the working directory), with ``~``
-    expanded; an absolute path is kept as it is."""
+    expanded and ``..`` worked out."""
     path = Path(path).expanduser()
-    return path if path.is_absolute() else (Path(base) if base else Path.cwd()).resolve() / path
+    return (path if path.is_absolute() else (Path(base) if base else Path.cwd()) / path).resolve()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sufficiency_lib import config
-from sufficiency_lib.site import provenance, batch as render
+from sufficiency_lib import fingerprint, inputs
+from sufficiency_lib.site import batch as render
+from sufficiency_lib.site import execute, html, provenance
+from sufficiency_lib.statement import artifact
 
 CODE = "E06000031"
 PAGE_PARTS = ("html", "provenance.json")
@@ -21,18 +23,22 @@ PAGE_PARTS = ("html", "provenance.json")
 def test_table_of_contents_reads_h2_and_h3_with_ids():
     body = ('<h1 id="T">Title</h1><h2 id="Age">Age<a class="anchor-link" href="#Age">¶</a></h2>'
             '<p>x</p><h3 id="Sex-&amp;-UASC">Sex &amp; UASC</h3><h2>no id</h2>')
-    assert render.table_of_contents(body) == [(2, "Age", "Age"), (3, "Sex-&amp;-UASC", "Sex & UASC")]
+    assert html.table_of_contents(body) == [(2, "Age", "Age"), (3, "Sex-&amp;-UASC", "Sex & UASC")]
 
 
 def test_only_kernel_start_failures_are_retried():
-    assert render.is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
-    assert not render.is_kernel_start_failure(RuntimeError("division by zero"))
-    assert not render.is_kernel_start_failure(ValueError("Kernel died before replying to kernel_info"))
+    assert execute.is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not execute.is_kernel_start_failure(RuntimeError("division by zero"))
+    assert not execute.is_kernel_start_failure(ValueError("Kernel died before replying to kernel_info"))
 
 
-def _page(tmp_path, chapter="children_in_care", year=2025):
-    la = config.load_authority(CODE)
-    page = render.Page(la, year, chapter, tmp_path / CODE / str(year) / f"{chapter}.html", key="k")
+def _page(tmp_path, monkeypatch, chapter="children_in_care", year=2025):
+    """A page whose artifact is a hand-made stand-in (the notebook is faked too)."""
+    monkeypatch.setattr(artifact, "ARTIFACTS_DIR", tmp_path / "artifacts")
+    page = render.Page(inputs.resolve(CODE), year, chapter, tmp_path / CODE / str(year) / f"{chapter}.html", key="k",
+                       artifact_key="a")
+    page.artifact_dir.mkdir(parents=True)
+    (page.artifact_dir / "manifest.json").write_text('{"inputs": {"x.csv": "0"}}')
     return page, render.Settings(tmp_path)
 
 
@@ -52,31 +58,32 @@ def _fake_execute(calls, failures=()):
 
 def test_a_kernel_that_fails_to_start_is_retried_once(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(render, "execute_notebook",
+    monkeypatch.setattr(execute, "execute_notebook",
                         _fake_execute(calls, [RuntimeError("Kernel died before replying to kernel_info")]))
-    page, settings = _page(tmp_path)
+    page, settings = _page(tmp_path, monkeypatch)
     done = render.render_page(page, settings)
     assert (done.status, done.attempts) == ("ok", 2)
     record = provenance.read(page.record_path)
     assert record["status"] == "ok" and record["attempts"] == 2 and record["tables"] == ["tables/t.csv"]
+    assert record["inputs"] == {"x.csv": "0"} and record["artifact"] == "a"
     assert "Part one" in page.path.read_text() and 'href="#Part-one"' in page.path.read_text()
 
 
 def test_a_failing_notebook_is_not_retried_and_leaves_a_page_saying_so(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(render, "execute_notebook", _fake_execute(calls, [ValueError("bad return"),
-                                                                          ValueError("again")]))
-    page, settings = _page(tmp_path)
+    monkeypatch.setattr(execute, "execute_notebook", _fake_execute(calls, [ValueError("bad return"),
+                                                                           ValueError("again")]))
+    page, settings = _page(tmp_path, monkeypatch)
     done = render.render_page(page, settings)
     assert (done.status, done.attempts, done.error) == ("failed", 1, "ValueError: bad return")
-    assert "failed to render" in page.path.read_text()
+    assert "could not be made" in page.path.read_text()
     assert provenance.read(page.record_path)["key"] == ""       # never current: the next run retries it
     assert [p.name for p in page.path.parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_notebook_running_past_the_timeout_fails(tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "execute_notebook", lambda *a, **k: time.sleep(5))
-    page, settings = _page(tmp_path)
+    monkeypatch.setattr(execute, "execute_notebook", lambda *a, **k: time.sleep(5))
+    page, settings = _page(tmp_path, monkeypatch)
     started = time.perf_counter()
     done = render.render_page(page, render.Settings(tmp_path, timeout=1))
     assert done.status == "failed" and "longer than 1 s" in done.error
@@ -90,13 +97,12 @@ def test_leftovers_of_a_dead_process_are_removed(tmp_path):
     stale.mkdir()
     live = tmp_path / f".children_in_care.html.{os.getpid()}-abc123"
     live.mkdir()
-    assert provenance.remove_leftovers(tmp_path) == 1
+    assert fingerprint.remove_leftovers(tmp_path) == 1
     assert not stale.exists() and live.exists()
 
 
 def test_navigation_links_only_pages_that_exist_or_are_planned(tmp_path):
-    la = config.load_authority(CODE)
-    pages = render.plan_pages([la], [2024, 2025], ["summary", "children_in_care"], tmp_path)
+    pages = render.plan_pages([inputs.resolve(CODE)], [2024, 2025], ["summary", "children_in_care"], tmp_path)
     links = pages[0].links
     assert [t for t, _, _ in links["chapters"]] == ["Executive summary", "Children in care"]
     assert [(y, href) for y, href, _ in links["years"]] == [("2024", "summary.html"),
@@ -122,9 +128,9 @@ def _links(path: Path) -> list[str]:
 
 @pytest.mark.e2e
 def test_batch_is_incremental_and_records_provenance(tmp_path):
-    la = config.load_authority(CODE)
-    first = render.render([la], tmp_path, years=[2025], chapters=["summary", "children_in_care"], jobs=2)
-    assert [p.status for p in first] == ["ok", "ok"]
+    la = inputs.resolve(CODE)
+    first = render.render([la], tmp_path, years=[2025], chapters=["summary", "children_in_care"], jobs=2).pages
+    assert [(p.status, p.error) for p in first] == [("ok", ""), ("ok", "")]
     record = provenance.read(first[1].record_path)
     assert record["parameters"]["authority"] == CODE and record["status"] == "ok"
     assert record["inputs"] and all(len(sha) == 64 for sha in record["inputs"].values())
@@ -134,8 +140,8 @@ def test_batch_is_incremental_and_records_provenance(tmp_path):
         target = (first[0].path.parent / href) if not href.startswith(CODE) else tmp_path / href
         assert target.is_file() or (tmp_path / href).is_file(), href
     again = render.render([la], tmp_path, years=[2025], chapters=["summary", "children_in_care"], jobs=2)
-    assert [p.status for p in again] == ["unchanged", "unchanged"]
-    forced = render.render([la], tmp_path, years=[2025], chapters=["summary"], force=True)
+    assert [p.status for p in again.pages] == ["unchanged", "unchanged"] and again.leaks == []
+    forced = render.render([la], tmp_path, years=[2025], chapters=["summary"], force=True).pages
     assert [p.status for p in forced] == ["ok"]
 
 
@@ -145,19 +151,20 @@ def test_first_failure_stops_the_batch_unless_told_to_continue(tmp_path, capsys)
     bad = tmp_path / "bad_return"
     bad.mkdir()
     (bad / "episodes_2025.csv").write_text("not,a,return\n1,2,3\n")
-    args = ["render", "--authority", CODE, "--chapter", "summary", "children_in_care", "--return-dir", str(bad),
-            "--out", str(tmp_path / "site"), "--jobs", "1"]
+    args = ["render", "--authority", CODE, "--year", "2024", "2025", "--chapter", "summary", "children_in_care",
+            "--return-dir", str(bad), "--out", str(tmp_path / "site"), "--jobs", "1"]
     assert cli.main(args) == 1
     out = capsys.readouterr().out
-    assert "1 failed, 1 skipped" in out and "FAILED E06000031 2025 summary" in out
+    # 2024's figures cannot be computed: both its pages fail with the reason, and 2025 is not tried
+    assert "2 failed, 2 skipped" in out and "FAILED E06000031 2024 summary: the figures could not be computed" in out
     assert cli.main(args + ["--continue-on-error"]) == 1
-    assert "2 failed, 0 skipped" in capsys.readouterr().out
+    assert "4 failed, 0 skipped" in capsys.readouterr().out
 
 
 @pytest.mark.e2e
 def test_dask_executor_on_a_local_cluster(tmp_path):
-    la = config.load_authority(CODE)
-    pages = render.render([la], tmp_path, years=[2025], chapters=["data_quality"], executor="dask", jobs=1)
+    pages = render.render([inputs.resolve(CODE)], tmp_path, years=[2025], chapters=["data_quality"],
+                          executor="dask", jobs=1).pages
     assert [(p.status, p.error) for p in pages] == [("ok", "")]
     assert provenance.read(pages[0].record_path)["status"] == "ok"
 
@@ -212,7 +219,7 @@ def test_checksums_of_a_folder_leave_out_hidden_files(tmp_path):
     (tmp_path / ".hidden").write_text("2")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.csv").write_text("3")
-    sums = provenance.folder_checksums(tmp_path)
+    sums = fingerprint.folder_checksums(tmp_path)
     assert sorted(Path(p).name for p in sums) == ["a.csv", "b.csv"]
     import hashlib
     assert sums[str((tmp_path / "a.csv").resolve())] == hashlib.sha256(b"1").hexdigest()

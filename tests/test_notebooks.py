@@ -9,7 +9,7 @@ import pytest
 from sufficiency_lib.demo import synth
 from sufficiency_lib.statement.chapters import CHAPTERS
 from sufficiency_lib.config import NOTEBOOKS_DIR
-from sufficiency_lib.site.batch import kernel_name
+from sufficiency_lib.site.execute import kernel_name
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -25,6 +25,18 @@ def test_notebook_is_stripped_and_defines_nothing(path):
         tree = ast.parse(cell.source)
         defined = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
         assert not defined, "functions and classes belong in sufficiency_lib"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "explore"], ids=lambda p: p.name)
+def test_a_chapter_notebook_only_reads_its_page(path):
+    """A chapter computes nothing: it opens its page of the authority-year's artifact and
+    shows its parts, so it costs about what an empty notebook costs."""
+    sources = [c.source for c in _code_cells(path) if "parameters" not in c.metadata.get("tags", [])]
+    imports = [n for s in sources for n in ast.walk(ast.parse(s)) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert [(n.module, [a.name for a in n.names]) for n in imports] == [("sufficiency_lib.statement.page",
+                                                                        ["open_page"])]
+    shown = [s for s in sources if s.startswith("page[") or s in ("page.summary()", "page.intro()")]
+    assert len(shown) == len(sources) - 1 and "page.summary()" in shown
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -68,7 +80,7 @@ def test_chapter_notebook_executes_and_saves_its_tables(chapter, toy_return, tmp
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     html = json.dumps([o.get("data", {}) for o in outputs])
     assert "Toyshire" in html
-    summary_cell = [c for c in executed.cells if c.cell_type == "code" and c.source == "chapter.summary()"]
+    summary_cell = [c for c in executed.cells if c.cell_type == "code" and c.source == "page.summary()"]
     assert len(summary_cell) == 1 and summary_cell[0].outputs, "every chapter ends with its summary of findings"
     saved = sorted(p.name for p in (tmp_path / "tables").glob("*.csv") if not p.name.endswith(".meta.csv"))
     assert saved and all((tmp_path / "tables" / n.replace(".csv", ".meta.csv")).is_file() for n in saved)

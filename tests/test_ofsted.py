@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
-from sufficiency_lib.published import ofsted
+from sufficiency_lib.published import ofsted, ofsted_files
 
 CAMBS, PBORO = "E10000003", "E06000031"
 HEADER_2023 = ("Web link,URN,Provision type,Registration status,Local authority,Sector,Places,"
@@ -241,7 +241,7 @@ def test_places_per_10000_use_the_mid_year_before(tmp_path, title_lines):
     ("Cancelled or resigned date", "closed"), ("First effective date (that the provider closed)", "closed"),
     ("  PLACES ", "places"), ("Overall effectiveness", "judgement"), ("Postcode", ""), ("Shoe size", None)])
 def test_column_vocabulary(name, canonical):
-    assert ofsted.column_of(name) == canonical
+    assert ofsted_files.column_of(name) == canonical
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sufficiency_lib import cli, config
+from sufficiency_lib import cli, config, inputs
 from sufficiency_lib.site import batch as render
 from sufficiency_lib.statement.chapters import CHAPTERS
 
@@ -47,8 +47,9 @@ def _parse(path: Path) -> _Page:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("rendered")
-    pages = render.render(config.list_authorities(), out)
-    return out, pages
+    batch = render.render([inputs.resolve(la) for la in config.list_authorities()], out)
+    assert batch.leaks == [], "the leak check after the batch found record-level data"
+    return out, batch.pages
 
 
 @pytest.mark.e2e
@@ -80,6 +81,7 @@ def test_page_has_headings_chart_table_and_no_code_or_errors(rendered):
         assert not re.search(r"In\s*(&nbsp;)?\[\d*\]", html_text)
         assert "Traceback" not in html_text and 'data-mime-type="application/vnd.jupyter.stderr"' not in html_text
         assert "synthetic" in html_text
+        assert "synthetic national figures" not in html_text.lower(), "comparators are DfE's, never made up"
 
 
 @pytest.mark.e2e
@@ -118,9 +120,9 @@ def test_cli_usage_errors_exit_2(capsys):
 
 @pytest.mark.e2e
 def test_no_child_level_identifier_reaches_a_rendered_file(rendered):
-    from sufficiency_lib.ssda903 import ingest
+    from sufficiency_lib.inputs import DEMO_RETURNS_DIR as DEMO_DATA_DIR
     from sufficiency_lib.site import leakcheck
-    from sufficiency_lib.config import DEMO_DATA_DIR
+    from sufficiency_lib.ssda903 import ingest
 
     out, pages = rendered
     identifiers = leakcheck.Identifiers()

@@ -28,14 +28,9 @@ import pandas as pd
 
 from sufficiency_lib.published import reference
 from sufficiency_lib.published.figures import FIGURE_COLUMNS, GSS_SYMBOLS, KEY_COLUMNS, TOTAL, figures_frame
-from sufficiency_lib.published.ofsted import as_figures, name_key
+from sufficiency_lib.published.ofsted_files import name_key
 
 #: Units these figures need beyond figures.UNITS (to be added there by its owner).
-UNITS_NEEDED = {
-    "gbp_per_week": "Pounds per week (cash prices)",
-    "gbp": "Pounds (cash prices)",
-    "places": "Number of registered places",
-}
 #: LAIT short description -> (indicator, unit).
 MEASURES = {
     "FosteringFinance": ("unit_cost_fostering", "gbp_per_week"),
@@ -213,7 +208,7 @@ def _values(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[dict]]:
                     row=int(r), column="Values") for r in frame.loc[duplicated, "row"]]
     frame = frame.loc[~duplicated].assign(country_code="E92000001", breakdown_group=TOTAL, breakdown=TOTAL,
                                           source=f"{SOURCE}, {path.name}")
-    return as_figures(pd.concat([frame, _occupancy(frame)], ignore_index=True)[FIGURE_COLUMNS]), notes
+    return figures_frame(pd.concat([frame, _occupancy(frame)], ignore_index=True)[FIGURE_COLUMNS]), notes
 
 
 def _occupancy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -153,15 +153,14 @@ def render_page(page: Page, settings: Settings) -> Page:
     staging = Path(tempfile.mkdtemp(prefix=fingerprint.temp_prefix(page.path), dir=page_dir))
     tables: list[str] = []
     try:
-        if not artifact.is_complete(page.artifact_dir):
-            raise RuntimeError(page.error or "the figures of this authority and year could not be computed")
         parameters = {**parameters_for(page), "tables_dir": str(staging / "tables")}
         page.attempts = execute.run_with_retry(page.chapter, parameters, staging / "executed.ipynb", settings.timeout)
         notebook_to_html(staging / "executed.ipynb", staging / "page.html", page_info(page, settings))
         tables = _move_into_place(staging, page)
         page.status, page.error = "ok", ""
     except (Exception, execute.PageTimeout) as err:  # collected and reported; one bad page must not stop the rest
-        page.status, page.error = "failed", page.error or _last_line(err)
+        page.status, page.error = "failed", _last_line(err)
+        page.attempts = getattr(err, "attempts", page.attempts)
         info = page_info(page, settings)
         fingerprint.atomic_write_text(page.path, failure_html(page.title, page.authority.la_name, page.year,
                                                               info["index_href"], page.record_path.name, page.error))
@@ -302,32 +301,47 @@ def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = N
 
 
 def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, continue_on_error: bool, bar) -> None:
-    """Artifacts first (each once), each authority-year's pages as soon as its artifact is ready."""
+    """Artifacts first (each once), each authority-year's pages as soon as its artifact is
+    ready; an authority-year whose figures cannot be computed fails all its pages with the
+    reason, without running them."""
     waiting: dict[tuple, list[Page]] = {}
     for page in todo:
         waiting.setdefault((page.inputs.code, page.year), []).append(page)
     pending = {}
     for (code, year), group in waiting.items():
-        inputs = group[0].inputs
         if artifact.is_complete(group[0].artifact_dir):
             pending.update({pool.submit(render_page, p, settings): p for p in group})
         else:
-            pending[pool.submit(build_artifact, inputs, year, sums[code])] = (code, year)
+            pending[pool.submit(build_artifact, group[0].inputs, year, sums[code])] = (code, year)
     stop = False
     while pending and not stop:
         for future in pool.wait_first(pending):
             what = pending.pop(future)
             result = future.result()
-            if isinstance(what, tuple):          # an artifact: submit its pages
+            if isinstance(what, tuple):          # an artifact
                 error = result[2]
                 for page in waiting[what]:
-                    page.error = f"the figures could not be computed: {error}" if error else ""
-                    pending[pool.submit(render_page, page, settings)] = page
+                    if error:
+                        _fail(page, f"the figures could not be computed: {error}", settings)
+                        bar.update(1)
+                    else:
+                        pending[pool.submit(render_page, page, settings)] = page
+                stop = bool(error) and not continue_on_error
                 continue
             _copy_result(what, result)
             bar.update(1)
-            if result.status == "failed" and not continue_on_error:
-                stop = True
+            stop = stop or (result.status == "failed" and not continue_on_error)
+
+
+def _fail(page: Page, reason: str, settings: Settings) -> None:
+    """Record ``page`` as failed for ``reason`` (a page saying so, and its provenance)."""
+    started = datetime.now(timezone.utc)
+    page.status, page.error = "failed", reason
+    page.path.parent.mkdir(parents=True, exist_ok=True)
+    fingerprint.atomic_write_text(page.path, failure_html(page.title, page.authority.la_name, page.year,
+                                                          page_info(page, settings)["index_href"],
+                                                          page.record_path.name, reason))
+    _record(page, started, [])
 
 
 def _copy_result(page: Page, result: Page) -> None:

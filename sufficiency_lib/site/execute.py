@@ -93,7 +93,8 @@ class Deadline:
 
 
 def run_with_retry(notebook: str | Path, parameters: dict, executed_path: Path, timeout: int) -> int:
-    """Execute, retrying once when the kernel fails to start; returns the attempts made."""
+    """Execute, retrying once when the kernel fails to start; returns the attempts made (an
+    error raised carries them too, as ``attempts``)."""
     attempts = 0
     while True:
         attempts += 1
@@ -101,6 +102,7 @@ def run_with_retry(notebook: str | Path, parameters: dict, executed_path: Path, 
             with Deadline(timeout):
                 execute_notebook(notebook, parameters, executed_path, timeout)
             return attempts
-        except Exception as err:
+        except (Exception, PageTimeout) as err:
             if attempts > KERNEL_START_RETRIES or not is_kernel_start_failure(err):
+                err.attempts = attempts
                 raise

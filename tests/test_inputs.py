@@ -1,0 +1,77 @@
+"""Inputs resolved in one place: command-line paths against the shell's folder, paths in a
+params file against that file's folder, whatever the working directory."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sufficiency_lib import inputs
+from sufficiency_lib.config import PROJECT_ROOT
+
+PARAMS = """new_la_code: E06000031
+old_la_code: "874"
+la_name: Peterborough
+region_code: E12000006
+region_name: East of England
+latest_year: 2025
+return_dir: returns/peterborough
+local_dir: ../local
+published_dir: downloads
+"""
+
+
+@pytest.fixture
+def layout(tmp_path):
+    """A user's folders: params/E06000031.yaml naming its return, downloads and local data
+    relative to params/, and another working directory elsewhere."""
+    params = tmp_path / "work" / "params"
+    for folder in (params / "returns" / "peterborough", params / "downloads", tmp_path / "work" / "local",
+                   tmp_path / "elsewhere" / "cli_return", tmp_path / "elsewhere" / "cli_downloads"):
+        folder.mkdir(parents=True)
+    (params / "E06000031.yaml").write_text(PARAMS)
+    return tmp_path
+
+
+def test_params_paths_resolve_against_the_params_folder(layout, monkeypatch):
+    monkeypatch.chdir(layout / "elsewhere")          # not the params folder, not the project
+    found = inputs.resolve("E06000031", params_dir=layout / "work" / "params")
+    assert found.return_dir == layout / "work" / "params" / "returns" / "peterborough"
+    assert found.published_dirs == (layout / "work" / "params" / "downloads",)
+    assert found.local_dir == layout / "work" / "local"
+    assert not found.synthetic and found.has_return
+
+
+def test_command_line_paths_resolve_against_the_shell_folder(layout, monkeypatch):
+    monkeypatch.chdir(layout / "elsewhere")
+    authority = inputs.resolve("E06000031", params_dir=layout / "work" / "params").authority
+    found = inputs.from_command_line(authority, "cli_return", ["cli_downloads"])
+    assert found.return_dir == layout / "elsewhere" / "cli_return"        # the command line wins over params
+    assert found.published_dirs == (layout / "elsewhere" / "cli_downloads",)
+    assert found.local_dir == layout / "work" / "local"          # not given: the params file's
+
+
+def test_a_missing_folder_is_named_with_the_fix(layout, monkeypatch):
+    monkeypatch.chdir(layout / "elsewhere")
+    authority = inputs.resolve("E06000031", params_dir=layout / "work" / "params").authority
+    with pytest.raises(inputs.InputsError, match=r"cli_typo: no such folder; give the folder"):
+        inputs.from_command_line(authority, "cli_typo")
+
+
+def test_a_demo_authority_without_a_return_uses_its_synthetic_one():
+    found = inputs.resolve("E10000003")
+    assert found.synthetic and found.return_dir == inputs.DEMO_RETURNS_DIR / "E10000003"
+    assert found.local_dir == inputs.DEMO_LOCAL_DIR / "E10000003"
+    assert found.published_dirs == ()
+
+
+def test_the_cli_resolves_a_relative_return_dir_from_where_it_is_run(layout):
+    """Run from another folder, a relative --return-dir names a folder there (the render
+    reports the folder it looked for when it is missing)."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    result = subprocess.run([sys.executable, "-m", "sufficiency_lib.cli", "render", "--authority", "E06000031",
+                             "--return-dir", "nowhere_here", "--out", "site"], cwd=layout / "elsewhere",
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert str(layout / "elsewhere" / "nowhere_here") in result.stderr
