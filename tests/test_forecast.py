@@ -1,10 +1,12 @@
-"""Forecasts with known answers: flat, linear, simulated coverage, and a known Markov chain."""
+"""Forecasts with known answers: the per-series models (flat, linear, simulated coverage)
+and the stock-and-flow model (a known Markov chain, its scenarios and its reconciliation
+with the aggregate forecast)."""
 import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency_lib.analysis import forecast
-from sufficiency_lib.analysis.forecast import EXIT, StockFlow
+from sufficiency_lib.analysis import forecast, stockflow
+from sufficiency_lib.analysis.forecast import EXIT, IFA, IN_HOUSE, StockFlow
 
 YEARS = range(2015, 2025)
 
@@ -45,8 +47,21 @@ def test_forecasts_never_go_below_zero_and_need_two_years():
         forecast.forecast(pd.Series([5.0], index=[2020]), "naive")
 
 
+def test_forecast_many_chooses_per_series_and_reports_each_backtest():
+    line = pd.Series([100.0 + 10 * i for i in range(10)], index=YEARS)
+    flat = pd.Series(50.0, index=YEARS)
+    forecasts, scores = forecast.forecast_many({"line": line, "flat": flat, "short": flat.iloc[-3:]}, horizon=2)
+    chosen = forecasts.groupby("series")["method"].first()
+    assert chosen["line"] == "drift" and chosen["short"] == "naive"        # too short to backtest: naive
+    assert forecasts.loc[forecasts["series"].eq("line"), "mean"].tolist() == [200.0, 210.0]
+    assert forecasts.loc[forecasts["series"].eq("flat"), "mean"].to_numpy() == pytest.approx([50.0, 50.0], rel=0.01)
+    assert set(scores["series"]) == {"line", "flat"}                       # nothing to score on three years
+
+
+# --- the stock-and-flow model ----------------------------------------------------------------
+
 def _chain():
-    states = [forecast.state("a", "IFA foster care"), forecast.state("a", "In-house foster care")]
+    states = [forecast.state("a", IFA), forecast.state("a", IN_HOUSE)]
     transitions = pd.DataFrame([[0.5, 0.2, 0.3], [0.1, 0.6, 0.3]], index=states, columns=[*states, EXIT])
     return StockFlow(states, transitions, pd.Series([20.0, 10.0], index=states), pd.Series([0.0, 0.0], index=states), 2025)
 
@@ -70,91 +85,64 @@ def test_constant_flows_give_a_flat_projection():
 
 def test_estimate_from_snapshots():
     snapshots = {
-        2023: pd.DataFrame({"CHILD": ["A", "B"], "age_group": "x", "placement_group": "IFA foster care"}),
-        2024: pd.DataFrame({"CHILD": ["A", "C"], "age_group": "x",
-                            "placement_group": ["In-house foster care", "IFA foster care"]}),
+        2023: pd.DataFrame({"CHILD": ["A", "B"], "age_group": "x", "placement_group": IFA}),
+        2024: pd.DataFrame({"CHILD": ["A", "C"], "age_group": "x", "placement_group": [IN_HOUSE, IFA]}),
     }
     model = StockFlow.estimate(snapshots)
-    ifa, own = forecast.state("x", "IFA foster care"), forecast.state("x", "In-house foster care")
+    ifa, own = forecast.state("x", IFA), forecast.state("x", IN_HOUSE)
     assert model.transitions.loc[ifa, own] == 0.5 and model.transitions.loc[ifa, EXIT] == 0.5
     assert model.transitions.loc[own, EXIT] == 1.0          # never seen at a start: assumed to leave
     assert model.entrants[ifa] == 1 and model.stock.to_dict() == {ifa: 1.0, own: 1.0}
 
 
-def test_scenarios_change_entry_stays_and_the_foster_mix():
+def test_scenarios_change_entry_and_stays():
     chain = _chain()
-    ifa, own = chain.states
+    ifa = chain.states[0]
     assert chain.scenario(entry=2.0).entrants.tolist() == [40.0, 20.0]
     longer = chain.scenario(stay=2.0).transitions
     assert longer.loc[ifa, EXIT] == pytest.approx(0.15) and longer.loc[ifa].sum() == pytest.approx(1.0)
-    moved = chain.scenario(ifa_to_in_house=1.0)
-    assert moved.transitions[ifa].sum() == 0 and moved.entrants[ifa] == 0 and moved.entrants[own] == 30
-    assert moved.project(2, runs=200).set_index(["group", "time_period"]).loc[("IFA foster care", 2027), "mean"] == 0
 
 
-@pytest.mark.integration
-def test_backtest_on_published_series_of_real_authorities(shared_data):
-    """DfE's published numbers looked after for ten authorities: every method is scored one
-    and two years ahead, and the scores are sane (not a claim about which method wins)."""
-    from sufficiency_lib.published import dfe as published
-    from sufficiency_lib.published.figures import select
-
-    figures = published.load(shared_data / "published").figures
-    counts = select(figures, "cla_31_march").loc[lambda f: f["geographic_level"].eq("Local authority")]
-    codes = sorted(counts["new_la_code"].unique())[:10]
-    results = []
-    for code in codes:
-        series = counts.loc[counts["new_la_code"].eq(code)].set_index("time_period")["value"].astype(float).sort_index()
-        results.append(forecast.backtest(series, methods=("naive", "drift", "ets")).assign(code=code))
-    scored = forecast.accuracy(pd.concat(results))
-    assert set(scored["method"]) == {"naive", "drift", "ets"} and set(scored["horizon"]) == {1, 2}
-    assert scored["mape"].between(0, 100).all() and scored["coverage_80"].between(0, 1).all()
-    assert (scored["forecasts"] >= 10).all()
+def test_moving_everyone_to_in_house_leaves_nobody_in_ifa():
+    moved = _chain().scenario(ifa_to_in_house=1.0).project(2, runs=200).set_index(["group", "time_period"])
+    assert moved.loc[(IFA, 2027), "mean"] == 0 and moved.loc[(IN_HOUSE, 2027), "mean"] > 0
 
 
-def _known_process(rng, years=6, entrants=(25, 15), stay=((0.5, 0.1), (0.05, 0.65))):
-    """Snapshots of children in two foster states (IFA, in-house) from a known chain:
-    each year a child moves by ``stay`` (the rest leave) and Poisson ``entrants`` arrive."""
-    names = ["IFA foster care", "In-house foster care"]
-    children, snapshots, next_id = {}, {}, 0
-    for year in range(2015, 2015 + years):
-        moved = {}
-        for child, where in children.items():
-            probs = [*stay[where], 1 - sum(stay[where])]
-            to = rng.choice(3, p=probs)
-            if to < 2:
-                moved[child] = to
-        for where, mean in enumerate(entrants):
-            for _ in range(rng.poisson(mean)):
-                moved[f"c{next_id}"] = where
-                next_id += 1
-        children = moved
-        snapshots[year] = pd.DataFrame({"CHILD": list(children), "age_group": "x",
-                                        "placement_group": [names[w] for w in children.values()]})
-    return snapshots
+def _estimated():
+    """A model estimated from a known process in which IFA and in-house children leave care
+    at different rates (so moving them between the two could change the total)."""
+    model = StockFlow.estimate(stockflow.known_snapshots(np.random.default_rng(4), 5))
+    leave = model.transitions[EXIT]
+    assert leave[forecast.state("under 10", IFA)] != leave[forecast.state("under 10", IN_HOUSE)]
+    return model
 
 
-def test_intervals_of_an_estimated_chain_cover_the_next_year_about_80_percent_of_the_time():
-    """Fitted on five snapshots of a known process, the one-year 80% interval (chance and
-    the estimates' uncertainty) holds the sixth year's total about 80% of the time."""
-    rng = np.random.default_rng(11)
-    covered = []
-    for replicate in range(160):
-        snapshots = _known_process(rng)
-        model = StockFlow.estimate({y: s for y, s in snapshots.items() if y < 2020})
-        total = model.project(1, runs=300, seed=replicate).set_index("group").loc["Total"]
-        covered.append(total["lower_80"] <= len(snapshots[2020]) <= total["upper_80"])
-    assert 0.72 <= np.mean(covered) <= 0.88
+@pytest.mark.parametrize("share", [0.2, 0.5, 1.0])
+def test_moving_ifa_children_in_house_leaves_every_total_unchanged_in_every_year_and_run(share):
+    model = _estimated()
+    base = model.simulate(years=4, runs=300, seed=9)
+    moved = model.scenario(ifa_to_in_house=share).simulate(years=4, runs=300, seed=9)
+    assert np.array_equal(base.sum(axis=2), moved.sum(axis=2))                 # every run, every year
+    bands = sorted({forecast.part(s, 0) for s in model.states})
+    for band in bands:                                                         # and every age band
+        here = [i for i, s in enumerate(model.states) if forecast.part(s, 0) == band]
+        there = [i for i, s in enumerate(model.scenario(ifa_to_in_house=share).states) if forecast.part(s, 0) == band]
+        assert np.array_equal(base[:, :, here].sum(axis=2), moved[:, :, there].sum(axis=2))
+    ifa = [i for i, s in enumerate(model.states) if forecast.part(s, 1) == IFA]
+    assert (moved[:, :, ifa].sum(axis=2) <= base[:, :, ifa].sum(axis=2)).all()
+    assert moved[:, -1, ifa].sum(axis=1).mean() < base[:, -1, ifa].sum(axis=1).mean()
 
 
-def test_the_estimates_uncertainty_widens_the_intervals():
-    model = StockFlow.estimate(_known_process(np.random.default_rng(3)))
-    known = StockFlow(model.states, model.transitions, model.entrants, model.stock, model.year)
-    width = {name: chain.project(3, runs=2000).set_index(["group", "time_period"]).loc[("Total", model.year + 3)]
-             for name, chain in {"estimated": model, "known": known}.items()}
-    wide, narrow = (w["upper_80"] - w["lower_80"] for w in width.values())
-    assert wide > narrow
-    assert width["estimated"]["mean"] == pytest.approx(width["known"]["mean"], rel=0.05)
+def test_the_scenario_moves_the_share_asked_of_those_arriving_in_ifa():
+    """One year on from nobody in care, every child in an IFA state arrived there; each is
+    in-house with probability ``share``, so the in-house share of them is about ``share``."""
+    model = _estimated()
+    model.stock = model.stock * 0
+    ifa = [i for i, s in enumerate(model.states) if forecast.part(s, 1) == IFA]
+    base = model.simulate(years=1, runs=2000, seed=3)
+    moved = model.scenario(ifa_to_in_house=0.3).simulate(years=1, runs=2000, seed=3)
+    left = moved[:, 0, ifa].sum() / base[:, 0, ifa].sum()
+    assert left == pytest.approx(0.7, abs=0.01)
 
 
 def test_recruited_in_house_places_take_children_from_ifa_and_change_no_total():
@@ -163,54 +151,80 @@ def test_recruited_in_house_places_take_children_from_ifa_and_change_no_total():
     base = chain.project(3, runs=500).set_index(["group", "time_period"])["mean"]
     recruited = chain.scenario(in_house_places_per_year=4).project(3, runs=500).set_index(["group", "time_period"])["mean"]
     for k, year in enumerate((2026, 2027, 2028), start=1):
-        assert recruited[("In-house foster care", year)] - base[("In-house foster care", year)] == pytest.approx(4 * k)
-        assert recruited[("IFA foster care", year)] == pytest.approx(base[("IFA foster care", year)] - 4 * k)
+        assert recruited[(IN_HOUSE, year)] - base[(IN_HOUSE, year)] == pytest.approx(4 * k)
+        assert recruited[(IFA, year)] == pytest.approx(base[(IFA, year)] - 4 * k)
         assert recruited[("Total", year)] == base[("Total", year)]
 
 
-def test_forecast_many_chooses_per_series_and_reports_each_backtest():
-    line = pd.Series([100.0 + 10 * i for i in range(10)], index=YEARS)
-    flat = pd.Series(50.0, index=YEARS)
-    forecasts, scores = forecast.forecast_many({"line": line, "flat": flat, "short": flat.iloc[-3:]}, horizon=2)
-    chosen = forecasts.groupby("series")["method"].first()
-    assert chosen["line"] == "drift" and chosen["short"] == "naive"        # too short to backtest: naive
-    assert forecasts.loc[forecasts["series"].eq("line"), "mean"].tolist() == [200.0, 210.0]
-    assert forecasts.loc[forecasts["series"].eq("flat"), "mean"].to_numpy() == pytest.approx([50.0, 50.0], rel=0.01)
-    assert set(scores["series"]) == {"line", "flat"}                       # nothing to score on three years
+def test_year_effects_spread_entrants_only_when_they_vary_beyond_chance():
+    rng = np.random.default_rng(1)
+    assert (stockflow.year_effects(rng, np.array([100.0, 100.0, 100.0, 100.0]), 50, 3) == 1).all()
+    wild = stockflow.year_effects(rng, np.array([60.0, 140.0, 90.0, 110.0]), 4000, 3)
+    assert wild.mean() == pytest.approx(1.0, abs=0.05)
+    # the totals' variance (1,133) less Poisson's (100), over 100 squared: about 0.1, and more
+    # once the variance itself is uncertain
+    assert wild.var() > 0.1
 
 
-def _results(rows):
-    return pd.DataFrame(rows, columns=["new_la_code", "method", "horizon", "ape", "covered_80", "covered_95"])
+def test_split_draws_without_replacement():
+    rng = np.random.default_rng(0)
+    draws = np.array([[3, 0, 2, 5], [0, 0, 0, 4], [1, 1, 1, 1]])
+    taken = np.array([4, 4, 0])
+    got = stockflow.split(rng, draws, taken)
+    assert (got <= draws).all() and got.sum(axis=1).tolist() == [4, 4, 0]
+    assert got[1].tolist() == [0, 0, 0, 4]                   # all four had to come from the last cell
 
 
-def test_national_summary_takes_the_median_of_each_authoritys_mape_and_pools_coverage():
-    results = _results([
-        ("A", "naive", 1, 2.0, True, True), ("A", "naive", 1, 4.0, False, True),      # A: MAPE 3
-        ("B", "naive", 1, 5.0, True, True),                                          # B: 5
-        ("C", "naive", 1, 9.0, True, False),                                         # C: 9
-        ("A", "drift", 1, 1.0, True, True), ("B", "drift", 1, 3.0, False, False), ("C", "drift", 1, 6.0, True, True)])
-    table = forecast.national_summary(results).set_index("method")
-    assert table.loc["naive", "median_mape"] == 5.0 and table.loc["drift", "median_mape"] == 3.0
-    assert table.loc["naive", "coverage_80"] == 0.75 and table.loc["drift", "coverage_95"] == pytest.approx(2 / 3)
-    assert table.loc["drift", "vs_naive"] == pytest.approx(0.6)
-    assert table.loc["naive", "authorities"] == 3 and list(table.index) == ["naive", "drift"]
+def test_intervals_of_an_estimated_chain_hold_the_known_process_about_as_often_as_they_say():
+    """Fitted on five snapshots of a known chain (two age bands, three placement groups)
+    whose entrants vary from year to year more than by chance, the 80% and 95% intervals
+    one and three years ahead hold the children counted in the process, in total and by
+    group, about 80% and 95% of the time."""
+    table = stockflow.coverage_check(replicates=80, horizons=(1, 3), runs=250, year_spread=0.15, seed=5)
+    assert set(table["group"]) == {IFA, IN_HOUSE, "Residential", "Total"}
+    assert 0.72 <= table["coverage_80"].mean() <= 0.88
+    assert 0.89 <= table["coverage_95"].mean() <= 0.99
+    assert table["coverage_80"].min() >= 0.6
 
 
-def test_national_accuracy_is_computed_once_per_set_of_series(tmp_path, monkeypatch):
-    rows = [{"geographic_level": "Local authority", "new_la_code": code, "time_period": year,
-             "indicator": "cla_31_march", "unit": "number", "breakdown_group": "Total", "breakdown": "Total",
-             "value": float(100 + i * year % 7)} for i, code in enumerate(("E1", "E2")) for year in range(2015, 2022)]
-    figures = pd.DataFrame(rows)
-    calls = []
-    real = forecast.national_backtest
-    monkeypatch.setattr(forecast, "national_backtest", lambda series, workers=1: calls.append(1) or real(series, 1))
-    first = forecast.national_accuracy(figures, tmp_path)
-    again = forecast.national_accuracy(figures, tmp_path)
-    pd.testing.assert_frame_equal(first, again)
-    assert len(calls) == 1 and first["authorities"].eq(2).all()
-    figures.loc[0, "value"] = 999.0                            # new figures: computed afresh
-    forecast.national_accuracy(figures, tmp_path)
-    assert len(calls) == 2
+def test_the_estimates_uncertainty_widens_the_intervals():
+    model = StockFlow.estimate(stockflow.known_snapshots(np.random.default_rng(3), 6))
+    known = StockFlow(model.states, model.transitions, model.entrants, model.stock, model.year)
+    width = {name: chain.project(3, runs=2000).set_index(["group", "time_period"]).loc[("Total", model.year + 3)]
+             for name, chain in {"estimated": model, "known": known}.items()}
+    wide, narrow = (w["upper_80"] - w["lower_80"] for w in width.values())
+    assert wide > narrow
+    assert width["estimated"]["mean"] == pytest.approx(width["known"]["mean"], rel=0.05)
+
+
+def _aggregate(year):
+    return pd.DataFrame({"time_period": [year + 1, year + 2], "mean": [400.0, 430.0], "lower_80": [370.0, 390.0],
+                         "upper_80": [430.0, 470.0], "lower_95": [350.0, 365.0], "upper_95": [455.0, 500.0]})
+
+
+def test_reconciled_groups_add_up_to_the_aggregate_forecast_in_its_mix():
+    model = StockFlow.estimate(stockflow.known_snapshots(np.random.default_rng(8), 5))
+    aggregate = _aggregate(model.year)
+    own = model.project(2, runs=1000, seed=1).set_index(["group", "time_period"])
+    got = model.reconciled(aggregate, years=2, runs=1000, seed=1).set_index(["group", "time_period"])
+    for k, year in enumerate((model.year + 1, model.year + 2)):
+        total = got.loc[("Total", year)]
+        target = aggregate.iloc[k]
+        for column in ("mean", "lower_80", "upper_80", "lower_95", "upper_95"):
+            assert total[column] == pytest.approx(target[column], rel=0.02)
+        groups = got.xs(year, level="time_period").drop("Total")
+        assert groups["mean"].sum() == pytest.approx(total["mean"], rel=1e-9)
+        mix = own.xs(year, level="time_period").drop("Total")["mean"]
+        assert (groups["mean"] / groups["mean"].sum()).to_numpy() == pytest.approx(
+            (mix / mix.sum()).to_numpy(), abs=0.01)
+
+
+def test_quantile_path_passes_through_the_bounds_it_is_given():
+    row = pd.Series({"mean": 100.0, "lower_80": 90.0, "upper_80": 112.0, "lower_95": 84.0, "upper_95": 120.0})
+    got = stockflow.quantile_path(row, np.array([0.025, 0.1, 0.5, 0.9, 0.975]))
+    assert got == pytest.approx([84.0, 90.0, 100.0, 112.0, 120.0])
+    outside = stockflow.quantile_path(row, np.array([0.001, 0.999]))
+    assert outside[0] < 84.0 and outside[1] > 120.0
 
 
 def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
@@ -218,9 +232,9 @@ def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
     let a reader subtract them out, so the next smallest is hidden too."""
     from types import SimpleNamespace
 
-    from sufficiency_lib.statement.chapters import forecast as chapter
-    groups = ["IFA foster care"] * 40 + ["In-house foster care"] * 30 + ["Placed for adoption"] * 7 + ["Secure units"] * 2
+    from sufficiency_lib.analysis import outlook
+    groups = [IFA] * 40 + [IN_HOUSE] * 30 + ["Placed for adoption"] * 7 + ["Secure units"] * 2
     snaps = {2025: pd.DataFrame({"CHILD": range(len(groups)), "placement_group": groups})}
-    shown = chapter.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)
+    shown = outlook.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)
     assert shown["Secure units"] == "c" and shown["Placed for adoption"] == "c"
-    assert shown["IFA foster care"] == "40" and shown[chapter.CLA] == "79"
+    assert shown[IFA] == "40" and shown[outlook.CLA] == "79"
