@@ -232,7 +232,7 @@ def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
     let a reader subtract them out, so the next smallest is hidden too."""
     from types import SimpleNamespace
 
-    from sufficiency_lib.analysis import outlook
+    from sufficiency_lib.analysis import demand as outlook
     groups = [IFA] * 40 + [IN_HOUSE] * 30 + ["Placed for adoption"] * 7 + ["Secure units"] * 2
     snaps = {2025: pd.DataFrame({"CHILD": range(len(groups)), "placement_group": groups})}
     shown = outlook.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)
