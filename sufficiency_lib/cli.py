@@ -22,13 +22,41 @@ def _years(text: str) -> range:
 
 
 def _authorities(codes: list[str] | None) -> list[config.Authority]:
-    return [config.load_authority(code) for code in codes] if codes else config.list_authorities()
+    return [inputs.find_authority(code) for code in codes] if codes else config.list_authorities()
+
+
+def _group(text: str) -> tuple[str, list[str]]:
+    name, _, members = text.partition("=")
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    if not name.strip() or len(codes) < 2:
+        raise argparse.ArgumentTypeError(f"a group is NAME=CODE,CODE,... (two or more authorities), not {text!r}")
+    return name.strip(), codes
+
+
+def _chosen(args) -> list[config.Authority]:
+    """The authorities and groups a command names: --all, --authority and --group; by
+    default every params file and every group of params/groups.yaml."""
+    named = getattr(args, "group", None) or []
+    if getattr(args, "all", False):
+        year = max(args.year) if args.year else None
+        from sufficiency_lib.published import reference, shipped
+        codes = reference.reporting_in(year or shipped.newest_year())["new_la_code"].tolist()
+        chosen = [inputs.find_authority(code) for code in codes]
+    elif args.authority or named:
+        chosen = _authorities(args.authority) if args.authority else []
+    else:
+        chosen = config.list_authorities()
+        named = list(config.load_groups().items())
+    return chosen + [inputs.group(name, members) for name, members in named]
 
 
 def _inputs(args) -> list[inputs.Inputs]:
     """Each authority's inputs, the paths typed here resolved against the shell's folder."""
+    if getattr(args, "all", False) and (args.return_dir or args.local_dir):
+        raise ValueError("--all renders every authority from published statistics; --return-dir and --local-dir "
+                         "name one authority's files, so give them with --authority instead.")
     return [inputs.from_command_line(la, args.return_dir, args.published, args.local_dir,
-                                     getattr(args, "year_label", None)) for la in _authorities(args.authority)]
+                                     getattr(args, "year_label", None)) for la in _chosen(args)]
 
 
 def cmd_render(args) -> int:
@@ -147,7 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("render", help="execute chapter notebooks and write HTML pages")
-    p.add_argument("--authority", nargs="+", metavar="CODE", help="new LA codes (default: every params file)")
+    p.add_argument("--authority", nargs="+", metavar="CODE",
+                   help="authorities by new or old LA code or name (default: every params file and group)")
+    p.add_argument("--group", nargs="+", type=_group, metavar="NAME=CODE,CODE",
+                   help="a group of authorities with a statement of its own, e.g. 'North=E06000001,E06000002'")
+    p.add_argument("--all", action="store_true", help="every English authority reporting in the year")
     p.add_argument("--year", nargs="+", type=int, metavar="YYYY", help="years (default: each authority's latest)")
     p.add_argument("--chapter", nargs="+", metavar="NAME", help="chapters (default: all)")
     p.add_argument("--return-dir", metavar="DIR",

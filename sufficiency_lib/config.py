@@ -58,6 +58,11 @@ class Authority:
     return_dir: str = ""             # the authority's 903 files ("" = none given)
     demo: bool = False               # a demo authority: without a return, use its synthetic one
     params_file: Path | None = None  # where these parameters were read from
+    members: tuple[str, ...] = ()    # a group of authorities: its members' new LA codes
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members)
 
     @property
     def slug(self) -> str:
@@ -123,6 +128,24 @@ def _scenarios(raw, path: Path) -> dict:
     return checked
 
 
+GROUPS_FILE = "groups.yaml"
+
+
 def list_authorities(params_dir: Path = PARAMS_DIR) -> list[Authority]:
-    """Every authority with a params file, in code order."""
-    return [load_authority(path) for path in sorted(Path(params_dir).glob("*.yaml"))]
+    """Every authority with a params file, in code order (``groups.yaml`` names groups)."""
+    return [load_authority(path) for path in sorted(Path(params_dir).glob("*.yaml")) if path.name != GROUPS_FILE]
+
+
+def load_groups(params_dir: Path = PARAMS_DIR) -> dict[str, list[str]]:
+    """The groups of authorities named in ``params/groups.yaml``: name -> member codes."""
+    path = Path(params_dir) / GROUPS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ParamsError(f"{path}: not valid YAML ({err}).") from None
+    if not isinstance(raw, dict) or not all(isinstance(v, list) and len(v) >= 2 for v in raw.values()):
+        raise ParamsError(f"{path}: give each group's name and a list of two or more LA codes, e.g. "
+                          "'Cambridgeshire and Peterborough: [E10000003, E06000031]'.")
+    return {str(name): [str(code) for code in codes] for name, codes in raw.items()}

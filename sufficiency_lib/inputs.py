@@ -28,13 +28,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sufficiency_lib.config import PARAMS_DIR, PROJECT_ROOT, Authority, load_authority
+from sufficiency_lib.config import (CACHE_DIR, DEMO_DATA_DIR, DEMO_LOCAL_DIR, PARAMS_DIR, PROJECT_ROOT, Authority,
+                                    ParamsError, load_authority)
+from sufficiency_lib.published import reference
 
-DEMO_RETURNS_DIR = PROJECT_ROOT / "data" / "demo" / "generated"
-DEMO_LOCAL_DIR = PROJECT_ROOT / "data" / "demo" / "local"
+DEMO_RETURNS_DIR = DEMO_DATA_DIR
 EMBEDDED_DIR = PROJECT_ROOT / "data" / "embedded"
-CACHE_DIR = PROJECT_ROOT / "data" / "cache"
 YEAR_LABELS = ("end", "start")
+__all__ = ["CACHE_DIR", "DEMO_LOCAL_DIR", "DEMO_RETURNS_DIR", "EMBEDDED_DIR", "Inputs", "InputsError", "absolute",
+           "find_authority", "from_command_line", "group", "resolve"]
 
 
 class InputsError(ValueError):
@@ -59,6 +61,7 @@ class Inputs:
     local_dir: Path | None = None
     year_label: str | None = None           # how the return's year folders are named, if said
     params_file: Path | None = field(default=None)
+    members: tuple[Inputs, ...] = ()        # a group's members, each with its own inputs
 
     @property
     def code(self) -> str:
@@ -66,14 +69,18 @@ class Inputs:
 
     @property
     def has_return(self) -> bool:
+        """Whether there is a child-level return (a group's: every member has one)."""
+        if self.members:
+            return all(m.has_return for m in self.members)
         return self.return_dir is not None
 
     def sources(self) -> list[Path]:
         """Every file or folder whose contents shape the statement (for checksums)."""
         found = [self.params_file] if self.params_file else []
         found += [p for p in (self.return_dir, self.local_dir, *self.published_dirs) if p is not None]
+        found += [p for member in self.members for p in member.sources()]
         found.append(EMBEDDED_DIR)
-        return [p for p in found if p.exists()]
+        return sorted({p for p in found if p.exists()})
 
     def as_parameters(self) -> dict[str, str]:
         """The notebook parameters that name these inputs (absolute paths, '' for none)."""
@@ -85,6 +92,42 @@ class Inputs:
             "params_dir": str(self.params_file.parent) if self.params_file else "",
             "year_label": self.year_label or "",
         }
+
+
+def find_authority(text: str | Authority, params_dir: str | os.PathLike | None = None) -> Authority:
+    """The authority named by ``text``: its params file when there is one, else the
+    reference lists (a new or old LA code, or the authority's name), so any English
+    authority works with no set-up. A group is an :class:`Authority` already."""
+    if isinstance(text, Authority):
+        return text
+    folder = Path(params_dir) if params_dir else PARAMS_DIR
+    try:
+        return load_authority(text, folder)
+    except ParamsError:
+        if Path(str(text)).suffix in (".yaml", ".yml"):
+            raise
+    try:
+        row = reference.find(str(text))
+    except reference.ReferenceError as err:
+        raise InputsError(str(err)) from None
+    if (folder / f"{row.new_la_code}.yaml").is_file():       # named by its old code or its name
+        return load_authority(row.new_la_code, folder)
+    return Authority(str(row.new_la_code), str(row.old_la_code), str(row.la_name), str(row.region_code),
+                     str(row.region_name), reference.latest_year(row.new_la_code))
+
+
+def group(name: str, members: list[str] | tuple[str, ...], params_dir: str | os.PathLike | None = None) -> Authority:
+    """A group of authorities (a regional care cooperative, say) as one :class:`Authority`:
+    its code is made from its name, its members are their new LA codes, and its region is
+    theirs when they share one."""
+    found = [find_authority(m, params_dir) for m in members]
+    if len(found) < 2:
+        raise InputsError(f"group {name!r} needs two or more authorities; give them as NAME=CODE,CODE.")
+    regions = {(a.region_code, a.region_name) for a in found}
+    region_code, region_name = regions.pop() if len(regions) == 1 else ("", "")
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split())
+    return Authority(f"group-{slug}", "", name, region_code, region_name, min(a.latest_year for a in found),
+                     members=tuple(a.new_la_code for a in found))
 
 
 def _from_params(authority: Authority, value: str) -> Path | None:
@@ -115,8 +158,11 @@ def resolve(authority: str | Authority, return_dir: str | os.PathLike = "",
     against the params file's folder.
     """
     if not isinstance(authority, Authority):
-        folder = absolute(params_dir, base) if str(params_dir) else PARAMS_DIR
-        authority = load_authority(authority, folder)
+        authority = find_authority(authority, absolute(params_dir, base) if str(params_dir) else None)
+    if authority.is_group:
+        members = tuple(resolve(code, "", published, "", params_dir, year_label, base) for code in authority.members)
+        return Inputs(authority, None, all(m.synthetic for m in members), members[0].published_dirs, None,
+                      year_label or None, None, members)
     if year_label and year_label not in YEAR_LABELS:
         raise InputsError(f"year label {year_label!r} is unknown; use 'end' (a folder 2025 holds the year to "
                           "31 March 2025) or 'start' (it holds the year from 1 April 2025).")

@@ -2,8 +2,8 @@
 
 The layers, lowest first (a module may import from its own layer or a lower one):
 
-0. base: config, inputs, vocabulary, parallel, fingerprint, safe_csv
-1. inputs read: ssda903 (the return), published (DfE, ONS, Ofsted, finance), local (local tables)
+0. base: config, vocabulary, wording, parallel, fingerprint, safe_csv
+1. inputs: inputs (every input resolved), ssda903 (the return), published (DfE, ONS, Ofsted, finance), local
 2. analysis: metrics, benchmark, disclosure, costs, market, forecasts, demand, findings
 3. demo: the synthetic returns, out of the main path
 4. statement: chapters, tables, charts, narrative, the artifact, the explorer
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 LIBRARY = Path(__file__).resolve().parent.parent / "sufficiency_lib"
-RANKS = {"config": 0, "inputs": 0, "vocabulary": 0, "parallel": 0, "fingerprint": 0, "safe_csv": 0,
+RANKS = {"config": 0, "inputs": 1, "vocabulary": 0, "wording": 0, "parallel": 0, "fingerprint": 0, "safe_csv": 0,
          "ssda903": 1, "published": 1, "local": 1, "analysis": 2, "demo": 3, "statement": 4, "site": 5, "cli": 6}
 MAX_LINES = 520
 

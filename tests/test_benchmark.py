@@ -14,24 +14,24 @@ from sufficiency_lib.published import dfe as published, reference
 from sufficiency_lib.published.figures import select
 
 
-def test_rank_and_band_with_ties_missing_values_and_polarity():
+def test_rank_and_band_with_ties_and_missing_values_one_convention():
+    """Rank 1 = the lowest value and band A = the lowest quarter, whatever the polarity."""
     values = pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": np.nan, "e": 40.0, "f": 5.0,
                         "g": 30.0, "h": 25.0, "i": 15.0}).astype("Float64")
-    low_good = benchmark.rank_and_band(values, "low")      # 5,10,15,20,20,25,30,40 -> ranks
-    assert low_good["rank"].tolist() == [2, 4, 4, pd.NA, 8, 1, 7, 6, 3]
-    assert low_good["ranked_of"].dropna().unique().tolist() == [8]
+    ranked = benchmark.rank_and_band(values)      # 5,10,15,20,20,25,30,40 -> ranks
+    assert ranked["rank"].tolist() == [2, 4, 4, pd.NA, 8, 1, 7, 6, 3]
+    assert ranked["ranked_of"].dropna().unique().tolist() == [8]
     # (rank-1)/8: f 0 A, a .125 A, i .25 B, b/c .375 B, h .625 C, g .75 D, e .875 D
-    assert low_good["quartile_band"].tolist() == ["A", "B", "B", np.nan, "D", "A", "D", "C", "B"]
-    high_good = benchmark.rank_and_band(values, "high")    # 40,30,25,20,20,15,10,5
-    assert high_good["rank"].tolist() == [7, 4, 4, pd.NA, 1, 8, 2, 3, 6]
-    assert high_good["quartile_band"].tolist() == ["D", "B", "B", np.nan, "A", "D", "A", "B", "C"]
-    neutral = benchmark.rank_and_band(values, "neutral")
-    pd.testing.assert_frame_equal(neutral, low_good)
+    assert ranked["quartile_band"].tolist() == ["A", "B", "B", np.nan, "D", "A", "D", "C", "B"]
 
 
-def test_rank_rejects_an_unknown_polarity():
-    with pytest.raises(ValueError, match="polarity"):
-        benchmark.rank_and_band(pd.Series([1.0]), "up")
+def test_polarity_is_said_in_words_not_folded_into_the_rank():
+    from sufficiency_lib.statement import narrative
+    row = pd.Series({"time_period": 2025, "value": 60.0, "england": 64.0, "sn_mean": 62.0, "rank": 20,
+                     "ranked_of": 150, "quartile_band": "A", "vs_england": "", "vs_neighbours": ""})
+    text = narrative.describe_benchmark(row, "the share in education", "%", "high")
+    assert "20th lowest of 150 authorities (quartile band A, where A is the lowest quarter)" in text
+    assert text.endswith("DfE counts a higher figure as better.")
 
 
 def test_intervals_match_known_values():

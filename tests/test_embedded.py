@@ -173,3 +173,40 @@ def test_a_missing_folder_is_a_usage_error(tmp_path):
     from sufficiency_lib import cli
     assert cli.main(["embed", str(tmp_path / "absent"), "--out", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.integration
+def test_ofsted_and_lait_figures_are_embedded_each_with_its_file_and_date(shared_data):
+    """Cambridgeshire's children's homes at 31 March 2023 and Peterborough's S251 unit costs,
+    counted here with the csv module, come out of the store as the files give them."""
+    manifest = embedded.load().manifest
+    files = {row["file"] for source in manifest["sources"] for row in source["files"]}
+    assert {"ofsted/providers_at_31_march_2023.csv", "ofsted/providers_at_31_march_2016.csv",
+            "ofsted/joiners_and_leavers_year_to_31_march_2023.csv",
+            "lait/lait_finance_and_foster_capacity_long.csv"} <= files
+    assert manifest["releases"] == [2023, 2024, 2025]          # the other publications are not DfE releases
+    with open(shared_data / "ofsted/providers_at_31_march_2023.csv", encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    header = next(i for i, row in enumerate(lines) if "URN" in row)
+    cambs = [dict(zip(lines[header], row)) for row in lines[header + 1:]]
+    cambs = [r for r in cambs if r["Local authority"] == "Cambridgeshire"
+             and r["Provision type"].lower().replace("’", "'") == "children's home"]
+    figures = store.load().figures
+    homes = select(figures, "childrens_homes", "homes").loc[lambda f: f["new_la_code"].eq("E10000003")]
+    homes = homes.set_index("time_period")
+    assert homes.loc[2023, "value"] == len(cambs) == 27
+    assert homes.loc[2023, "source_file"] == "ofsted/providers_at_31_march_2023.csv"
+    assert homes.loc[2016, "source_file"] == "ofsted/providers_at_31_march_2016.csv"
+    places = select(figures, "childrens_home_places", "places").loc[lambda f: f["new_la_code"].eq("E10000003")]
+    assert places.set_index("time_period").loc[2023, "value"] == sum(int(r["Places"]) for r in cambs) == 144
+
+    lait = _csv(shared_data / "lait/lait_finance_and_foster_capacity_long.csv")
+    published = {int(r["Years"][:4]) + 1: float(r["Values"]) for r in lait
+                 if r["Short Desc"] == "RescareFinance" and r["LA Number"] in ("874", "874.0")
+                 and r["Years"].endswith("(OT)")}
+    mine = select(figures, "unit_cost_residential", "gbp_per_week").loc[lambda f: f["new_la_code"].eq("E06000031")]
+    mine = {int(k): float(v) for k, v in mine.set_index("time_period")["value"].items()}
+    assert mine == published and mine[2024] == 8525          # 2023-24 is the year to 31 March 2024
+    costs = select(figures, "unit_cost_residential", "gbp_per_week")
+    assert set(costs["source_file"]) == {"lait/lait_finance_and_foster_capacity_long.csv"}
+    assert (costs["release"] == 0).all()

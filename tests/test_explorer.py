@@ -72,7 +72,7 @@ def test_trend_controls_change_the_view(app):
     app.indicator.value = "cla_started"
     assert app.unit.value == "number" and app.breakdown.value == ("Total", "Total")
     assert app.view.loc[app.view["series"].eq("Cambridgeshire"), "value"].tolist() == [2222, 2223, 2224]
-    assert app.chart.value.startswith('<figure class="chart"><img src="data:image/png;base64,')
+    assert app.chart.value.startswith('<figure class="chart"><img src="data:image/svg+xml;base64,')
     assert app.last_redraw_seconds > 0
 
 
@@ -134,7 +134,7 @@ def _free_port() -> int:
 
 @pytest.mark.notebook
 def test_jupyterlab_starts_with_the_project_kernel(tmp_path):
-    from sufficiency_lib.site.batch import PROJECT_KERNEL, kernel_name
+    from sufficiency_lib.site.execute import PROJECT_KERNEL, kernel_name
     if kernel_name() != PROJECT_KERNEL:
         pytest.skip("the project kernel is installed by make setup")
     port, token = _free_port(), "explorer-test"
@@ -174,3 +174,18 @@ def test_breakdown_drill_year_and_stay_controls(app):
     app.stay.value = 1.5
     after = app.scenario_view.loc[app.scenario_view["group"].eq("Total"), "scenario"].iloc[-1]
     assert after > before      # longer stays, more children in care
+
+
+@pytest.mark.e2e
+def test_the_explorer_reads_the_authority_years_artifact():
+    """The explorer loads nothing itself: the drill-down figures, reconciliation and model
+    are the artifact's, the same the pages show."""
+    from sufficiency_lib import inputs
+    from sufficiency_lib.statement import artifact
+
+    app = explorer.build(PETERBOROUGH)
+    folder = artifact.ensure(inputs.resolve(PETERBOROUGH), 2025)
+    saved = pd.read_parquet(folder / "figures.parquet")
+    pd.testing.assert_frame_equal(app.loaded.figures.reset_index(drop=True), saved.reset_index(drop=True))
+    assert app.loaded.model is not None and len(app.loaded.reconciliation)
+    assert app.authority.value == PETERBOROUGH and len(app.authority.options) >= 150

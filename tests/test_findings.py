@@ -103,9 +103,10 @@ def test_actions_file_for_the_year_or_the_newest_before(tmp_path):
     got = actions.load(tmp_path, 2023, "E1")
     assert got.year == 2021 and got.table.to_dict("list") == {
         "area": ["Fostering"], "actions": ["Recruit; Train"], "impact": ["More"]}
-    assert "as recorded for 2021" in got.note(2023)
+    assert got.note(2023) == ("No actions have been recorded for 2023 yet: the actions and intended impact shown "
+                              "are those recorded for 2021.")
     assert actions.load(tmp_path, 2020).path is None
-    assert "No actions file" in actions.load(tmp_path, 2020).note(2020)
+    assert "No actions have been recorded for 2020" in actions.load(tmp_path, 2020).note(2020)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -164,3 +165,16 @@ def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacit
     hidden = pd.Series({CLA: "100", "Supported accommodation": "c"})       # suppressed on the placements page
     no_gap = gap.iloc[:0]
     assert len(findings.forecast_rules(None, _outlook(series, forecasts, no_gap, hidden))) == 1
+
+
+def test_a_page_says_so_where_the_returns_count_and_dfes_differ():
+    class _Published:
+        def __init__(self, value):
+            self.figures = __import__("factories").figures([{"time_period": 2023, "indicator": "cla_31_march",
+                                                             "breakdown_group": "Total", "breakdown": "Total",
+                                                             "unit": "number", "value": value}])
+    rows = [{"time_period": 2023, "indicator": "cla_31_march", "breakdown_group": "Total", "breakdown": "Total",
+             "unit": "number", "value": 75.0}]
+    assert "The return counts 75 here for 2023 where DfE published 272" in make_facts(
+        rows, published=_Published(272.0)).sources_differ("cla_31_march")
+    assert make_facts(rows, published=_Published(76.0)).sources_differ("cla_31_march") == ""   # within 2 children

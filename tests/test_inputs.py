@@ -75,3 +75,34 @@ def test_the_cli_resolves_a_relative_return_dir_from_where_it_is_run(layout):
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2
     assert str(layout / "elsewhere" / "nowhere_here") in result.stderr
+
+
+@pytest.mark.parametrize("text, code, name, latest", [
+    ("E06000055", "E06000055", "Bedford", 2025), ("831", "E06000015", "Derby", 2025),
+    ("isle of wight", "E06000046", "Isle of Wight", 2025),
+    ("Cumbria", "E10000006", "Cumbria", 2023),               # replaced in April 2023: its last year is 2023
+    ("West Northamptonshire", "E06000062", "West Northamptonshire", 2025)])
+def test_any_authority_needs_no_params_file(text, code, name, latest):
+    found = inputs.resolve(text)
+    assert (found.code, found.authority.la_name, found.authority.latest_year) == (code, name, latest)
+    assert not found.has_return and found.params_file is None and found.local_dir is None
+
+
+def test_an_old_code_or_name_still_finds_the_params_file():
+    assert inputs.resolve("874").params_file == PROJECT_ROOT / "params" / "E06000031.yaml"
+    assert inputs.resolve("Peterborough").synthetic
+
+
+def test_an_unknown_or_ambiguous_name_says_what_to_give():
+    with pytest.raises(inputs.InputsError, match="no English authority is called or coded 'Narnia'"):
+        inputs.resolve("Narnia")
+    with pytest.raises(inputs.InputsError, match="could be any of .*Northamptonshire"):
+        inputs.resolve("Northampton")
+
+
+def test_a_group_of_authorities():
+    pair = inputs.group("Cambridgeshire and Peterborough", ["E10000003", "Peterborough"])
+    assert pair.new_la_code == "group-cambridgeshire-and-peterborough" and pair.is_group
+    assert pair.members == ("E10000003", "E06000031") and pair.region_name == "East of England"
+    with pytest.raises(inputs.InputsError, match="two or more"):
+        inputs.group("Alone", ["E10000003"])

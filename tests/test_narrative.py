@@ -37,7 +37,8 @@ def test_describe_benchmark_reads_the_comparisons_and_rank():
     text = narrative.describe_benchmark(_benchmark_row(), "the rate of children looked after", " per 10,000")
     assert text == ("In 2025, the rate of children looked after was 49 per 10,000, lower than England "
                     "(67 per 10,000) and similar to the average of its statistical neighbours (48.8 per 10,000). "
-                    "It ranked 34th of 151 authorities (1 = lowest), quartile band A.")
+                    "It was 34th lowest of 151 authorities (quartile band A, where A is the lowest quarter). "
+                    "A higher or lower figure is neither better nor worse in itself.")
 
 
 def test_describe_benchmark_without_intervals_compares_rounded_values():
@@ -67,7 +68,7 @@ def test_describe_share_states_points_of_change_and_skips_suppressed_years():
 def test_describe_crosstab_names_highest_and_lowest():
     shares = pd.Series({"Residential children's homes": 72.0, "IFA foster care": 51.0, "Secure units": None})
     text = narrative.describe_crosstab(shares, "Male", "children in each placement", overall=58.0)
-    assert text == ("Of children in each placement, the share 'Male' was highest in Residential children's "
+    assert text == ("Of children in each placement, the share male was highest in residential children's "
                     "homes (72%) and lowest in IFA foster care (51%), against 58% overall.")
 
 
@@ -106,3 +107,12 @@ def test_describe_scenario_reads_numbers_carers_and_cost():
     assert narrative.describe_scenario(moved, base, 2028) == (
         "Carers: 500 children at 31 March 2028, as many as the baseline, 30 more of them in in-house foster care, "
         "£50,000 a year less in priced placement costs.")
+
+
+def test_labels_in_sentences_keep_their_acronyms_and_money_reads_as_money():
+    from sufficiency_lib.wording import in_sentence, money_text
+    assert in_sentence("IFA foster care") == "IFA foster care"
+    assert in_sentence("Residential children's homes") == "residential children's homes"
+    assert in_sentence("UASC") == "UASC" and in_sentence("16 years and over") == "16 years and over"
+    assert [money_text(v) for v in (25_026_954, 850, 12_400.4, -1_300_000)] == ["£25.0m", "£850", "£12,400", "-£1.3m"]
+    assert money_text(768.031, 2) == "£768.03" and money_text(float("nan")) == ""

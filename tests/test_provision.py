@@ -127,21 +127,20 @@ def test_demo_local_data_reads_and_the_printed_framework_averages_disagree():
 
 
 def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_over_budget(tmp_path):
+    from factories import make_facts
     from sufficiency_lib.analysis import findings
-    from sufficiency_lib.statement.chapters.common import Context
-    from sufficiency_lib.config import Authority
+    from sufficiency_lib.vocabulary import Area
 
     _folder(tmp_path, weekly_costs=COSTS,
             fostering_recruitment=("period,measure,value\n2021/22,net_gain_households,10\n"
                                    "2021/22,target_net_gain_households_per_year,24\n"),
             placement_budget="financial_year,budget,amount_gbp\n2021/22,External placements,100000\n")
-    figures = pd.DataFrame({"time_period": 2022, "indicator": "cla_31_march", "breakdown_group": "Placement group",
-                            "unit": "number", "breakdown": [PlacementGroup.IFA, "Total"], "value": [10.0, 10.0]})
-    la = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2022)
-    found = findings.provision(Context(la, 2022, None, figures, [2020, 2021, 2022], local_dir=tmp_path))
-    assert [f.area for f in found] == [findings.FOSTERING, findings.FOSTERING, findings.COSTS]
-    assert found[0].challenge == ("The weekly cost of IFA foster care rose 10% in cash terms (no deflator given) "
-                                  "from 2019/20 to 2021/22.")
+    rows = [{"time_period": 2022, "indicator": "cla_31_march", "breakdown_group": "Placement group", "unit": "number",
+             "breakdown": breakdown, "value": 10.0} for breakdown in (PlacementGroup.IFA, "Total")]
+    facts = make_facts(rows, local=local_data.load(tmp_path))
+    found = findings.provision(facts)
+    assert [f.area for f in found] == [Area.FOSTERING, Area.FOSTERING, Area.COSTS]
+    assert found[0].challenge == "The weekly cost of IFA foster care rose 10% in cash terms from 2019/20 to 2021/22."
     assert "£458,857 a year" in found[2].challenge         # 10 x £880 x 365/7
 
 
@@ -157,6 +156,30 @@ def test_provision_chapter_flags_disagreeing_printed_averages_in_its_notes(tmp_p
     from sufficiency_lib.config import Authority
     la = Authority("E99999999", "999", "Toyshire", "E12000006", "East of England", 2025)
     block = chapter.prices_block(SimpleNamespace(name="Toyshire", year=2025, authority=la), local)
-    assert "Lot 1 / Average: printed £150.00, recomputed £150.00 (agrees)" in block.notes[0]
-    assert "Average / Average: printed £151.00, recomputed £150.00 (DISAGREES)" in block.notes[0]
+    assert "Lot 1 / Average: printed £150.00, recomputed £150.00 (the same)" in block.notes[0]
+    assert "Average / Average: printed £151.00, recomputed £150.00 (different)" in block.notes[0]
     assert "Of 2 averages printed in the statements, 1 does not agree" in block.sentences[0]
+
+
+def test_the_mix_block_prices_every_group_and_leaves_a_suppressed_group_out_of_the_totals():
+    """Secure units (3 children) are priced by S251's residential cost, but their cost is hidden
+    and kept out of the total, which would otherwise give their number away by difference."""
+    from factories import make_facts
+    from test_market import frame, rows
+    from sufficiency_lib.statement.chapters import provision as chapter
+    from sufficiency_lib.vocabulary import Indicator, Unit
+
+    counts = {PlacementGroup.IFA: 10.0, PlacementGroup.SECURE: 3.0, PlacementGroup.SUPPORTED: 20.0}
+    facts = make_facts([{"time_period": 2025, "indicator": "cla_31_march", "breakdown_group": "Placement group",
+                         "unit": "number", "breakdown": g, "value": v} for g, v in counts.items()])
+    figures = frame(rows((2024, Indicator.UNIT_COST_FOSTERING, Unit.GBP_PER_WEEK, 700),
+                         (2024, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 7000)))
+    block = chapter.mix_block(facts, facts.local, figures)
+    shown = block.table.frame.set_index("placement_group")
+    assert list(shown.index) == list(PlacementGroup.ORDER)
+    assert shown.loc[PlacementGroup.SECURE, ["children", "annual_cost", "weekly_cost"]].tolist() == ["c", "c", 7000]
+    assert shown.loc[PlacementGroup.SUPPORTED, "cost_source"] == "none fits"
+    ifa = round(10 * 700 * 365 / 7)
+    assert f"costs about £{ifa:,.0f} a year" in block.sentences[0]          # IFA only: secure is left out
+    assert "Groups of fewer than 6 children are left out of these totals" in block.sentences[1]
+    assert "No local or public weekly cost fits Supported accommodation" in block.sentences[2]

@@ -70,7 +70,7 @@ def test_page_has_headings_chart_table_and_no_code_or_errors(rendered):
         assert "Summary of findings" in parsed.headings or page.chapter == "summary"
         assert page.authority.la_name in html_text
         assert "<table" in html_text
-        images = [i for i in parsed.images if i.get("src", "").startswith("data:image/png;base64,")]
+        images = [i for i in parsed.images if i.get("src", "").startswith("data:image/svg+xml;base64,")]
         assert all(i.get("alt") for i in images), "charts embedded, with alt text"
         # Peterborough printed no unit costs, so its provision page has tables but no chart
         assert images or page.chapter in ("summary", "data_quality", "provision")
@@ -168,7 +168,7 @@ def test_site_in_a_headless_browser_offline(rendered, tmp_path):
     page = _Page()
     page.feed(_browse(chromium, chapter.path.as_uri(), profile, "--dump-dom"))
     assert "Placement mix and stability" in page.headings and "Summary of findings" in page.headings
-    assert len([i for i in page.images if i.get("src", "").startswith("data:image/png")]) >= 5
+    assert len([i for i in page.images if i.get("src", "").startswith("data:image/svg+xml")]) >= 5
     followed = 0
     for source, links in ((out / "index.html", index.links), (chapter.path, page.links)):
         for href in {h.split("#")[0] for h in links if not h.startswith(("#", "http"))}:

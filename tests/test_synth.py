@@ -60,8 +60,30 @@ def demo(tmp_path_factory):
     for code in DEMO:
         la = load_authority(code)
         folder = synth.write_demo_return(la, YEARS, tmp_path_factory.mktemp(code), SEED)
-        out[code] = (la, folder, ingest.load_return(folder))
+        out[code] = (la, folder, _read(folder))
     return out
+
+
+DATE_COLUMNS = {"episodes": ("DECOM", "DEC"), "header": ("DOB", "MC_DOB"), "uasc": ("DOB", "DUC"),
+                "oc3": ("DOB",)}
+
+
+def _read(folder: Path) -> dict[str, pd.DataFrame]:
+    """The generated tables as written, through the 903 reader (:func:`ingest.read_return`):
+    every year's rows stacked, dates parsed; an episode repeated in later years' tables
+    (open across 31 March) is kept once, as the latest year has it."""
+    tables = {}
+    for table, frame in ingest.read_return(folder).tables.items():
+        frame = frame.copy()
+        for column in DATE_COLUMNS.get(table, ()):
+            frame[column] = pd.to_datetime(frame[column].replace("", None), format="%d/%m/%Y")
+        frame = frame.sort_values("return_year", kind="stable")
+        if table == "episodes":
+            frame = frame.drop_duplicates(["CHILD", "DECOM"], keep="last")
+        elif table in ("header", "uasc"):
+            frame = frame.drop_duplicates("CHILD", keep="last")
+        tables[table] = frame.reset_index(drop=True)
+    return tables
 
 
 def _table(folder: Path, year: int, table: str) -> pd.DataFrame:
@@ -153,9 +175,12 @@ def test_codes_are_valid_903_codes(demo, code):
     _, folder, loaded = demo[code]
     eps = loaded["episodes"]
     for column, valid in (("RNE", RNE), ("LS", LS), ("CIN", CIN), ("PLACE", PLACE),
-                          ("PLACE_PROVIDER", PROVIDER), ("REC", REC | {""}),
+                          ("PLACE_PROVIDER", PROVIDER | {""}), ("REC", REC | {""}),
                           ("REASON_PLACE_CHANGE", REASON | {""}), ("PL_LOCATION", {"IN", "OUT"})):
         assert set(eps[column]) <= valid, (column, set(eps[column]) - valid)
+    # a provider is left unreported only for "other placements" (Z1), as DfE's figures show
+    # for Cambridgeshire in 2024 (21 such children, 21 with no provider reported)
+    assert set(eps.loc[eps["PLACE_PROVIDER"] == "", "PLACE"]) <= {"Z1"}
     assert ((eps["PLACE"] == "P1") == (eps["PLACE_PROVIDER"] == "PR0")).all()
     assert eps["URN"].str.fullmatch(r"SC\d{6}|XXXXXXX").all()
     for year in YEARS:
@@ -187,7 +212,8 @@ def test_moves_and_legal_changes_are_episodes(demo, code):
     legal = eps["RNE"].eq("L")
     assert legal.sum() > 50
     previous = eps["LS"].shift(1).where(eps["CHILD"].eq(eps["CHILD"].shift(1)))   # NaN: before the return
-    assert previous[legal & eps["LS"].eq("E1")].dropna().eq("C1").all(), "placement orders follow interim orders"
+    # a placement order follows proceedings: an interim care order or a care order already made
+    assert previous[legal & eps["LS"].eq("E1")].dropna().isin(["C1", "C2"]).all(), "placement orders follow orders"
     assert previous[legal & eps["LS"].eq("C2")].dropna().isin(["C1", "E1"]).all(), "care orders end proceedings"
     assert {"U1", "U4", "U6", "K2", "H5", "P1"} <= set(eps["PLACE"])
     adopted = eps["REC"].isin(["E11", "E12"])
@@ -322,7 +348,11 @@ def _leaver_gaps(la, folder, add) -> None:
         oc3 = _table(folder, year, "oc3")
         if year in (cal.get("care_leavers") or {}):
             add("care_leavers_relative", []).append(_gap(len(oc3) / cal["care_leavers"][year], 1))
-        for name, measure in (("in_touch", oc3["IN_TOUCH"] == "YES"), ("eet", oc3["ACTIV"].str.match(r"[FP]")),
+        # The statements' EET percentages are on another basis than DfE's (Cambridgeshire 2020:
+        # 65% in the statement, 46% of DfE's care leavers aged 17-21), and the return follows
+        # DfE's (tests/test_synth_calibration.py): only in touch and suitable accommodation
+        # are compared with the statements here.
+        for name, measure in (("in_touch", oc3["IN_TOUCH"] == "YES"),
                               ("suitable_accommodation", oc3["ACCOM"].str.endswith("1"))):
             want = (cal.get(f"care_leavers_{name}_percent") or {}).get(year)
             if want is not None:

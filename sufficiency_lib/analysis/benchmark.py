@@ -7,12 +7,13 @@ stated once:
   authority's ten DfE statistical neighbours that have a value that year (as in DfE's LAIT);
   ``sn_count`` says how many had one. The model is chosen by year
   (:func:`reference.neighbour_model_for`) unless given.
-- **Rank** among the authorities with a value that year, 1 = best: the highest value where
-  high is good, the lowest where low is good, and the lowest where neither (polarity
-  ``neutral``). Equal values share the best rank of their group (``min``), so 1, 2, 2, 4.
-  Suppressed or missing values are not ranked, and the count ranked is reported.
+- **Rank** among the authorities with a value that year, one convention for every indicator:
+  1 = the lowest value. Equal values share the lowest rank of their group (``min``), so 1,
+  2, 2, 4. Suppressed or missing values are not ranked, and the count ranked is reported.
+  Whether a high value is good, bad or neither is DfE's **polarity** (:data:`POLARITY`),
+  stated in words beside the rank, never folded into it.
 - **Quartile band** A-D from the rank: A when ``(rank - 1) / n < 0.25``, B below 0.5, C below
-  0.75, else D; A is the best quarter (for neutral indicators, the lowest quarter).
+  0.75, else D; A is the lowest quarter.
 - **Change** on last year and over five years: the value less the value one and five years
   before (missing when either is).
 - **Confidence intervals** (95%): for a rate, the exact Poisson interval of the count
@@ -52,15 +53,14 @@ def polarity_of(indicator: str, unit: str, breakdown_group: str = TOTAL, breakdo
     return POLARITY.get((indicator, breakdown_group, breakdown, unit), "neutral")
 
 
-def rank_and_band(values: pd.Series, polarity: str = "neutral") -> pd.DataFrame:
-    """Rank (1 = best) and quartile band A-D of each non-missing value of ``values``.
+def rank_and_band(values: pd.Series) -> pd.DataFrame:
+    """Rank (1 = the lowest value) and quartile band A-D (A = the lowest quarter) of each
+    non-missing value of ``values``.
 
     ``values`` is indexed by authority; missing values get no rank and no band.
     """
-    if polarity not in POLARITIES:
-        raise ValueError(f"polarity {polarity!r}: use one of {POLARITIES}")
     present = values.dropna().astype(float)
-    rank = present.rank(method="min", ascending=(polarity != "high"))
+    rank = present.rank(method="min", ascending=True)
     n = len(present)
     position = (rank - 1) / n if n else rank
     band = pd.Series(np.select([position < 0.25, position < 0.5, position < 0.75], ["A", "B", "C"], "D"),
@@ -145,14 +145,13 @@ def _neighbour_codes(authority: str, model: int) -> list[str]:
 
 def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit: str = "number",
                     breakdown_group: str = TOTAL, breakdown: str = TOTAL, years=None,
-                    neighbour_model: int | None = None, polarity: str | None = None) -> pd.DataFrame:
+                    neighbour_model: int | None = None) -> pd.DataFrame:
     """One row a year: the authority beside its neighbours, region and England, ranked.
 
     ``authority`` is a new (E...) LA code. Columns: time_period, value, status, sn_mean,
     sn_median, sn_count, region, england, rank, ranked_of, quartile_band, change_1y,
     change_5y, neighbour_model.
     """
-    polarity = polarity or polarity_of(indicator, unit, breakdown_group, breakdown)
     series = select(figures, indicator, unit, breakdown_group, breakdown)
     la_values = _by_place(series, "Local authority", "new_la_code")
     status = series.loc[series["geographic_level"].eq("Local authority")].set_index(
@@ -168,7 +167,7 @@ def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit:
         in_year = in_year.loc[in_year.index.isin(reference.reporting_in(year)["new_la_code"])]
         model = reference.neighbour_model_for(year, neighbour_model)
         neighbours = in_year.reindex(_neighbour_codes(authority, model)).dropna()
-        ranks = rank_and_band(in_year, polarity)
+        ranks = rank_and_band(in_year)
         mine = ranks.loc[authority] if authority in ranks.index else pd.Series(
             {"rank": pd.NA, "ranked_of": len(in_year.dropna()), "quartile_band": ""})
         rows.append({

@@ -27,10 +27,10 @@ _GROUP_RULES = [
     (("foster", "independent"), PlacementGroup.IFA),
     (("foster", "in-house"), PlacementGroup.IN_HOUSE),
     (("foster", "in house"), PlacementGroup.IN_HOUSE),
-    (("secure",), "Secure units"),
-    (("residential school",), "Residential schools"),
-    (("children's home",), "Residential children's homes"),
-    (("residential children",), "Residential children's homes"),
+    (("secure",), PlacementGroup.SECURE),
+    (("residential school",), PlacementGroup.SCHOOLS),
+    (("children's home",), PlacementGroup.CHILDRENS_HOMES),
+    (("residential children",), PlacementGroup.CHILDRENS_HOMES),
     (("supported",), PlacementGroup.SUPPORTED),
     (("semi-independent",), PlacementGroup.SUPPORTED),
 ]
@@ -52,6 +52,17 @@ def financial_year(collection_year: int) -> str:
     return f"{collection_year - 1}/{str(collection_year)[-2:]}"
 
 
+def real_terms(years: pd.Series, values: pd.Series, deflator: pd.DataFrame | None) -> tuple[pd.Series, str]:
+    """``values`` of financial ``years`` (2020/21) in the prices of the deflator's latest year,
+    and that year; missing (and ``""``) without a deflator, missing for a year it lacks."""
+    if deflator is None or deflator.empty:
+        return pd.Series(np.nan, index=values.index), ""
+    index = deflator.groupby("financial_year")["index"].last()
+    base = index.index.max()
+    factor = years.map(index[base] / index).astype(float)
+    return (pd.to_numeric(values).astype(float) * factor).round(2), base
+
+
 def unit_costs(costs: pd.DataFrame, deflator: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weekly unit costs by placement type, provider and year, nominal and in real terms.
 
@@ -63,13 +74,8 @@ def unit_costs(costs: pd.DataFrame, deflator: pd.DataFrame | None = None) -> pd.
         out["comparator"] = np.nan
     out = out.assign(placement_group=[placement_group_of(t, p) for t, p in zip(out["placement_type"], out["provider"])])
     out = out.sort_values(["placement_type", "provider", "financial_year"], kind="stable")
-    if deflator is None or deflator.empty:
-        return out.assign(real_weekly_cost=np.nan, price_base="")[_COST_COLUMNS].reset_index(drop=True)
-    index = deflator.set_index("financial_year")["index"]
-    base = index.index.max()
-    factor = out["financial_year"].map(index[base] / index)
-    return out.assign(real_weekly_cost=(out["weekly_cost"] * factor).round(2),
-                      price_base=base)[_COST_COLUMNS].reset_index(drop=True)
+    real, base = real_terms(out["financial_year"], out["weekly_cost"], deflator)
+    return out.assign(real_weekly_cost=real, price_base=base)[_COST_COLUMNS].reset_index(drop=True)
 
 
 _COST_COLUMNS = ["financial_year", "placement_type", "provider", "placement_group", "weekly_cost", "comparator",
@@ -102,16 +108,30 @@ def latest_costs(costs: pd.DataFrame, year: int) -> pd.DataFrame:
     return newest[["placement_group", "financial_year", "weekly_cost"]].reset_index(drop=True)
 
 
-def mix_cost(children: pd.Series, costs: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The yearly cost of the placement mix: children at 31 March ``year`` by placement
-    group (``children``, indexed by group) x the group's newest weekly cost x 52.14.
+LOCAL_COST = "local weekly costs"
 
-    Groups without a cost keep their children with a missing cost, so the table says what
-    is not priced."""
-    priced = latest_costs(costs, year).set_index("placement_group")
+
+def mix_cost(children: pd.Series, costs: pd.DataFrame | None, year: int,
+             public: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The yearly cost of the placement mix: children at 31 March ``year`` by placement
+    group (``children``, indexed by group) x the group's weekly cost x 52.14.
+
+    A group's weekly cost is its newest local one up to the year (``costs``, from
+    :func:`unit_costs`), else the public one given for it (``public``: placement_group,
+    financial_year, weekly_cost, cost_source; e.g. the S251 unit cost that fits it).
+    ``cost_source`` says which; groups without any cost keep their children with a missing
+    cost and an empty source, so the table says what is not priced."""
+    local = (latest_costs(costs, year) if costs is not None and len(costs)
+             else pd.DataFrame(columns=["placement_group", "financial_year", "weekly_cost"]))
+    priced = local.assign(cost_source=LOCAL_COST)
+    if public is not None and len(public):
+        fallback = public.loc[~public["placement_group"].isin(priced["placement_group"])]
+        priced = pd.concat([priced, fallback[priced.columns]], ignore_index=True) if len(priced) else fallback
+    priced = priced.set_index("placement_group")
     out = pd.DataFrame({"placement_group": children.index, "children": children.to_numpy(dtype=float)})
     out["cost_year"] = out["placement_group"].map(priced["financial_year"]).fillna("")
-    out["weekly_cost"] = out["placement_group"].map(priced["weekly_cost"])
+    out["weekly_cost"] = out["placement_group"].map(priced["weekly_cost"]).astype(float)
+    out["cost_source"] = out["placement_group"].map(priced["cost_source"]).fillna("")
     out["annual_cost"] = (out["children"] * out["weekly_cost"] * WEEKS_PER_YEAR).round(0)
     return out
 
@@ -125,8 +145,8 @@ def budget_for(budget: pd.DataFrame, year: int, name: str = "External placements
 
 #: Groups an "External placements" budget pays for (the authority's own foster care and
 #: in-house homes are outside it).
-EXTERNAL_GROUPS = [PlacementGroup.IFA, "Residential children's homes", "Secure units", PlacementGroup.SUPPORTED,
-                   "Residential schools"]
+EXTERNAL_GROUPS = [PlacementGroup.IFA, PlacementGroup.CHILDRENS_HOMES, PlacementGroup.SECURE, PlacementGroup.SUPPORTED,
+                   PlacementGroup.SCHOOLS]
 
 
 def price_matrix(prices: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

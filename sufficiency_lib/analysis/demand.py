@@ -4,7 +4,8 @@
 From the facts (:mod:`sufficiency_lib.analysis.facts`) it forecasts the annual series
 (the number in care, the rate per 10,000, each placement group large enough to model),
 projects every placement group with the record-level stock-and-flow model, runs the
-params' scenarios with their cost, sets projected demand against capacity (the gap), and
+params' scenarios with their cost, sets projected demand against capacity (the gap: the
+places in the area from public figures, and the local capacity table's), and
 reads the national backtest of the methods. The forecast chapter shows it and the
 findings rules read it; neither computes it again.
 """
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import costs, disclosure, forecast, metrics
+from sufficiency_lib.analysis import costs, disclosure, forecast, market, metrics
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.inputs import CACHE_DIR
+from sufficiency_lib.published import ofsted
 from sufficiency_lib.published.figures import select
 from sufficiency_lib.vocabulary import TOTAL, Indicator, PlacementGroup, Unit
 
@@ -41,7 +43,7 @@ class Outlook:
     latest: pd.Series                  # the page year's counts by group as the page shows them
     scenarios: pd.DataFrame            # time_period, scenario, children, ifa, in_house, priced_cost
     priced: bool                       # whether weekly costs priced the scenarios
-    gap: pd.DataFrame                  # time_period, placement_group, demand, capacity, gap
+    gap: pd.DataFrame                  # demand (and interval) against capacity: GAP_COLUMNS
     national: pd.DataFrame             # the national backtest summary (may be empty)
     check: dict | None                 # the stock-and-flow model fitted a year earlier, against the year
 
@@ -112,12 +114,10 @@ def weekly_costs(facts: Facts) -> pd.Series:
 
 
 def in_house_places(facts: Facts) -> float | None:
-    """The newest in-house foster places recorded in the local capacity table, if any."""
-    capacity = facts.local.get("capacity")
-    if capacity is None or not capacity["placement_group"].eq(PlacementGroup.IN_HOUSE).any():
-        return None
-    rows = capacity.loc[capacity["placement_group"].eq(PlacementGroup.IN_HOUSE)].sort_values("year")
-    return float(rows["places"].iloc[-1])
+    """The newest in-house foster places known at the page's year: the local capacity table's,
+    else the authority's approved places published by Ofsted (via LAIT); None when neither."""
+    found = _capacity_for(capacity(facts).loc[lambda c: c["placement_group"].eq(PlacementGroup.IN_HOUSE)], facts.year)
+    return None if found is None else float(found["places"])
 
 
 def run_scenarios(facts: Facts, chain: forecast.StockFlow, weekly: pd.Series) -> pd.DataFrame:
@@ -137,22 +137,68 @@ def run_scenarios(facts: Facts, chain: forecast.StockFlow, weekly: pd.Series) ->
     return pd.DataFrame(rows)
 
 
-def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | None) -> pd.DataFrame:
-    """Projected children in each placement group against the newest places recorded for it
-    up to each year: ``gap`` is capacity less demand (negative: demand exceeds capacity)."""
-    columns = ["time_period", "placement_group", "demand", "capacity", "gap"]
-    if capacity is None or capacity.empty:
-        return pd.DataFrame(columns=columns)
-    places = capacity.groupby(["year", "placement_group"])["places"].sum()
+GAP_COLUMNS = ["time_period", "placement_group", "demand", "demand_lower_80", "demand_upper_80", "capacity",
+               "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "basis",
+               "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
+
+
+def capacity(facts: Facts) -> pd.DataFrame:
+    """Places the gap sets demand against: the public capacity in the area at the page's year
+    (in-house foster places, children's home and secure places by sector) and the local
+    capacity table's rows (see :func:`market.capacity`)."""
+    figures = facts.published.figures if facts.published is not None else None
+    return market.capacity(figures, facts.code, facts.year, facts.local.get("capacity"))
+
+
+def _capacity_for(rows: pd.DataFrame, year: int) -> pd.Series | None:
+    """The newest capacity of one placement group at or before ``year``: a local row wins over a
+    public one (the local table's years only; before its first, the public figure stands)."""
+    known = rows.loc[rows["year"].astype(int).le(year)]
+    local = known.loc[known["local"].astype(bool)] if "local" in known else known.iloc[0:0]
+    known = local if len(local) else known
+    if known.empty:
+        return None
+    newest = known.loc[known["year"].astype(int).eq(int(known["year"].max()))]
+    row = newest.iloc[-1].copy()
+    row["places"] = float(pd.to_numeric(newest["places"]).sum())
+    return row
+
+
+def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | None,
+                            threshold: int | None = None) -> pd.DataFrame:
+    """Projected children in each placement group (mean and 80% interval), every year of the
+    horizon, against the places known for the group at or before that year.
+
+    ``gap`` is capacity less demand (negative: demand exceeds capacity); ``share_met`` the
+    percent of demand the places could meet; ``beyond_capacity`` the children the places
+    could not take (placed out of area, or with other providers). A group with no capacity
+    figure keeps its demand with the rest missing and ``basis`` "no public capacity figure".
+    With ``threshold``, a projection a page must suppress (1 to ``threshold - 1`` children,
+    rounded) is marked ``suppressed`` and what would state it (gap, share, beyond) is left out.
+    """
+    capacity = capacity if capacity is not None else pd.DataFrame(columns=["placement_group", "year", "places"])
     rows = []
-    for row in projected.loc[projected["group"].ne(TOTAL)].itertuples():
-        known = places.loc[(places.index.get_level_values("year") <= row.time_period)
-                           & (places.index.get_level_values("placement_group") == row.group)]
-        if len(known):
-            supply = float(known.iloc[-1])
-            rows.append({"time_period": row.time_period, "placement_group": row.group, "demand": row.mean,
-                         "capacity": supply, "gap": supply - row.mean})
-    return pd.DataFrame(rows, columns=columns)
+    for row in projected.loc[projected["group"].ne(TOTAL)].itertuples(index=False):
+        found = _capacity_for(capacity.loc[capacity["placement_group"].eq(row.group)], int(row.time_period))
+        places = np.nan if found is None else float(found["places"])
+        small = threshold is not None and disclosure.is_small(row.mean, threshold)
+        known = not np.isnan(places) and not small
+        out = {"time_period": int(row.time_period), "placement_group": row.group, "demand": float(row.mean),
+               "demand_lower_80": float(row.lower_80), "demand_upper_80": float(row.upper_80),
+               "capacity": places, "capacity_year": np.nan if found is None else int(found["year"]),
+               "capacity_local": bool(found.get("local", False)) if found is not None else False,
+               "basis": market.NO_PUBLIC_CAPACITY if found is None else str(found.get("basis", "")),
+               "capacity_source": "" if found is None else str(found.get("source", "")),
+               "share_met": min(places / row.mean, 1.0) * 100 if known and row.mean > 0 else np.nan,
+               "beyond_capacity": max(row.mean - places, 0.0) if known else np.nan,
+               "gap": places - row.mean if known else np.nan, "suppressed": small}
+        for sector in ofsted.SECTORS:
+            out[f"{sector}|places"] = float(found.get(f"{sector}|places", np.nan)) if found is not None else np.nan
+        rows.append(out)
+    frame = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    order = {group: i for i, group in enumerate(PlacementGroup.ORDER)}
+    return frame.sort_values(["placement_group", "time_period"], key=lambda c: c.map(order).fillna(len(order))
+                             if c.name == "placement_group" else c, kind="stable").reset_index(drop=True)
 
 
 def one_year_check(snaps: dict[int, pd.DataFrame], year: int) -> dict | None:
@@ -183,5 +229,5 @@ def build(facts: Facts) -> Outlook:
     weekly = weekly_costs(facts)
     return Outlook(facts.year, series, forecasts, scores, chain, projected, latest_shown(facts, snaps),
                    run_scenarios(facts, chain, weekly), bool(len(weekly)),
-                   demand_against_capacity(projected, facts.local.get("capacity")), national(facts),
+                   demand_against_capacity(projected, capacity(facts), facts.threshold), national(facts),
                    one_year_check(snaps, facts.year))

@@ -12,22 +12,24 @@ what a table hides.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import disclosure, metrics
+from sufficiency_lib.analysis import benchmark, disclosure, groups, metrics
 from sufficiency_lib.config import Authority
 from sufficiency_lib.inputs import Inputs
 from sufficiency_lib.local import actions as actions_mod
 from sufficiency_lib.local import local_data
 from sufficiency_lib.published.figures import select
-from sufficiency_lib.ssda903 import clean
+from sufficiency_lib.ssda903 import clean, quality_report
 from sufficiency_lib.vocabulary import TOTAL, Unit
 
 HISTORY_YEARS = 6          # the statement's tables look back six years
+MIXED_TOLERANCE = 0.02     # a return's count and DfE's within 2% (or 2 children) are the same figure
 
 
 @dataclass
@@ -47,13 +49,36 @@ class ReturnData:
         return self.result.tables["episodes"]
 
 
+class ReturnNotUsable(ValueError):
+    """A return the statement cannot be made from: the reasons, each with its fix."""
+
+    def __init__(self, folder, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(f"the return in {folder} cannot be used: " + " ".join(reasons))
+
+
+def _usable(inputs: Inputs) -> clean.CleanReturn:
+    result = clean.load_clean_return(inputs.return_dir, year_label=inputs.year_label)
+    assessment = quality_report.assess(result)
+    if not assessment.usable:
+        raise ReturnNotUsable(inputs.return_dir, assessment.reasons)
+    return result
+
+
 def load_return(inputs: Inputs) -> ReturnData | None:
-    """The cleaned return named by ``inputs`` (None when there is none)."""
-    if inputs.return_dir is None:
+    """The cleaned return named by ``inputs`` (None when there is none; a group's, its
+    members' put together); a return that is not usable (no header or episodes, or a
+    blocking finding) raises :class:`ReturnNotUsable`."""
+    if not inputs.has_return:
         return None
+    if inputs.members:
+        result = groups.combine_returns({m.code: _usable(m) for m in inputs.members})
+        source = ("synthetic SSDA903 returns of its members (demonstration data)" if inputs.synthetic
+                  else "SSDA903 returns of its members")
+        return ReturnData(result, source, inputs.synthetic)
     source = ("synthetic SSDA903 return (demonstration data)" if inputs.synthetic
               else "SSDA903 return of the authority")
-    return ReturnData(clean.load_clean_return(inputs.return_dir), source, inputs.synthetic)
+    return ReturnData(_usable(inputs), source, inputs.synthetic)
 
 
 @dataclass
@@ -103,12 +128,46 @@ class Facts:
                               & population["geographic_level"].eq("Local authority"), "value"]
         return float(rows.iloc[0]) if len(rows) and not pd.isna(rows.iloc[0]) else np.nan
 
-    @property
+    @functools.cached_property
     def benchmark_source(self) -> str:
         """The source line of the published statistics compared with."""
         if self.published is None:
             return ""
         return self.published.source_line(self.authority.neighbour_model)
+
+    def latest_published(self, indicator: str, unit: str, group: str = TOTAL, breakdown: str = TOTAL,
+                         back: int = 2):
+        """The latest row of the benchmark of a published figure (value, england, sn_mean,
+        region, rank, ...) within ``back`` years before the statement's year, or None."""
+        if self.published is None:
+            return None
+        table = benchmark.benchmark_table(self.published.figures, self.code, indicator, unit, group, breakdown,
+                                          years=range(self.year - back, self.year + 1),
+                                          neighbour_model=self.authority.neighbour_model)
+        table = table.dropna(subset=["value"])
+        return None if table.empty else table.iloc[-1]
+
+    def published_value(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL, year: int | None = None,
+                        unit: str = Unit.NUMBER) -> float:
+        """DfE's published figure for the authority (missing when not published or suppressed)."""
+        if self.published is None:
+            return np.nan
+        rows = select(self.published.figures, indicator, unit, group, breakdown)
+        rows = rows.loc[rows["new_la_code"].eq(self.code) & rows["time_period"].eq(year or self.year), "value"]
+        return float(rows.iloc[0]) if len(rows) and not pd.isna(rows.iloc[0]) else np.nan
+
+    def sources_differ(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL,
+                       year: int | None = None) -> str:
+        """A sentence when the count from the return and DfE's published count of the same
+        figure differ by more than :data:`MIXED_TOLERANCE` (2%, at least 2 children), so a
+        page that sets one beside the other says so where it does; else ''."""
+        year = year or self.year
+        mine, theirs = self.shown(indicator, group, breakdown, year), self.published_value(indicator, group,
+                                                                                            breakdown, year)
+        if pd.isna(mine) or pd.isna(theirs) or abs(mine - theirs) <= max(MIXED_TOLERANCE * theirs, 2):
+            return ""
+        return (f"The return counts {mine:,.0f} here for {year} where DfE published {theirs:,.0f}: figures from the "
+                "return and DfE's comparisons are not on the same count, so read the comparison with care.")
 
     # --- figures as a page may state them -------------------------------------------
 
@@ -136,6 +195,17 @@ class Facts:
         return pd.Series({year: self.shown(indicator, group, breakdown, year) for year in self.years}, dtype=float)
 
 
+def published_figures(published, code: str, years: list[int]) -> pd.DataFrame:
+    """The authority's own published figures for ``years``, in the shape of figures computed
+    from a return (a statement without a return is made from them; DfE's suppressed cells
+    stay suppressed)."""
+    if published is None:
+        return metrics.empty_figures()
+    rows = published.figures.loc[published.figures["new_la_code"].eq(code)
+                                 & published.figures["time_period"].isin(list(years))]
+    return rows.reset_index(drop=True)
+
+
 def history_years(data: ReturnData | None, year: int, history: int = HISTORY_YEARS) -> list[int]:
     """The statement's years to ``year``: ``history`` years, or fewer when the return starts later."""
     first = int(year) - history + 1
@@ -150,7 +220,7 @@ def load(inputs: Inputs, year: int, published, history: int = HISTORY_YEARS) -> 
     data = load_return(inputs)
     years = history_years(data, year, history)
     figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
-               if data is not None else metrics.empty_figures())
+               if data is not None else published_figures(published, inputs.code, years))
     local = local_data.load(inputs.local_dir)
     actions = actions_mod.load(inputs.local_dir, int(year), inputs.code)
     return Facts(inputs, int(year), data, figures, years, published, local, actions)

@@ -31,10 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, costs, metrics
+from sufficiency_lib.analysis import costs, market, metrics
 from sufficiency_lib.analysis import demand as outlook_mod
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.analysis.demand import Outlook
+from sufficiency_lib.wording import in_sentence, money_text
 from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, Area, CareLeavers, Distance, Group, Indicator, Locality,
                                         PlacementGroup, Stability, Uasc, Unit)
 
@@ -96,21 +97,10 @@ def _trend_text(what: str, change: tuple[int, int, int], series: pd.Series) -> s
 
 # --- rules on the facts -------------------------------------------------------------------
 
-def _latest_published(facts: Facts, indicator: str, unit: str, group: str = TOTAL, breakdown: str = TOTAL):
-    """The latest benchmark row of a published figure (value, england, sn_mean, ...)."""
-    if facts.published is None:
-        return None
-    table = benchmark.benchmark_table(facts.published.figures, facts.code, indicator, unit, group, breakdown,
-                                      years=range(facts.year - 2, facts.year + 1),
-                                      neighbour_model=facts.authority.neighbour_model)
-    table = table.dropna(subset=["value"])
-    return None if table.empty else table.iloc[-1]
-
-
 def _versus(facts: Facts, what: str, area: str, indicator: str, group: str, breakdown: str,
             high_is_bad: bool) -> list[Finding]:
     """A published percentage worse than England's or the neighbours' mean."""
-    row = _latest_published(facts, indicator, Unit.PERCENT, group, breakdown)
+    row = facts.latest_published(indicator, Unit.PERCENT, group, breakdown)
     if row is None:
         return []
     for name, column in (("England", "england"), ("its statistical neighbours' average", "sn_mean")):
@@ -129,7 +119,7 @@ def _trend_rule(facts: Facts, area: str, what: str, indicator: str, group: str, 
 
 
 def children_in_care(facts: Facts) -> list[Finding]:
-    row = _latest_published(facts, Indicator.CLA, Unit.RATE)
+    row = facts.latest_published(Indicator.CLA, Unit.RATE)
     if row is None or pd.isna(row["sn_mean"]) or row["value"] <= row["sn_mean"] * (1 + RATE_GAP):
         return []
     return [Finding(Area.CHILDREN_IN_CARE, f"The rate of children looked after ({row['value']:.0f} per 10,000 in "
@@ -263,12 +253,139 @@ def _budget(facts: Facts) -> list[Finding]:
     if budget is None or external <= budget["amount_gbp"] * (1 + BUDGET_GAP):
         return []
     return [Finding(Area.COSTS, f"At the recorded weekly costs, external placements at 31 March {facts.year} "
-                                f"cost about £{external:,.0f} a year, more than {BUDGET_GAP:.0%} above the "
-                                f"{budget['financial_year']} budget of £{budget['amount_gbp']:,.0f}.")]
+                                f"cost about {money_text(external)} a year, more than {BUDGET_GAP:.0%} above the "
+                                f"{budget['financial_year']} budget of {money_text(budget['amount_gbp'])}.")]
 
 
 def provision(facts: Facts) -> list[Finding]:
     return _cost_rise(facts) + _net_gain(facts) + _budget(facts)
+
+
+# --- provision from public data (Ofsted, LAIT) ------------------------------------------------
+
+STALE_YEARS = 2          # a figure more than this many years older than the statement says its age
+FOSTER_FALL = 5.0        # percent fewer in-house foster places approved than in the first year known
+COST_RISE_OVER_ENGLAND = 10.0   # points by which a unit cost's rise must exceed England's
+PLACES_PRESSURE = 0.9    # own children in children's homes at 90% or more of the places in the area
+
+
+def dated(year: int, figure_year: int) -> str:
+    """A sentence on a figure's age when it is more than :data:`STALE_YEARS` older than the
+    statement's ``year`` (empty otherwise)."""
+    years = int(year) - int(figure_year)
+    return (f" This rests on the figure for {figure_year}, {years} years before {year}: newer figures may differ."
+            if years > STALE_YEARS else "")
+
+
+def _public(facts: Facts):
+    return None if facts.published is None else facts.published.figures
+
+
+def few_home_places(facts: Facts) -> list[Finding]:
+    """Children's home places per 10,000 children in the area more than :data:`RATE_GAP` below
+    the statistical neighbours' mean, at the latest 31 March Ofsted's register is read."""
+    figures = _public(facts)
+    if figures is None:
+        return []
+    table = market.comparison(figures, facts.code, Indicator.CHILDRENS_HOME_PLACES, Unit.RATE, facts.year,
+                              facts.authority.neighbour_model).dropna(subset=["value"])
+    if table.empty:
+        return []
+    row = table.iloc[-1]
+    if pd.isna(row["sn_mean"]) or not row["value"] < row["sn_mean"] * (1 - RATE_GAP):
+        return []
+    year = int(row["time_period"])
+    return [Finding(Area.RESIDENTIAL, f"There were {row['value']:.1f} children's home places per 10,000 children in "
+                                      f"the area at 31 March {year}, more than {RATE_GAP:.0%} below the statistical "
+                                      f"neighbours' average ({row['sn_mean']:.1f}; England {row['england']:.1f})."
+                    + dated(facts.year, year))]
+
+
+def falling_foster_places(facts: Facts) -> list[Finding]:
+    """In-house foster places approved falling by :data:`FOSTER_FALL` % or more over the years known."""
+    figures = _public(facts)
+    if figures is None:
+        return []
+    places = market.foster_capacity(figures, facts.code, facts.year, facts.local.get("capacity"))
+    moved = market.change(places.set_index("time_period")["approved"])
+    if moved is None or moved[2] > -FOSTER_FALL:
+        return []
+    first, last, percent = moved
+    approved = places.set_index("time_period")["approved"]
+    return [Finding(Area.FOSTERING, f"Places approved with the authority's own foster carers fell {-percent:.0f}%, "
+                                    f"from {approved[first]:,.0f} at 31 March {first} to {approved[last]:,.0f} at "
+                                    f"31 March {last}." + dated(facts.year, last))]
+
+
+def foster_occupancy(facts: Facts) -> list[Finding]:
+    """In-house foster occupancy (places filled of places approved) below England's by more
+    than :data:`MIN_GAP_POINTS` points: approved places the service does not use."""
+    figures = _public(facts)
+    if figures is None:
+        return []
+    table = market.comparison(figures, facts.code, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PERCENT, facts.year,
+                              facts.authority.neighbour_model).dropna(subset=["value"])
+    if table.empty or not gap(float(table.iloc[-1]["value"]), float(table.iloc[-1]["england"]), above=False):
+        return []
+    row = table.iloc[-1]
+    year = int(row["time_period"])
+    return [Finding(Area.FOSTERING, f"{row['value']:.0f}% of the places approved with the authority's own foster "
+                                    f"carers were filled at 31 March {year}, below England ({row['england']:.0f}%): "
+                                    "approved places that are not used are capacity the authority cannot count on."
+                    + dated(facts.year, year))]
+
+
+def public_cost_rise(facts: Facts) -> list[Finding]:
+    """An S251 weekly unit cost (fostering, residential care) that rose :data:`REAL_RISE` % or
+    more over the last five years published and more than England's by
+    :data:`COST_RISE_OVER_ENGLAND` points; in real terms when a deflator is given."""
+    figures = _public(facts)
+    if figures is None:
+        return []
+    deflator = facts.local.get("deflator")
+    table = market.unit_costs(figures, facts.code, facts.year, facts.authority.neighbour_model, deflator)
+    out = []
+    for indicator in (Indicator.UNIT_COST_FOSTERING, Indicator.UNIT_COST_RESIDENTIAL):
+        rows = table.loc[table["indicator"].eq(indicator)].set_index("time_period").sort_index().tail(6)
+        real = deflator is not None and rows["real_value"].notna().any()
+        mine = rows["real_value"] if real else rows["value"]
+        england = costs.real_terms(rows["financial_year"], rows["england"], deflator)[0] if real else rows["england"]
+        moved, theirs = market.change(mine), market.change(england)
+        if moved is None or theirs is None or moved[2] < REAL_RISE or moved[2] - theirs[2] < COST_RISE_OVER_ENGLAND:
+            continue
+        first, last, percent = moved
+        terms = "in real terms" if real else "in cash terms"
+        out.append(Finding(Area.COSTS, f"The S251 weekly unit cost of {market.UNIT_COSTS[indicator].lower()} rose "
+                                       f"{percent:.0f}% {terms} from {costs.financial_year(first)} to "
+                                       f"{costs.financial_year(last)} (£{mine[first]:,.0f} to £{mine[last]:,.0f} a "
+                                       f"week), against {theirs[2]:.0f}% for England." + dated(facts.year, last)))
+    return out
+
+
+def home_places_pressure(facts: Facts) -> list[Finding]:
+    """The authority's own children in residential children's homes at 31 March of the page's
+    year (as the page shows them) at :data:`PLACES_PRESSURE` or more of the places in
+    children's homes in its area: places that every authority's children compete for."""
+    figures = _public(facts)
+    children = facts.shown(Indicator.CLA, Group.PLACEMENT_GROUP, PlacementGroup.CHILDRENS_HOMES)
+    if figures is None or pd.isna(children):
+        return []
+    found = market.public_capacity(figures, facts.code, facts.year)
+    found = found.loc[found["placement_group"].eq(PlacementGroup.CHILDRENS_HOMES)]
+    if found.empty or not children >= PLACES_PRESSURE * float(found["places"].iloc[0]):
+        return []
+    places, year = float(found["places"].iloc[0]), int(found["year"].iloc[0])
+    return [Finding(Area.GAP, f"{children:,.0f} of the authority's children were in residential children's homes at "
+                              f"31 March {facts.year}, against {places:,.0f} places in children's homes in its area at "
+                              f"31 March {year} (short-break-only homes left out): its own children alone would fill "
+                              f"{children / places:.0%} of the places, which every authority's children use."
+                    + dated(facts.year, year))]
+
+
+def market_rules(facts: Facts) -> list[Finding]:
+    """The provision chapter's rules on public figures of the market, capacity and money."""
+    return (few_home_places(facts) + falling_foster_places(facts) + foster_occupancy(facts) + public_cost_rise(facts)
+            + home_places_pressure(facts))
 
 
 # --- forecast -------------------------------------------------------------------------------
@@ -288,7 +405,7 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
         if not rise >= FORECAST_RISE or (name != outlook_mod.CLA and not row["lower_80"] > last):
             continue
         subject = ("children looked after" if name == outlook_mod.CLA
-                   else f"children in {name[0].lower() + name[1:]}")
+                   else f"children in {in_sentence(name)}")
         out.append(Finding(Area.FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
                                           f"{last:,.0f} to {row['mean']:,.0f} by 31 March {outlook.end} (80% "
                                           f"interval {row['lower_80']:,.0f} to {row['upper_80']:,.0f})."))
@@ -302,7 +419,7 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
 RULES = {
     "children_in_care": [children_in_care],
     "placements": [placements],
-    "provision": [provision],
+    "provision": [provision, market_rules],
     "population": [population],
     "care_leavers": [care_leavers],
     "forecast": [forecast_rules],

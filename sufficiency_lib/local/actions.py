@@ -36,12 +36,13 @@ class Actions:
     path: Path | None
 
     def note(self, year: int) -> str:
+        """Which year's recorded actions a statement for ``year`` shows, in plain words."""
         if self.path is None:
-            return (f"No actions file was found for {year} or earlier: record the authority's actions "
-                    f"and intended impact in actions_{year}.yaml in its local data folder.")
+            return f"No actions have been recorded for {year} or any year before it."
         if self.year != year:
-            return f"Actions and impact as recorded for {self.year} ({self.path.name}); none recorded for {year} yet."
-        return f"Actions and impact as recorded by the authority for {year} ({self.path.name})."
+            return (f"No actions have been recorded for {year} yet: the actions and intended impact shown are "
+                    f"those recorded for {self.year}.")
+        return f"The actions and intended impact are those the authority recorded for {year}."
 
 
 def _files(folder: Path) -> dict[int, Path]:

@@ -34,14 +34,13 @@ from sufficiency_lib.published.releases import (FILES_COLUMNS, PUBLICATION, SKIP
 from sufficiency_lib.published.write import write_ees  # noqa: F401  (kept importable from here)
 
 __all__ = ["Published", "PublishedError", "load", "read_folders", "read_file", "read_population",
-           "population_for_rates", "write_ees", "SYNTHETIC_MARKER"]
+           "population_for_rates", "write_ees"]
 
 
 class PublishedError(ValueError):
     """A folder that cannot be read (missing), or a load that found no figures at all."""
 
 
-SYNTHETIC_MARKER = "SYNTHETIC.md"   # a folder holding this file holds synthetic, not DfE, figures
 #: Files known not to be DfE's originals, by name (without .csv), and what they are.
 ORIGIN_NOTES = {
     "la_cla_on_31_march_by_characteristics_reconstructed": (
@@ -238,8 +237,6 @@ def read_file(path: Path, root: Path | None = None) -> FileResult:
 
 
 def _source(path: Path, table_name: str, release: int, origin: str) -> str:
-    if (path.parent / SYNTHETIC_MARKER).is_file():
-        return f"synthetic figures (demonstration data), {path.name}"
     if table_name == "ons_population":
         return f"ONS mid-year population estimates, {path.name}"
     return f"{PUBLICATION}, {release} release, {path.name}" + (f" ({origin})" if origin else "")
@@ -248,7 +245,7 @@ def _source(path: Path, table_name: str, release: int, origin: str) -> str:
 def _candidates(folder: Path):
     for path in sorted(folder.rglob("*")):
         parts = path.relative_to(folder).parts
-        if path.is_file() and not any(p.startswith(".") for p in parts) and path.name != SYNTHETIC_MARKER:
+        if path.is_file() and not any(p.startswith(".") for p in parts):
             yield path
 
 

@@ -8,7 +8,9 @@ deduplicated by label, every release's figures with their ``release`` and
 ``source_file``, so the newest release wins on loading (:mod:`store`) exactly as it does
 for a user's own folder.
 
-One long table with a ``table`` column:
+Reading the file is :mod:`shipped` (re-exported here as :func:`load`), so that the
+reference lists can read the neighbours without importing the readers below. One long
+table with a ``table`` column:
 
 - ``figures``: the figures shape (:data:`figures.PUBLISHED_COLUMNS`), keyed by year,
   place, indicator (measure), breakdown and unit; ``publication`` names the source;
@@ -16,8 +18,14 @@ One long table with a ``table`` column:
 - ``neighbours``: DfE's statistical neighbour models, ``time_period`` = model year, with
   ``neighbour_rank``, ``neighbour_old_la_code`` and ``closeness``.
 
-Sources are listed in :data:`SOURCES`; a reader for another publication (Ofsted, LAIT) is
-one more :class:`Source` line whose reader returns ``figures`` rows.
+Sources are listed in :data:`SOURCES`; a reader for another publication is one more
+:class:`Source` line whose reader returns ``figures`` rows. Ofsted's provider-level and
+joiners-and-leavers files (:mod:`ofsted`) and LAIT's long data (:mod:`lait`) are two of
+them. Their figures carry ``release`` 0 (they are not releases of DfE's "Children looked
+after" publication, whose releases decide which figure wins on loading); each says its
+date by ``time_period`` (the 31 March, or the financial year ending then), ``source``
+(publication and file) and ``source_file`` (the file under the shared data folder, e.g.
+``ofsted/providers_at_31_march_2023.csv``).
 """
 from __future__ import annotations
 
@@ -26,17 +34,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency_lib.config import PROJECT_ROOT
-from sufficiency_lib.published import dfe, neighbours
+from sufficiency_lib.published import dfe, lait, neighbours, ofsted
 from sufficiency_lib.published.figures import KEY_COLUMNS, PUBLISHED_COLUMNS, as_category, compact, concat
+from sufficiency_lib.published.shipped import EMBEDDED_DIR, FILE_NAME, MANIFEST_NAME, Embedded, load  # noqa: F401
 
-EMBEDDED_DIR = PROJECT_ROOT / "data" / "embedded"
-FILE_NAME, MANIFEST_NAME = "published.parquet", "published.json"
 NEIGHBOUR_COLUMNS = ["neighbour_rank", "neighbour_old_la_code", "closeness"]
 COLUMNS = ["table", "publication", *PUBLISHED_COLUMNS, *NEIGHBOUR_COLUMNS]
 MAX_BYTES = 5_000_000
@@ -108,6 +113,63 @@ def read_neighbours(paths: list[Path], root: Path) -> SourceRows:
     return SourceRows(rows, files)
 
 
+def _relative(path, root: Path) -> str:
+    """A file's path from the shared data folder (``ofsted/providers_at_31_march_2023.csv``)."""
+    path = Path(str(path).split("[")[0])
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return path.name
+
+
+def _other_publication(figures: pd.DataFrame, files: list[dict], skipped: pd.DataFrame, root: Path) -> SourceRows:
+    """Figures of a publication that is not DfE's EES release, with their file as their origin."""
+    # the file is the source's last part ("...; ONS mid-2022 population" follows it for a rate)
+    named = figures["source"].astype(str).str.extract(r"([^\s,;]+\.(?:csv|xlsx|xlsm))", expand=False).fillna("")
+    rows = figures.assign(table="figures", release=0, origin="",
+                          source_file=(root.name + "/" + named).where(named.ne(""), ""))
+    listed = skipped.astype(object).where(skipped.notna(), "").to_dict("records")
+    return SourceRows(rows, files, [{"file": _relative(r["file"], root), "reason": _reason(r)} for r in listed])
+
+
+def _reason(row: dict) -> str:
+    """A skipped row's reason with where it is: "... (row 12, column Places, value 'n/a')"."""
+    where = [f"{name} {row[name]!r}" if name == "value" else f"{name} {row[name]}"
+             for name in ("row", "column", "value") if str(row.get(name, ""))]
+    return str(row["reason"]) + (f" ({', '.join(where)})" if where else "")
+
+
+def read_ofsted(paths: list[Path], root: Path) -> SourceRows:
+    """Ofsted's provider-level and joiners-and-leavers files (places per 10,000 children from
+    the ONS estimates under ``reference/``)."""
+    ons = sorted((root.parent / "reference").glob("ons_mid-year_population_estimates_*.csv"))
+    population = dfe.read_population(ons[-1]) if ons else None      # read once, not once a file
+    frames, files, skipped = [], [], []
+    for path in paths:
+        figures, read, notes = ofsted.read(path, population=population)
+        frames.append(figures)
+        skipped.append(notes)
+        files += [{"file": _relative(row.file, root), "table": f"ofsted {row.kind} ({row.year})", "release": "",
+                   "figures": int(figures["source"].astype(str).str.contains(Path(row.file).name,
+                                                                             regex=False).sum()),
+                   "origin": "", "sha256": _sha(path)} for row in read.itertuples()]
+    figures = pd.concat(frames, ignore_index=True)
+    doubled = figures.duplicated(KEY_COLUMNS, keep="first")
+    notes = pd.concat(skipped, ignore_index=True)
+    if doubled.any():       # two downloads of one year: the first file (in name order) is kept
+        notes = pd.concat([notes, pd.DataFrame([{"file": str(root), "reason": f"{int(doubled.sum())} figures "
+                                                 "given by two files of the same year: the first file is kept"}])])
+    return _other_publication(figures.loc[~doubled], files, notes, root)
+
+
+def read_lait(paths: list[Path], root: Path) -> SourceRows:
+    """LAIT's long data: S251 weekly unit costs, gross spending, in-house foster places."""
+    figures, read, notes = lait.read(root)
+    files = [{"file": _relative(row.file, root), "table": f"lait long ({row.years})", "release": "",
+              "figures": int(row.rows), "origin": "", "sha256": _sha(Path(row.file))} for row in read.itertuples()]
+    return _other_publication(figures, files, notes, root)
+
+
 SOURCES = (
     Source("dfe_cla", "DfE, Children looked after in England including adoptions (LA level, EES)",
            "published", "*", read_dfe),
@@ -115,6 +177,10 @@ SOURCES = (
            "reference", "ons_mid-year_population_estimates_*.csv", read_ons),
     Source("dfe_statistical_neighbours", "DfE children's services statistical neighbour models (2021, 2025)",
            "reference", "statistical_neighbours_*.csv", read_neighbours),
+    Source("ofsted_providers", "Ofsted, Children's social care data in England (provider level, and joiners and "
+           "leavers)", "ofsted", "*.csv", read_ofsted),
+    Source("lait_finance", "DfE, Local Authority Interactive Tool: S251 outturn unit costs and spending, in-house "
+           "foster places (Ofsted)", "lait", "*.csv", read_lait),
 )
 
 
@@ -173,7 +239,7 @@ def build(shared_data_dir: Path, out_dir: Path = EMBEDDED_DIR, sources=SOURCES) 
 
 def _manifest(rows: pd.DataFrame, described: list[dict], path: Path) -> dict:
     figures = rows.loc[rows["table"].eq("figures")]
-    releases = sorted(int(r) for r in figures["release"].unique())
+    releases = sorted(int(r) for r in figures["release"].unique() if int(r))   # DfE's; other publications 0
     return {
         "title": "Published statistics embedded in the sufficiency project",
         "built": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -192,43 +258,3 @@ def _manifest(rows: pd.DataFrame, described: list[dict], path: Path) -> dict:
         "sources": described,
         "columns": {column: str(dtype) for column, dtype in rows.dtypes.items()},
     }
-
-
-@dataclass(frozen=True)
-class Embedded:
-    """The embedded file's three tables and its manifest."""
-
-    figures: pd.DataFrame      # every release's figures (read_order 0), PUBLISHED_COLUMNS + publication
-    population: pd.DataFrame
-    neighbours: pd.DataFrame   # model, old_la_code, la_name, neighbour_rank, neighbour_old_la_code, closeness
-    manifest: dict
-
-
-def load(path: Path | None = None) -> Embedded:
-    """The embedded tables (read once a process; callers get frames they may change)."""
-    path = Path(path or EMBEDDED_DIR / FILE_NAME)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: the embedded published statistics are missing; rebuild them with "
-                                "`sufficiency embed ../shared/data`.")
-    cached = _read(str(path), path.stat().st_mtime_ns)
-    return Embedded(*(frame.copy(deep=False) for frame in cached[:3]), manifest=dict(cached[3]))
-
-
-@lru_cache(maxsize=2)
-def _read(path: str, mtime_ns: int) -> tuple:
-    rows = pd.read_parquet(path, engine="pyarrow")
-    manifest_path = Path(path).with_name(MANIFEST_NAME)
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
-    part = {name: rows.loc[rows["table"].eq(name).to_numpy()] for name in ("figures", "population", "neighbours")}
-    figures = compact(part["figures"][[*PUBLISHED_COLUMNS, "publication"]].reset_index(drop=True))
-    population = compact(part["population"][PUBLISHED_COLUMNS].reset_index(drop=True))
-    models = part["neighbours"]
-    table = pd.DataFrame({"model": models["time_period"].astype(int), "old_la_code": models["old_la_code"].astype(str),
-                          "la_name": models["la_name"].astype(str),
-                          "neighbour_rank": models["neighbour_rank"].astype(int),
-                          "neighbour_old_la_code": models["neighbour_old_la_code"].astype(str),
-                          "closeness": models["closeness"].astype(str)}).reset_index(drop=True)
-    return figures, population, table, manifest
-
-
-load.cache_clear = _read.cache_clear  # type: ignore[attr-defined]

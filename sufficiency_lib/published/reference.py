@@ -90,6 +90,64 @@ def authority(code: str) -> pd.Series:
     return hit.iloc[0]
 
 
+def _name_key(text: str) -> str:
+    words = str(text).lower().replace("&", " and ").replace(",", " ").replace("-", " ").split()
+    return " ".join(w for w in words if w not in ("city", "of", "council", "county", "borough", "the"))
+
+
+def find(text: str) -> pd.Series:
+    """One authority's row, by new code, old code or name ("Isle of Wight", "county durham",
+    "Kingston upon Hull"); a name matching several raises with the candidates."""
+    text = str(text).strip()
+    las = local_authorities()
+    hit = las.loc[las["new_la_code"].str.upper().eq(text.upper()) | las["old_la_code"].eq(text)]
+    if hit.empty:
+        key = _name_key(text)
+        hit = las.loc[las["la_name"].map(_name_key).eq(key)]
+        if hit.empty:
+            hit = las.loc[las["la_name"].map(_name_key).str.contains(key, regex=False)] if key else hit
+    if hit.empty:
+        raise ReferenceError(f"no English authority is called or coded {text!r}; give a new (E06..., E08..., "
+                             "E09..., E10...) or old (3-digit) LA code, or its name.")
+    if hit["new_la_code"].nunique() > 1:
+        names = ", ".join(f"{r.la_name} ({r.new_la_code})" for r in hit.drop_duplicates("new_la_code").itertuples())
+        raise ReferenceError(f"{text!r} could be any of {names}; give its code.")
+    return hit.iloc[0]
+
+
+def latest_year(code: str) -> int:
+    """The newest collection year an authority reported in: the newest in the embedded
+    published statistics, or the last before it was replaced (Cumbria: 2023)."""
+    from sufficiency_lib.published import shipped
+    newest = shipped.newest_year()
+    row = authority(code)
+    return min(newest, int(row["last_year"]))
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def boundary_note(code: str) -> str:
+    """A sentence saying where an authority's boundary changed (it replaced others, or was
+    replaced), so its series are read right; '' for an authority that did neither."""
+    changes = reorganisations()
+    gone = changes.loc[changes["predecessor_new_la_code"].eq(code)]
+    if len(gone):
+        first = int(gone["first_year"].min())
+        listed = _listed(sorted(set(gone["successor_name"])))
+        return (f"{gone['predecessor_name'].iloc[0]} was replaced in April {first - 1} by {listed}: its last "
+                f"figures are for 31 March {first - 1}, and the figures from {first} are its successors'.")
+    formed = changes.loc[changes["successor_new_la_code"].eq(code)]
+    if len(formed):
+        first = int(formed["first_year"].min())
+        names = _listed(sorted(set(formed["predecessor_name"])))
+        return (f"{formed['successor_name'].iloc[0]} was formed in April {first - 1} from {names}: "
+                f"its figures start at 31 March {first}; earlier years belong to the authorities it replaced, on "
+                "other boundaries, and are not set beside its own.")
+    return ""
+
+
 def neighbour_model_for(year: int, model: int | None = None) -> int:
     """The statistical neighbour model to use for collection year ``year``.
 
@@ -106,9 +164,9 @@ def neighbour_model_for(year: int, model: int | None = None) -> int:
 
 @lru_cache(maxsize=None)
 def _neighbours() -> pd.DataFrame:
-    from sufficiency_lib.published import embedded   # here: embedded's readers (Ofsted, LAIT) import this module
+    from sufficiency_lib.published import shipped   # here: shipped reads figures that import this module
 
-    return embedded.load().neighbours
+    return shipped.load().neighbours
 
 
 def statistical_neighbours(code: str, model: int) -> pd.DataFrame:

@@ -58,11 +58,6 @@ class Published:
     unknown: pd.DataFrame = field(default_factory=lambda: table(columns=UNKNOWN_COLUMNS))
 
     @property
-    def synthetic(self) -> bool:
-        """Whether any figure is synthetic (the demo's made-up national figures)."""
-        return bool(self.figures["source"].astype(str).str.contains("synthetic").any())
-
-    @property
     def releases(self) -> list[int]:
         """The DfE releases the figures come from, oldest first."""
         return sorted(int(r) for r in pd.unique(self.figures["release"]) if int(r))
@@ -70,9 +65,6 @@ class Published:
     def source_line(self, neighbour_model: int | None = None) -> str:
         """The plain-English source of these figures for a page, e.g. "DfE, Children looked
         after in England including adoptions, 2023, 2024 and 2025 releases; ..."."""
-        if self.synthetic:
-            return ("Synthetic national figures made from synthetic SSDA903 returns for every English "
-                    "authority (demonstration data, not DfE statistics)")
         parts = []
         if self.releases:
             years = [str(r) for r in self.releases]

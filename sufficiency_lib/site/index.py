@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from sufficiency_lib.fingerprint import atomic_write_text, library_version
-from sufficiency_lib.site import provenance
+from sufficiency_lib.site import document, provenance
 from sufficiency_lib.site.html import TEMPLATES_DIR
 from sufficiency_lib.statement.chapters import CHAPTERS
 
@@ -38,6 +38,9 @@ def index_rows(out_dir: Path) -> list[dict]:
         row["tables"] += [{"name": Path(t).stem, "href": os.path.relpath(rec["html"].parent / t, out_dir)}
                           for t in rec.get("tables", [])]
     rows = list(grouped.values())
+    for row in rows:      # the one-document statement (HTML and PDF), when it was made
+        row["statement"] = {kind: f"{row['code']}/{row['year']}/{name}"
+                            for kind, name in document.links(Path(out_dir) / row["code"] / row["year"]).items()}
     return sorted(rows, key=lambda r: (r["name"], r["year"]))
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from sufficiency_lib import fingerprint, parallel
 from sufficiency_lib.analysis import facts as facts_mod
-from sufficiency_lib.analysis import demand, findings
+from sufficiency_lib.analysis import demand, findings, groups
 from sufficiency_lib.inputs import CACHE_DIR, Inputs
 from sufficiency_lib.published import store
 from sufficiency_lib.statement.chapters import (CHAPTERS, care_leavers, children_in_care, data_quality, forecast,
@@ -76,15 +76,16 @@ def is_complete(path: Path) -> bool:
 
 def _published(inputs: Inputs):
     """The published statistics a statement compares with: the embedded figures, and the
-    user's own downloads where given (the newest release wins)."""
-    return store.load(list(inputs.published_dirs))
+    user's own downloads where given (the newest release wins); a group's own figures added."""
+    return groups.with_group(store.load(list(inputs.published_dirs)), inputs.authority)
 
 
 def _prepare(inputs: Inputs) -> None:
-    """Make the demo's synthetic return when it is the one used (demo code, out of the main path)."""
-    if inputs.synthetic:
-        from sufficiency_lib.demo import synth
-        synth.ensure_demo_return(inputs.authority, inputs.return_dir)
+    """Make the demo's synthetic returns that are used (demo code, out of the main path)."""
+    for one in inputs.members or (inputs,):
+        if one.synthetic:
+            from sufficiency_lib.demo import synth
+            synth.ensure_demo_return(one.authority, one.return_dir)
 
 
 def compute(inputs: Inputs, year: int):

@@ -36,10 +36,11 @@ class Chapter:
         impact the authority recorded for those areas."""
         frame = self.summary_frame()
         key = "summary_of_findings" if self.slug == "summary" else f"summary_of_findings_{self.slug}"
-        note = self.facts.actions.note(self.facts.year)
+        # which year's actions are shown is said once, in the executive summary
+        note = self.facts.actions.note(self.facts.year) if self.slug == "summary" else ""
         if frame.empty:
-            return Block(key, ["The rules of this chapter found no challenge in the figures, and no actions are "
-                               "recorded for its areas.", note])
+            return Block(key, ["No challenge was found in these figures, and no actions are recorded for them.",
+                               note])
         frame = frame.set_axis(["area", "challenges", "actions", "impact"], axis=1)
         table = t.Table(key, f"Summary of findings, {self.facts.name}, {self.facts.year}",
                         "Challenges: found in the figures above by the rules set out in the methods; actions and "

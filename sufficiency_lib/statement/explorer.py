@@ -205,7 +205,8 @@ class Explorer:
             chart = charts.line_chart(plotted, x="time_period", y="value", hue="series",
                                       title=f"{self.indicator.label}: {self.breakdown.label}",
                                       y_label=self.unit.value.replace("_", " "), source=self.source,
-                                      alt=f"Line chart of {self.indicator.label} ({self.breakdown.label}) by year")
+                                      alt=f"Line chart of {self.indicator.label} ({self.breakdown.label}) by year",
+                                      png=True)
             self._chart_png = chart.png
             self.chart.value = chart.to_html()
             self.message.value = ""

@@ -45,8 +45,8 @@ class Page:
         return Html(self.record["intro"])
 
     def __getitem__(self, key: str) -> Html:
-        text = self.record["blocks"].get(key)
-        return Html(text if text is not None else "<p>No figures are available for this part.</p>")
+        """A part of the chapter; a part this statement does not have shows nothing."""
+        return Html(self.record["blocks"].get(key) or "")
 
     def summary(self) -> Html:
         """The chapter's summary of findings."""

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency_lib.safe_csv import neutralise_text
+from sufficiency_lib.wording import money_text
 from sufficiency_lib.statement import tidy
 
 FILTER, INDICATOR, TIME = "filter", "indicator", "time"
@@ -99,16 +101,6 @@ def _symbol(value) -> str | None:
     return None
 
 
-def money_text(value: float, decimals: int = 0) -> str:
-    """Money as a councillor reads it: £850, £12,400, £1.3m, £25.0m; pence only when
-    ``decimals`` asks for them (a framework price of £768.03)."""
-    sign = "-" if value < 0 else ""
-    value = abs(float(value))
-    if value >= 1_000_000 and decimals == 0:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    return f"{sign}£{value:,.{decimals}f}"
-
-
 def display_value(value, column: Column) -> str:
     """One cell as the page shows it."""
     symbol = _symbol(value)
@@ -135,22 +127,6 @@ def ees_value(value, column: Column) -> str:
     if not column.numeric:
         return str(value)
     return _fixed(float(value), column, commas=False)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection): text
-    starting with = + - @ tab or carriage return gets a leading apostrophe. Numbers,
-    including negative ones, are left as they are."""
-    if not cell or not cell.startswith(FORMULA_STARTS):
-        return cell
-    try:
-        float(cell)
-        return cell
-    except ValueError:
-        return "'" + cell
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -202,13 +178,14 @@ class Table:
         """The table in the EES tidy shape for ``authority``: geography and time first, then
         filters, then indicators. Rows without a time column take ``period``."""
         time = next((c for c in self.columns if c.kind == TIME), None)
-        values = {c.name: [spreadsheet_safe(ees_value(v, c)) for v in self.frame[c.name]]
+        values = {c.name: [neutralise_text(ees_value(v, c)) for v in self.frame[c.name]]
                   for c in self.columns if c.kind != TIME}
         periods = ([int(v) for v in self.frame[time.name]] if time is not None
                    else [int(period)] * len(self.frame))
         geo = tidy.la_frame(authority, periods, self.time_identifier)
         ordered = [c.name for c in self.columns if c.kind == FILTER] + [c.name for c in self.columns if c.numeric]
-        return pd.concat([geo, pd.DataFrame(values)[ordered]], axis=1)
+        out = pd.concat([geo, pd.DataFrame(values)[ordered]], axis=1)
+        return out.sort_values("time_period", kind="stable", ignore_index=True)   # tidy data: year by year
 
     def meta(self) -> pd.DataFrame:
         """The ``.meta.csv`` rows of the EES data screener."""

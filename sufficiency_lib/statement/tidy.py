@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency_lib.safe_csv import write_csv
+
 from sufficiency_lib.config import Authority
 
 GEOGRAPHY_COLUMNS = [
@@ -48,12 +50,13 @@ def meta_frame(indicators: dict[str, tuple[str, str, int]], filters: dict[str, s
 
 
 def write_table(table: pd.DataFrame, meta: pd.DataFrame, path: Path) -> Path:
-    """Write ``table`` as CSV and ``meta`` beside it as ``<name>.meta.csv``; return the CSV path."""
+    """Write ``table`` as CSV and ``meta`` beside it as ``<name>.meta.csv``, every cell safe to
+    open in a spreadsheet; return the CSV path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     missing = sorted(set(meta["col_name"]) - set(table.columns))
     if missing:
         raise ValueError(f"{path.name}: meta describes columns the table lacks: {missing}")
-    table.to_csv(path, index=False)
-    meta.to_csv(path.with_suffix(".meta.csv"), index=False)
+    write_csv(table, path)
+    write_csv(meta, path.with_suffix(".meta.csv"))
     return path

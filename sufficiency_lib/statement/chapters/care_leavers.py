@@ -3,15 +3,16 @@ employment or training, by age 17 to 18 and 19 to 21, against comparators."""
 from __future__ import annotations
 
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition
+from sufficiency_lib.statement import stories
 from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition
 from sufficiency_lib.vocabulary import Area, CareLeavers, Group, Indicator
 
 AGES = {Indicator.CARE_LEAVERS_17_18: "17 to 18", Indicator.CARE_LEAVERS_19_21: "19 to 21"}
 
 
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
-    blocks = {}
+    blocks = {"story": stories.care_leavers(facts)}
     for indicator, ages in AGES.items():
         who = f"care leavers aged {ages}"
         key = indicator.removeprefix("care_leavers_")

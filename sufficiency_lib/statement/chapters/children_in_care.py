@@ -3,9 +3,11 @@ children starting and ceasing to be looked after."""
 from __future__ import annotations
 
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement import narrative
-from sufficiency_lib.statement.chapters.common import benchmark_block, series_block
+from sufficiency_lib.published import reference
+from sufficiency_lib.statement.blocks import Block
+from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.statement.chapters.common import benchmark_block, series_block
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, Uasc, Unit
 
 COUNT_LABEL = "Children looked after at 31 March"
@@ -43,9 +45,18 @@ def flows(facts: Facts):
     return block
 
 
+def boundary(facts: Facts):
+    """Where the authority's boundary changed, when it did (a group's members' changes too)."""
+    codes = facts.authority.members or (facts.code,)
+    notes = [reference.boundary_note(code) for code in codes if not code.startswith("group-")]
+    return Block("boundary", [n for n in notes if n]) if any(notes) else None
+
+
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     """The chapter's blocks for the facts' authority and year."""
     return Chapter(facts, "children_in_care", {
+        "story": stories.children_in_care(facts),
+        "boundary": boundary(facts),
         "counts": counts(facts),
         "rate_benchmark": benchmark_block(facts, "cla_rate_benchmark", Indicator.CLA,
                                           "the rate of children looked after", unit=Unit.RATE, label=RATE_LABEL,

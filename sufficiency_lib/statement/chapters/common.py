@@ -27,6 +27,16 @@ from sufficiency_lib.vocabulary import CROSS, TOTAL, Unit
 SUPPRESSED = disclosure.SUPPRESSED
 
 
+NEEDS_RETURN = "This part needs the authority's child-level return (SSDA903), which was not given."
+
+
+def nothing_for(facts: Facts, key: str, subject: str) -> Block:
+    """The block for a part with no figures: it needs the return, or the return holds none."""
+    if facts.data is None:
+        return message(key, NEEDS_RETURN)
+    return message(key, f"The return holds no figures for {subject}.")
+
+
 def column_name(label: str) -> str:
     """An EES column name for a label: lower case, words joined by underscores."""
     return "".join(ch if ch.isalnum() else "_" for ch in label.lower()).strip("_")
@@ -38,18 +48,23 @@ def counts_by_year(figures: pd.DataFrame, indicator: str, group: str, years) -> 
     """Counts of one breakdown group: a row per breakdown (Total last), a column per year."""
     rows = figures.loc[figures["indicator"].eq(indicator) & figures["breakdown_group"].eq(group)
                        & figures["unit"].eq(Unit.NUMBER) & figures["time_period"].isin(list(years))]
-    wide = rows.pivot_table(index="breakdown", columns="time_period", values="value",
-                            aggfunc="first", sort=False)
-    order = [b for b in rows["breakdown"].drop_duplicates() if b != TOTAL] + [TOTAL]
-    wide = wide.reindex([b for b in order if b in wide.index]).fillna(0)
+    # a count DfE did not publish keeps DfE's symbol (c suppressed, x not available); a
+    # breakdown with no row in a year had no children in it
+    status = rows["status"].astype(str).replace("", "x")
+    cells = rows.assign(cell=rows["value"].astype(object).where(rows["value"].notna(), status))
+    wide = cells.pivot_table(index="breakdown", columns="time_period", values="cell", aggfunc="first",
+                             sort=False, observed=True, dropna=False)
+    order = [b for b in cells["breakdown"].drop_duplicates() if b != TOTAL] + [TOTAL]
+    wide = wide.reindex([b for b in order if b in wide.index]).astype(object).where(lambda w: w.notna(), 0)
     wide.columns = [str(c) for c in wide.columns]
     return wide.rename_axis("breakdown").reset_index()
 
 
 def shares(counts: pd.DataFrame, shown: pd.DataFrame, year_columns: list[str]) -> pd.DataFrame:
     """Percent of each year's Total, missing where the count or the Total is suppressed."""
-    total = counts.loc[counts["breakdown"].eq(TOTAL), year_columns].iloc[0].astype(float)
-    share = counts[year_columns].astype(float).div(total.replace(0, np.nan)) * 100
+    numbers = counts[year_columns].apply(pd.to_numeric, errors="coerce")
+    total = numbers.loc[counts["breakdown"].eq(TOTAL).to_numpy()].iloc[0].astype(float)
+    share = numbers.astype(float).div(total.replace(0, np.nan)) * 100
     hidden = shown[year_columns].eq(SUPPRESSED)
     hidden = hidden | hidden.loc[counts["breakdown"].eq(TOTAL).to_numpy()].iloc[0]
     return pd.concat([counts[["breakdown"]], share.mask(hidden.to_numpy())], axis=1)
@@ -60,8 +75,14 @@ def _long_breakdown(shown: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
     long = shown.melt(id_vars="breakdown", var_name="time_period", value_name="number")
     pct = share.melt(id_vars="breakdown", var_name="time_period", value_name="percent")
     long["percent"] = [SUPPRESSED if pd.isna(v) else round(float(v)) for v in pct["percent"]]
-    long["number"] = [v if v == SUPPRESSED else int(v) for v in long["number"]]
+    long["number"] = [_whole(v) for v in long["number"]]
     return long.astype({"time_period": int})
+
+
+def _whole(value):
+    """A shown count as a whole number; a GSS symbol (c, x, z) as it is."""
+    text = str(value).strip()
+    return int(float(text)) if text.replace(".", "", 1).isdigit() else text
 
 
 # --- block builders ---------------------------------------------------------------------
@@ -73,7 +94,7 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     years = list(years or facts.years)
     counts = counts_by_year(facts.figures, indicator, group, years)
     if counts.empty:
-        return message(key, f"The return holds no figures for {subject}.")
+        return nothing_for(facts, key, subject)
     year_columns = [str(y) for y in years if str(y) in counts.columns]
     shown = disclosure.suppress_table(counts, year_columns, total_row=TOTAL, labels="breakdown",
                                       threshold=facts.threshold)
@@ -105,13 +126,15 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
 
 
 def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: str, subject: str,
-             focus_column: str, columns: list[str] | None = None) -> Block:
+             focus_column: str, columns: list[str] | None = None, obvious: tuple[str, ...] = ()) -> Block:
     """A cross-tabulation for the latest year with its margins, suppressed as a cross-tab,
-    and a sentence on where the share in ``focus_column`` is highest and lowest."""
+    and a sentence on where the share in ``focus_column`` is highest and lowest (leaving out
+    the ``obvious`` rows, whose share is so by definition: every child in 16+ supported
+    accommodation is 16 or over)."""
     rows = facts.figures.loc[facts.figures["breakdown_group"].eq(group) & facts.figures["unit"].eq(Unit.NUMBER)
                              & facts.figures["time_period"].eq(facts.year)]
     if rows.empty:
-        return message(key, f"The return holds no figures for {subject} in {facts.year}.")
+        return nothing_for(facts, key, f"{subject} in {facts.year}")
     split = rows["breakdown"].str.split(CROSS, n=1, expand=True)
     table = pd.DataFrame({"row": split[0], "column": split[1], "value": rows["value"].astype(float)})
     wide = table.pivot_table(index="row", columns="column", values="value", aggfunc="sum", fill_value=0)
@@ -127,13 +150,13 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     plotted = disclosure.chart_data(shown, count_columns).frame
     share = (plotted[focus_column] / plotted[TOTAL] * 100) if focus_column in plotted else pd.Series(dtype=float)
     share.index = plotted["row"]
-    sentence = narrative.describe_crosstab(share.drop(TOTAL, errors="ignore"), focus_column, subject,
+    sentence = narrative.describe_crosstab(share.drop([TOTAL, *obvious], errors="ignore"), focus_column, subject,
                                            overall=share.get(TOTAL, np.nan))
     caption = f"{subject}, {facts.name}, 31 March {facts.year} (number)"
     page = t.Table("", caption, facts.source, [t.text("row", row_label), *[t.count(c, c) for c in count_columns]],
                    shown)
     long = shown.melt(id_vars="row", var_name="column", value_name="number")
-    long["number"] = [v if v == SUPPRESSED else int(v) for v in long["number"]]
+    long["number"] = [_whole(v) for v in long["number"]]
     saved = t.Table(key, caption, facts.source,
                     [t.text(column_name(row_label), row_label), t.text(column_name(column_label), column_label),
                      t.count("number", f"{subject}: number")],
@@ -141,26 +164,24 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     return Block(key, [sentence], page, None, [], [saved])
 
 
-def benchmark_columns(la_name: str, unit: str, label: str) -> list[t.Column]:
-    """The declared columns of a benchmark table (see :func:`benchmark.benchmark_table`)."""
+def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
+    """The declared columns of a benchmark table (see :func:`benchmark.benchmark_table`); the
+    table's caption names the figure, so the headings need not."""
     cell_unit = "%" if unit == Unit.PERCENT else ""
 
-    def value(name, text, decimals=1, show=True):
-        return t.number(name, f"{label}: {text}", decimals, cell_unit, show=show)
+    def compared(name, text, decimals=1, show=True, trim=True):
+        return t.Column(name, text, t.INDICATOR, cell_unit, decimals, trim, show)
 
-    return [t.year(label="Year (31 March)"),
-            t.Column("value", la_name, t.INDICATOR, cell_unit, 1, trim=True),
-            value("sn_mean", "Statistical neighbours (mean)"),
-            t.Column("sn_median", f"{label}: Statistical neighbours (median)", t.INDICATOR, cell_unit, 1, trim=True),
-            t.Column("region", f"{label}: Region", t.INDICATOR, cell_unit, 1, trim=True),
-            t.Column("england", f"{label}: England", t.INDICATOR, cell_unit, 1, trim=True),
-            t.number("rank", "Rank among authorities (1 = best)"),
-            t.number("ranked_of", "Authorities ranked"),
-            value("change_1y", "Change on the year before", show=False),
-            value("change_5y", "Change over five years", show=False),
-            value("ci_low", "Lower 95% confidence limit", show=False),
-            value("ci_high", "Upper 95% confidence limit", show=False),
-            t.text("quartile_band", "Quartile band (A = best quarter)"),
+    return [t.year(label="Year (31 March)"), compared("value", la_name),
+            compared("sn_mean", "Statistical neighbours (mean)", trim=False),
+            compared("sn_median", "Statistical neighbours (median)"), compared("region", "Region"),
+            compared("england", "England"),
+            t.number("rank", "Rank (1 = lowest)"), t.number("ranked_of", "Authorities ranked"),
+            compared("change_1y", "Change on the year before", show=False),
+            compared("change_5y", "Change over five years", show=False),
+            compared("ci_low", "Lower 95% confidence limit", show=False),
+            compared("ci_high", "Upper 95% confidence limit", show=False),
+            t.text("quartile_band", "Quartile band (A = lowest quarter)"),
             t.text("compared_with_england", "Compared with England (95% interval)")]
 
 
@@ -185,14 +206,12 @@ def benchmark_block(facts: Facts, key: str, indicator: str, subject: str, unit: 
         return None
     table = benchmark.benchmark_table(facts.published.figures, facts.code, indicator, unit,
                                       breakdown_group, breakdown, years=range(facts.year - years + 1, facts.year + 1),
-                                      neighbour_model=facts.authority.neighbour_model, polarity=polarity)
+                                      neighbour_model=facts.authority.neighbour_model)
     if table.empty or table["value"].isna().all():
         return message(key, f"No published figure for {subject} is available for {facts.name} to compare.")
     suffix = "%" if unit == Unit.PERCENT else (" per 10,000" if unit == Unit.RATE else "")
     pol = polarity or benchmark.polarity_of(indicator, unit, breakdown_group, breakdown)
     sentence = narrative.describe_benchmark(table.dropna(subset=["value"]).iloc[-1], subject, suffix, pol)
-    if facts.benchmark_source.startswith("Synthetic"):
-        sentence += " These comparisons use synthetic national figures made for the demonstration, not DfE statistics."
     long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
     first, last = table["time_period"].min(), table["time_period"].max()
     what = label or subject[0].upper() + subject[1:]
@@ -202,8 +221,9 @@ def benchmark_block(facts: Facts, key: str, indicator: str, subject: str, unit: 
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
                                   f"its region and England, {first} to {last}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",
-                       facts.benchmark_source, benchmark_columns(facts.name, unit, what), benchmark_frame(table))
-    return Block(key, [sentence], declared, chart)
+                       facts.benchmark_source, benchmark_columns(facts.name, unit), benchmark_frame(table))
+    mixed = facts.sources_differ(indicator, breakdown_group, breakdown) if facts.data is not None else ""
+    return Block(key, [sentence, mixed], declared, chart)
 
 
 def series_block(facts: Facts, key: str, columns: dict[str, tuple[str, str]], title: str,
@@ -228,7 +248,7 @@ def series_block(facts: Facts, key: str, columns: dict[str, tuple[str, str]], ti
                                   f"{facts.years[-1]}. {' '.join(sentences)}")
     values = shown.rename(columns={c: column_name(c) for c in labels})
     for c in labels:
-        values[column_name(c)] = [v if v == SUPPRESSED else (int(v) if v != "" else "") for v in values[column_name(c)]]
+        values[column_name(c)] = [_whole(v) for v in values[column_name(c)]]
     declared = t.Table(key, f"{title}, {facts.name}", facts.source,
                        [t.year(), *[t.count(column_name(c), c) for c in labels]], values)
     return Block(key, sentences, declared, chart)

@@ -8,6 +8,7 @@ import pandas as pd
 from sufficiency_lib.analysis import disclosure
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.published.figures import side_by_side
+from sufficiency_lib.statement import stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
@@ -91,9 +92,6 @@ def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
                 f"for the same years; {same:,} match exactly"
                 + (f" and the largest difference is {known['difference'].abs().max():,.0f}." if len(known) > same
                    else "."))
-    if facts.benchmark_source.startswith("Synthetic"):
-        sentence += (" The published figures here are the demo's synthetic national figures, made from the same "
-                     "synthetic returns, so they agree by construction; with DfE's files they show real differences.")
     source = f"{facts.source}; {facts.benchmark_source}"
     headline = t.Table("", f"Headline figures from the return and as published, {facts.name}", source,
                        HEADLINE_COLUMNS, _headline_frame(both, facts.threshold))
@@ -116,6 +114,6 @@ def checks_block(found: list) -> Block:
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     checks, rules = validation(facts)
     matched, groups = reconciliation(facts)
-    return Chapter(facts, "data_quality", {"checks": checks_block(found), "validation": checks, "rules": rules,
+    return Chapter(facts, "data_quality", {"story": stories.data_quality(facts), "checks": checks_block(found), "validation": checks, "rules": rules,
                                            "reconciliation": matched, "reconciliation_groups": groups},
                    found, areas=[Area.DATA_QUALITY])

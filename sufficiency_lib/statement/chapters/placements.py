@@ -3,17 +3,29 @@ year, placements that ended within 7 days, age within each placement type, and s
 from __future__ import annotations
 
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement import narrative
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab
+from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, Area, Group, Indicator, Locality,
-                                        PlacementGroup, PlacementLength, Stability)
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab
+from sufficiency_lib.vocabulary import (
+    DFE_AGE_GROUPS,
+    SIXTEEN_PLUS,
+    Area,
+    Group,
+    Indicator,
+    Locality,
+    PlacementGroup,
+    PlacementLength,
+    Stability,
+)
 
 AT_31_MARCH = "children looked after at 31 March"
 MADE_IN_YEAR = "placements made in the year"
 
 
 def mix(facts: Facts):
+    if facts.data is None:      # DfE publishes placement types, not the statement's split of foster care
+        return composition(facts, "placement_mix", Indicator.CLA, Group.PLACEMENT, AT_31_MARCH,
+                           "Children looked after at 31 March by type of placement", focus="Foster placements")
     block = composition(facts, "placement_mix", Indicator.CLA, Group.PLACEMENT_GROUP, AT_31_MARCH,
                         "Children looked after at 31 March by placement", focus=PlacementGroup.IN_HOUSE)
     for group in (PlacementGroup.IFA, PlacementGroup.CONNECTED, PlacementGroup.CHILDRENS_HOMES):
@@ -29,6 +41,7 @@ def mix(facts: Facts):
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     cla, new = Indicator.CLA, Indicator.NEW_PLACEMENTS
     return Chapter(facts, "placements", {
+        "story": stories.placements(facts),
         "mix": mix(facts),
         "foster_benchmark": benchmark_block(facts, "foster_placements_benchmark", cla,
                                             "the share of children looked after in foster placements",
@@ -39,15 +52,17 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
                                     "Placements made in the year by placement"),
         "new_by_provider": composition(facts, "new_placements_by_provider", new, Group.PROVIDERS, MADE_IN_YEAR,
                                        "Placements made in the year by provider"),
-        "new_by_locality": composition(facts, "new_placements_by_locality", new, Group.LOCALITY, MADE_IN_YEAR,
-                                       "Placements made in the year inside and outside the authority",
-                                       focus=Locality.OUTSIDE),
+        "new_by_locality": (composition(facts, "new_placements_by_locality", new, Group.LOCALITY, MADE_IN_YEAR,
+                                        "Placements made in the year inside and outside the authority",
+                                        focus=Locality.OUTSIDE) if facts.data is not None else
+                            composition(facts, "new_placements_by_locality", new, Group.NEW_PLACEMENT_LOCATION,
+                                        MADE_IN_YEAR, "Placements made in the year by distance and locality")),
         "ended_7_days": composition(facts, "placements_ended_within_7_days", new, Group.PLACEMENT_LENGTH,
                                     MADE_IN_YEAR, "Placements made in the year that ended within 7 days",
                                     focus=PlacementLength.ENDED_WITHIN_7_DAYS, chart_kind="line"),
         "age_by_placement": crosstab(facts, "age_by_placement", Group.PLACEMENT_BY_AGE, "Placement",
                                      "Age group", "children in each placement", SIXTEEN_PLUS,
-                                     columns=list(DFE_AGE_GROUPS)),
+                                     columns=list(DFE_AGE_GROUPS), obvious=(PlacementGroup.SUPPORTED,)),
         "stability": composition(facts, "placement_stability", cla, Group.STABILITY, AT_31_MARCH,
                                  "Children looked after at 31 March with 3 or more placements in the year",
                                  focus=Stability.THREE_OR_MORE, chart_kind="line"),

@@ -6,13 +6,23 @@ import pandas as pd
 
 from sufficiency_lib.analysis import disclosure, findings
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement import narrative
+from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, Area, Distance, Group, Indicator, Locality,
-                                        PlacementGroup, Sex, Uasc)
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab
+from sufficiency_lib.vocabulary import (
+    DFE_AGE_GROUPS,
+    SIXTEEN_PLUS,
+    Area,
+    Distance,
+    Group,
+    Indicator,
+    Locality,
+    PlacementGroup,
+    Sex,
+    Uasc,
+)
 
 AT_31_MARCH = "children looked after at 31 March"
 NTS_COLUMNS = [t.year(), t.count("uasc_count", "UASC looked after at 31 March"),
@@ -50,6 +60,7 @@ def nts(facts: Facts) -> Block:
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     c, cla = AT_31_MARCH, Indicator.CLA
     return Chapter(facts, "population", {
+        "story": stories.population(facts),
         "age": composition(facts, "age_group", cla, Group.AGE, c, "Children looked after by age", focus=SIXTEEN_PLUS),
         "age_benchmark": benchmark_block(facts, "age_16_plus_benchmark", cla,
                                          "the share of children looked after aged 16 and over",

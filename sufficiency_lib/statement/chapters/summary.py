@@ -5,12 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement import narrative
+from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, CareLeavers, Distance, Group, Indicator, PlacementGroup,
-                                        Stability, Uasc, Unit)
+from sufficiency_lib.vocabulary import (
+    SIXTEEN_PLUS,
+    TOTAL,
+    CareLeavers,
+    Distance,
+    Group,
+    Indicator,
+    PlacementGroup,
+    Stability,
+    Uasc,
+    Unit,
+)
 
 HEADLINES = [
     ("Children looked after at 31 March", Indicator.CLA, TOTAL, TOTAL, Unit.NUMBER),
@@ -53,4 +63,5 @@ def headlines(facts: Facts) -> Block:
 def build(facts: Facts, found_by_chapter: dict[str, list]) -> Chapter:
     """The summary: every chapter's findings, in the order of the chapters' rules."""
     found = [f for found in found_by_chapter.values() for f in found]
-    return Chapter(facts, "summary", {"headlines": headlines(facts)}, found, areas=None)
+    return Chapter(facts, "summary", {"story": stories.summary(facts, found_by_chapter),
+                                      "headlines": headlines(facts)}, found, areas=None)

@@ -1,0 +1,164 @@
+"""The short story each chapter opens with: the level of its figures, how they changed, how
+they compare, and what that means for placements, generated from the numbers.
+
+Each chapter has its own function and its own sentences (no sentence is shared between
+chapters), and every figure is one the chapter's tables show: counts of 1 to 5 are never
+stated (see :meth:`Facts.shown`).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from sufficiency_lib.analysis.demand import CLA
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.statement.blocks import Block
+from sufficiency_lib.statement.narrative import percent_change
+from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, CareLeavers, Distance, Group, Indicator, Locality,
+                                        PlacementGroup, Uasc, Unit)
+from sufficiency_lib.wording import in_sentence
+
+
+def _change_words(old: float, new: float) -> str:
+    change = percent_change(old, new) if old else None
+    if change is None or abs(change) < 0.5:
+        return "about the same as"
+    return f"{abs(change):.0f}% {'more' if change > 0 else 'fewer'} than"
+
+
+def _against(value: float, reference: float, what: str) -> str:
+    if pd.isna(reference):
+        return ""
+    if round(value) == round(reference):
+        return f"level with {what} ({reference:,.0f})"
+    return f"{'above' if value > reference else 'below'} {what} ({reference:,.0f})"
+
+
+def _join(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    return " and ".join(parts)
+
+
+def children_in_care(facts: Facts) -> Block:
+    now = facts.shown(Indicator.CLA)
+    before = facts.shown(Indicator.CLA, year=facts.year - 1)
+    sentences = []
+    if not pd.isna(now):
+        opening = f"{facts.name} looked after {now:,.0f} children at 31 March {facts.year}"
+        if not pd.isna(before):
+            opening += f", {_change_words(before, now)} a year earlier"
+        sentences.append(opening + ".")
+    rate = facts.latest_published(Indicator.CLA, Unit.RATE)
+    if rate is not None:
+        versus = _join([_against(float(rate["value"]), rate["england"], "England"),
+                        _against(float(rate["value"]), rate["sn_mean"], "the average of similar authorities")])
+        sentences.append(f"For every 10,000 children living in the area, {float(rate['value']):,.0f} were in care in "
+                         f"{rate['time_period']}" + (f", {versus}" if versus else "") + ".")
+    started, ceased = facts.shown(Indicator.STARTED), facts.shown(Indicator.CEASED)
+    if not pd.isna(started) and not pd.isna(ceased):
+        net = started - ceased
+        effect = ("so the number needing a placement grew" if net > 0 else
+                  "so fewer placements were needed by the year's end" if net < 0 else "so the number held steady")
+        sentences.append(f"During the year {started:,.0f} children came into care and {ceased:,.0f} left, {effect}.")
+    return Block("story", sentences)
+
+
+def placements(facts: Facts) -> Block:
+    group = Group.PLACEMENT_GROUP
+    shares = {g: facts.shown(Indicator.CLA, group, g, unit=Unit.PERCENT)
+              for g in (PlacementGroup.IN_HOUSE, PlacementGroup.IFA, PlacementGroup.CHILDRENS_HOMES)}
+    sentences = []
+    if not any(pd.isna(v) for v in shares.values()):
+        sentences.append(f"Of the children in care at 31 March {facts.year}, {shares[PlacementGroup.IN_HOUSE]:.0f}% "
+                         f"lived with the authority's own foster carers, {shares[PlacementGroup.IFA]:.0f}% with "
+                         f"carers from independent fostering agencies and {shares[PlacementGroup.CHILDRENS_HOMES]:.0f}% "
+                         "in children's homes.")
+    foster = facts.latest_published(Indicator.CLA, Unit.PERCENT, Group.PLACEMENT, "Foster placements")
+    if foster is not None and not pd.isna(foster["england"]):
+        sentences.append(f"Foster care as a whole took {float(foster['value']):.0f}% of children, against "
+                         f"{float(foster['england']):.0f}% across England.")
+    first = facts.share_series(Indicator.CLA, group, PlacementGroup.IFA).dropna()
+    if len(first) >= 2:
+        move = round(first.iloc[-1]) - round(first.iloc[0])
+        if move:
+            sentences.append(f"Reliance on agency foster carers has {'grown' if move > 0 else 'eased'} by {abs(move)} "
+                             f"percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, which moves "
+                             "spending towards the market's prices.")
+    return Block("story", sentences)
+
+
+def population(facts: Facts) -> Block:
+    older = facts.shown(Indicator.CLA, Group.AGE, SIXTEEN_PLUS, unit=Unit.PERCENT)
+    uasc = facts.shown(Indicator.CLA, Group.UASC, Uasc.YES)
+    outside = facts.shown(Indicator.CLA, Group.LOCALITY, Locality.OUTSIDE, unit=Unit.PERCENT)
+    far = facts.shown(Indicator.CLA, Group.DISTANCE, Distance.FAR, unit=Unit.PERCENT)
+    sentences = []
+    if not pd.isna(older):
+        sentences.append(f"Young people aged 16 or 17 made up {older:.0f}% of those in care, the age group that "
+                         "moves towards supported accommodation and leaving care.")
+    if not pd.isna(uasc):
+        sentences.append(f"{uasc:,.0f} of them came to the country as unaccompanied children seeking asylum.")
+    if not pd.isna(outside) and not pd.isna(far):
+        sentences.append(f"{outside:.0f}% lived outside the authority's boundary and {far:.0f}% more than 20 miles "
+                         "from home, a measure of how far local placements fall short.")
+    return Block("story", sentences)
+
+
+def care_leavers(facts: Facts) -> Block:
+    sentences = []
+    for indicator, ages in ((Indicator.CARE_LEAVERS_19_21, "19 to 21"), (Indicator.CARE_LEAVERS_17_18, "17 or 18")):
+        total = facts.shown(indicator, Group.ACTIVITY, "Total")
+        eet = facts.latest_published(indicator, Unit.PERCENT, Group.ACTIVITY, CareLeavers.EET)
+        if pd.isna(total) and eet is None:
+            continue
+        text = (f"The authority had {total:,.0f} care leavers aged {ages}" if not pd.isna(total)
+                else f"Of its care leavers aged {ages}")
+        if eet is not None:
+            text += (f"; {float(eet['value']):.0f}% of them were in education, employment or training in "
+                     f"{eet['time_period']}, against {float(eet['england']):.0f}% in England")
+        sentences.append(text + ".")
+    suitable = facts.latest_published(Indicator.CARE_LEAVERS_19_21, Unit.PERCENT, Group.ACCOMMODATION,
+                                      CareLeavers.SUITABLE)
+    if suitable is not None:
+        sentences.append(f"Suitable accommodation is the measure of a good move to adulthood: "
+                         f"{float(suitable['value']):.0f}% of 19 to 21 year olds had it.")
+    return Block("story", sentences)
+
+
+def data_quality(facts: Facts) -> Block:
+    if facts.data is None:
+        return Block("story", ["Every figure in this statement comes from published statistics: no child-level "
+                               "return was given."])
+    table = facts.data.result.ledger.reconciliation()
+    rows, held = int(table["rows_in"].sum()), int(table["quarantined"].sum())
+    return Block("story", [f"The statement rests on {rows:,} rows of the authority's return; {held:,} could not be "
+                           "used and are left out of every figure."])
+
+
+def forecast(facts: Facts, outlook) -> Block:
+    if outlook is None:
+        return Block("story", ["Without the child-level return, the look ahead rests on published figures only."])
+    final = outlook.forecasts.loc[outlook.forecasts["time_period"].eq(outlook.end)].set_index("series")
+    sentences = []
+    if CLA in final.index:
+        row, last = final.loc[CLA], outlook.series[CLA].iloc[-1]
+        sentences.append(f"If recent patterns hold, about {row['mean']:,.0f} children will be in care at 31 March "
+                         f"{outlook.end} (probably between {row['lower_80']:,.0f} and {row['upper_80']:,.0f}), "
+                         f"against {last:,.0f} now.")
+    short = outlook.gap.loc[outlook.gap["gap"] < -0.5] if len(outlook.gap) else outlook.gap
+    if len(short):
+        worst = short.sort_values("gap").iloc[0]
+        sentences.append(f"The widest gap between need and the places available is in {in_sentence(worst.placement_group)}: "
+                         f"{-worst.gap:,.0f} more children than places by {worst.time_period}.")
+    return Block("story", sentences)
+
+
+def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
+    challenges = [f for found in found_by_chapter.values() for f in found if not f.internal]
+    areas = list(dict.fromkeys(f.area for f in challenges))
+    if not areas:
+        return Block("story", [f"The figures for {facts.name} raise no challenge that the rules look for."])
+    listed = ", ".join(in_sentence(a) for a in areas[:-1]) + (f" and {in_sentence(areas[-1])}" if len(areas) > 1
+                                                              else in_sentence(areas[-1]))
+    return Block("story", [f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} "
+                           f"for {facts.name} in {facts.year}, in {listed}: each is set out in its chapter and "
+                           "brought together with the actions below."])

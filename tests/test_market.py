@@ -1,0 +1,389 @@
+"""The market, capacity and money from public data (analysis.market), the cost of the mix for
+every placement group, and the sufficiency gap: hand-made figures for the rules, and the
+real Ofsted and LAIT files, counted here with the csv module, for the demo authorities."""
+from __future__ import annotations
+
+import csv
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factories import TOYSHIRE, make_facts
+from sufficiency_lib.analysis import costs, demand, findings, market
+from sufficiency_lib.local.local_data import LocalData
+from sufficiency_lib.published.figures import figures_frame
+from sufficiency_lib.vocabulary import TOTAL, Area, Indicator, PlacementGroup, Unit
+
+CODE = TOYSHIRE.new_la_code
+SECTOR = "Sector"
+
+
+def rows(*specs, code=CODE, level="Local authority") -> list[dict]:
+    """Figure rows from (year, indicator, unit, value[, sector]) tuples."""
+    out = []
+    for spec in specs:
+        year, indicator, unit, value, *sector = spec
+        out.append({"time_period": year, "geographic_level": level, "new_la_code": code if level != "National" else "",
+                    "region_code": "E12000006" if level != "National" else "", "indicator": indicator,
+                    "breakdown_group": SECTOR if sector else TOTAL, "breakdown": sector[0] if sector else TOTAL,
+                    "unit": unit, "value": float(value), "status": "", "source": f"test file {year}.csv"})
+    return out
+
+
+def frame(records: list[dict]) -> pd.DataFrame:
+    out = figures_frame(pd.DataFrame(records).assign(unit="number"))
+    out["unit"] = [r["unit"] for r in records]            # Ofsted and LAIT units are not in figures.UNITS yet
+    return out
+
+
+def homes(year=2023, code=CODE):
+    """12 homes, 57 places (local authority 8, private 49), 8 short-break places (local authority),
+    4 secure places, 29 places in residential special schools registered as children's homes."""
+    return rows((year, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 57),
+                (year, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 8, "Local authority"),
+                (year, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 49, "Private"),
+                (year, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 0, "Voluntary"),
+                (year, Indicator.SHORT_BREAK_HOME_PLACES, Unit.PLACES, 8),
+                (year, Indicator.SHORT_BREAK_HOME_PLACES, Unit.PLACES, 8, "Local authority"),
+                (year, Indicator.SECURE_HOME_PLACES, Unit.PLACES, 4),
+                (year, Indicator.SECURE_HOME_PLACES, Unit.PLACES, 4, "Local authority"),
+                (year, Indicator.RSS_HOME_PLACES, Unit.PLACES, 29),
+                (year, Indicator.RSS_HOME_PLACES, Unit.PLACES, 29, "Private"), code=code)
+
+
+# --- capacity and the gap, on hand-made figures -------------------------------------------
+
+def test_public_capacity_takes_short_breaks_out_and_dual_registered_schools_in():
+    figures = frame(homes() + rows((2022, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 200),
+                                   (2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240)))
+    found = market.public_capacity(figures, CODE, 2025).set_index("placement_group")
+    assert found.loc[PlacementGroup.IN_HOUSE, ["year", "places"]].tolist() == [2024, 240]
+    assert found.loc[PlacementGroup.CHILDRENS_HOMES, "places"] == 57 - 8 + 29
+    assert found.loc[PlacementGroup.CHILDRENS_HOMES, "Local authority|places"] == 0        # 8 less 8 short-break
+    assert found.loc[PlacementGroup.CHILDRENS_HOMES, "Private|places"] == 49 + 29
+    assert found.loc[PlacementGroup.SECURE, "places"] == 4
+    assert "less 8 in short-break-only homes, plus 29" in found.loc[PlacementGroup.CHILDRENS_HOMES, "basis"]
+    # a page of 2023 reads the in-house places of 2022, not of 2024
+    assert market.public_capacity(figures, CODE, 2023).set_index("placement_group").loc[
+        PlacementGroup.IN_HOUSE, "places"] == 200
+
+
+def projected(groups: dict[str, tuple[float, float, float]], years=(2026, 2027)) -> pd.DataFrame:
+    return pd.DataFrame([{"time_period": y, "group": g, "mean": m, "lower_80": lo, "upper_80": hi}
+                         for y in years for g, (m, lo, hi) in {**groups, TOTAL: (999, 0, 0)}.items()])
+
+
+def test_gap_is_capacity_less_demand_and_a_group_without_places_says_so():
+    capacity = market.capacity(frame(homes()), CODE, 2025)
+    gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (90.0, 70, 110),
+                                                    PlacementGroup.SUPPORTED: (60.0, 50, 70),
+                                                    PlacementGroup.SECURE: (2.0, 0, 4)}), capacity, threshold=6)
+    homes_ = gap.loc[gap["placement_group"].eq(PlacementGroup.CHILDRENS_HOMES)].iloc[0]
+    assert (homes_["capacity"], homes_["gap"], homes_["beyond_capacity"]) == (78, -12, 12)
+    assert homes_["share_met"] == pytest.approx(78 / 90 * 100)
+    assert (homes_["demand_lower_80"], homes_["demand_upper_80"]) == (70, 110)
+    supported = gap.loc[gap["placement_group"].eq(PlacementGroup.SUPPORTED)].iloc[0]
+    assert supported["basis"] == "no public capacity figure" and np.isnan(supported["capacity"])
+    assert np.isnan(supported["gap"]) and supported["demand"] == 60
+    secure = gap.loc[gap["placement_group"].eq(PlacementGroup.SECURE)].iloc[0]
+    assert secure["suppressed"] and np.isnan(secure["gap"])           # 2 children: not stated, even as a gap
+    assert TOTAL not in set(gap["placement_group"])
+    assert gap["placement_group"].tolist()[:2] == [PlacementGroup.CHILDRENS_HOMES] * 2    # the statement's order
+
+
+def test_a_local_capacity_table_wins_for_its_years_and_its_planned_places_count_from_their_year():
+    local = pd.DataFrame({"year": [2026, 2027], "placement_group": [PlacementGroup.CHILDRENS_HOMES] * 2,
+                          "places": [20.0, 30.0]})
+    figures = frame(homes() + rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240)))
+    capacity = market.capacity(figures, CODE, 2025, local)
+    gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (25.0, 20, 30),
+                                                    PlacementGroup.IN_HOUSE: (200.0, 180, 220)},
+                                                   years=(2026, 2027)), capacity)
+    by = gap.set_index(["placement_group", "time_period"])
+    assert by.loc[(PlacementGroup.CHILDRENS_HOMES, 2026), ["capacity", "gap"]].tolist() == [20, -5]
+    assert by.loc[(PlacementGroup.CHILDRENS_HOMES, 2027), ["capacity", "gap"]].tolist() == [30, 5]
+    assert by.loc[(PlacementGroup.CHILDRENS_HOMES, 2027), "capacity_local"]
+    assert by.loc[(PlacementGroup.IN_HOUSE, 2026), ["capacity", "capacity_local"]].tolist() == [240, False]
+    facts = make_facts([], published=None, local=LocalData({"capacity": local}))
+    outlook = _outlook(gap, 2025)
+    found = findings.forecast_rules(facts, outlook)
+    assert [f.challenge for f in found if f.area == Area.GAP] == [
+        "Projected demand for Residential children's homes exceeds capacity by 5 places in 2026."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0, 400), st.floats(0, 400))
+def test_the_share_met_and_the_children_beyond_the_places_add_up(mean, places):
+    local = pd.DataFrame({"year": [2025], "placement_group": [PlacementGroup.IFA], "places": [places]})
+    gap = demand.demand_against_capacity(projected({PlacementGroup.IFA: (mean, 0, 0)}, years=(2026,)),
+                                         market.capacity(None, CODE, 2025, local)).iloc[0]
+    assert gap["gap"] == pytest.approx(places - mean)
+    assert gap["beyond_capacity"] == pytest.approx(max(mean - places, 0))
+    if mean > 0:
+        assert 0 <= gap["share_met"] <= 100
+        assert gap["share_met"] / 100 * mean + gap["beyond_capacity"] == pytest.approx(mean)
+
+
+def _outlook(gap: pd.DataFrame, year: int) -> demand.Outlook:
+    """An outlook holding only a gap (what the gap block and the gap rule read)."""
+    empty = pd.DataFrame()
+    return demand.Outlook(year, {}, pd.DataFrame(columns=["series", "time_period"]), empty, None, empty,
+                          pd.Series(dtype=object), empty, False, gap, empty, None)
+
+
+# --- the cost of the mix ------------------------------------------------------------------
+
+def test_every_placement_group_is_priced_locally_else_by_the_s251_cost_that_fits_else_said_to_have_none():
+    figures = frame(rows((2023, Indicator.UNIT_COST_FOSTERING, Unit.GBP_PER_WEEK, 600),
+                         (2024, Indicator.UNIT_COST_FOSTERING, Unit.GBP_PER_WEEK, 700),
+                         (2024, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 6000),
+                         (2024, Indicator.UNIT_COST_CLA, Unit.GBP_PER_WEEK, 1500)))
+    public = market.public_unit_costs(figures, CODE, 2025)
+    assert PlacementGroup.SUPPORTED not in set(public["placement_group"])      # the all-CLA average is not its cost
+    assert 1500 not in set(public["weekly_cost"])
+    local = costs.unit_costs(pd.DataFrame({"financial_year": ["2023/24"], "placement_type": ["Foster care"],
+                                           "provider": ["IFA"], "weekly_cost_gbp": [900.0]}))
+    children = pd.Series({g: 10.0 for g in PlacementGroup.ORDER})
+    mix = costs.mix_cost(children, local, 2025, public).set_index("placement_group")
+    assert mix.loc[PlacementGroup.IFA, ["weekly_cost", "cost_source", "cost_year"]].tolist() == [
+        900, costs.LOCAL_COST, "2023/24"]
+    assert mix.loc[PlacementGroup.IN_HOUSE, ["weekly_cost", "cost_year"]].tolist() == [700, "2023/24"]
+    assert mix.loc[PlacementGroup.SCHOOLS, "weekly_cost"] == 6000
+    assert mix.loc[PlacementGroup.SECURE, "annual_cost"] == round(10 * 6000 * 365 / 7)
+    unpriced = mix.loc[mix["weekly_cost"].isna()].index.tolist()
+    assert unpriced == [PlacementGroup.ADOPTION, PlacementGroup.PARENTS, PlacementGroup.SUPPORTED,
+                        PlacementGroup.OTHER_RESIDENTIAL, PlacementGroup.OTHER]
+    assert set(mix.loc[unpriced, "cost_source"]) == {""} and len(mix) == len(PlacementGroup.ORDER)
+
+
+def test_real_terms_use_the_latest_year_of_the_deflator():
+    deflator = pd.DataFrame({"financial_year": ["2022/23", "2023/24"], "index": [80.0, 100.0]})
+    real, base = costs.real_terms(pd.Series(["2022/23", "2023/24", "2019/20"]), pd.Series([400.0, 500.0, 1.0]),
+                                  deflator)
+    assert base == "2023/24" and real.tolist()[:2] == [500.0, 500.0] and math.isnan(real.iloc[2])
+
+
+def test_places_per_10000_children_divide_by_the_population_of_the_year_before():
+    figures = frame(rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240)))
+    population = frame(rows((2023, "population_0_17", "population", 60_000), (2024, "population_0_17",
+                                                                              "population", 1)))
+    rate = market.per_child(figures, population, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, Unit.RATE, 10_000)
+    assert rate["value"].tolist() == [40.0] and rate["unit"].tolist() == [Unit.RATE]
+
+
+# --- findings on public figures --------------------------------------------------------------
+
+def published(records):
+    class Published:
+        figures = frame(records)
+        population = frame(rows((2023, "population_0_17", "population", 50_000)))
+    return Published()
+
+
+def test_low_occupancy_is_a_finding_and_an_old_figure_says_its_age():
+    records = rows((2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PERCENT, 52.0)) + \
+        rows((2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PERCENT, 60.0), level="National")
+    recent = make_facts([{"time_period": 2025, "indicator": "x", "unit": "number", "value": 0.0}],
+                        published=published(records))
+    found = findings.foster_occupancy(recent)
+    assert [f.area for f in found] == [Area.FOSTERING]
+    assert found[0].challenge.startswith("52% of the places approved with the authority's own foster carers were "
+                                         "filled at 31 March 2024, below England (60%)")
+    assert "years before" not in found[0].challenge
+    later = make_facts([{"time_period": 2028, "indicator": "x", "unit": "number", "value": 0.0}],
+                       published=published(records))
+    assert findings.foster_occupancy(later)[0].challenge.endswith(
+        "This rests on the figure for 2024, 4 years before 2028: newer figures may differ.")
+    assert findings.dated(2026, 2024) == "" and "3 years before 2027" in findings.dated(2027, 2024)
+
+
+def test_falling_in_house_places_and_a_unit_cost_rising_faster_than_englands_are_findings():
+    records = rows((2022, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 300),
+                   (2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 270),
+                   (2019, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 4000),
+                   (2024, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 8000)) + \
+        rows((2019, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 4000),
+             (2024, Indicator.UNIT_COST_RESIDENTIAL, Unit.GBP_PER_WEEK, 6000), level="National")
+    facts = make_facts([{"time_period": 2025, "indicator": "x", "unit": "number", "value": 0.0}],
+                       published=published(records))
+    fell = findings.falling_foster_places(facts)
+    assert [f.challenge for f in fell] == ["Places approved with the authority's own foster carers fell 10%, from "
+                                           "300 at 31 March 2022 to 270 at 31 March 2024."]
+    rose = findings.public_cost_rise(facts)
+    assert [f.challenge for f in rose] == ["The S251 weekly unit cost of residential care rose 100% in cash terms "
+                                           "from 2018/19 to 2023/24 (£4,000 to £8,000 a week), against 50% for "
+                                           "England."]
+    assert findings.market_rules in findings.RULES["provision"]
+
+
+# --- the real files: Ofsted and LAIT counted here with the csv module -------------------------
+
+DEMO = {"E10000003": "Cambridgeshire", "E06000031": "Peterborough"}
+
+
+def ofsted_2023(shared_data, name: str) -> dict[str, tuple[int, int]]:
+    """Homes and places in ``name`` at 31 March 2023 by kind, read with the csv module: the
+    header is the row starting 'Web link,URN'; kinds by the provision type's words."""
+    with open(shared_data / "ofsted/providers_at_31_march_2023.csv", encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    at = next(i for i, row in enumerate(lines) if row[:2] == ["Web link", "URN"])
+    records = [dict(zip(lines[at], row)) for row in lines[at + 1:]]
+    counts: dict[str, list[int]] = {}
+    for record in records:
+        if record["Local authority"] != name:
+            continue
+        kind = re.sub(r"[^a-z ]", "", record["Provision type"].lower().replace("’", "'"))
+        kind = ("secure" if kind.startswith("secure") else "rss" if kind.startswith("residential special school") and
+                "childrens home" in kind else "home" if kind.startswith("childrens home") else None)
+        if kind:
+            count = counts.setdefault(kind, [0, 0])
+            count[0] += 1
+            count[1] += int(record["Places"])
+    return {k: tuple(v) for k, v in counts.items()}
+
+
+def lait_places(shared_data, old_code: str) -> dict[tuple[str, int], float]:
+    with open(shared_data / "lait/lait_finance_and_foster_capacity_long.csv", encoding="utf-8-sig",
+              newline="") as handle:
+        return {(r["Short Desc"], int(r["Years"])): float(r["Values"]) for r in csv.DictReader(handle)
+                if r["Short Desc"].startswith("Number_Foster_Places") and r["LA Number"] in (old_code, f"{old_code}.0")}
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """The provision chapter of both demo authorities for 2025, built from their facts."""
+    from sufficiency_lib import inputs
+    from sufficiency_lib.analysis import facts as facts_mod
+    from sufficiency_lib.published import store
+    from sufficiency_lib.statement.chapters import provision
+    published = store.load()
+    built = {}
+    for code in DEMO:
+        resolved = inputs.resolve(code)
+        if not resolved.return_dir.is_dir():
+            pytest.skip(f"{resolved.return_dir}: the demo's synthetic return is not made yet (run a render once)")
+        facts = facts_mod.load(resolved, 2025, published)
+        built[code] = (facts, provision.build(facts, findings.detect(facts, "provision")))
+    return built
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("code, expected", [("E10000003", {"home": (27, 144), "rss": (1, 29)}),
+                                            ("E06000031", {"home": (12, 57), "secure": (1, 4)})])
+def test_the_chapter_counts_the_homes_in_the_area_as_ofsteds_2023_file_lists_them(shared_data, pages, code,
+                                                                                    expected):
+    counted = ofsted_2023(shared_data, DEMO[code])
+    assert counted == expected                         # the issue's numbers, by this test's own count
+    facts, chapter = pages[code]
+    table = chapter.blocks["homes"].table
+    shown = table.frame.set_index("provision")
+    assert set(table.frame["time_period"]) == {2023}   # the latest Ofsted year up to 2025, and it says so
+    assert chapter.blocks["homes"].sentences[0].startswith("At 31 March 2023, 2 years before the statement's year")
+    assert tuple(shown.loc["Children's homes", ["homes", "places"]]) == counted["home"]
+    assert tuple(shown.loc["Secure children's homes", ["homes", "places"]]) == counted.get("secure", (0, 0))
+    assert tuple(shown.loc["Residential special schools registered as children's homes", ["homes", "places"]]) == \
+        counted.get("rss", (0, 0))
+    sectors = [c for c in shown.columns if c.endswith("_places")]
+    assert shown.loc["Children's homes", sectors].sum() == counted["home"][1]      # the sectors add up
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("code, old", [("E10000003", "873"), ("E06000031", "874")])
+def test_the_chapter_shows_the_in_house_foster_places_lait_publishes(shared_data, pages, code, old):
+    counted = lait_places(shared_data, old)
+    facts, chapter = pages[code]
+    shown = chapter.blocks["foster_capacity"].table.frame.set_index("time_period")
+    assert sorted(shown.index) == [2022, 2023, 2024]
+    for year in (2022, 2023, 2024):
+        assert shown.loc[year, "approved"] == counted[("Number_Foster_Places(New)", year)]
+        assert shown.loc[year, "filled"] == counted[("Number_Foster_Places_Filled(New)", year)]
+    assert (code, counted[("Number_Foster_Places(New)", 2024)]) in {("E10000003", 315), ("E06000031", 240)}
+
+
+@pytest.mark.integration
+def test_peterboroughs_provision_page_shows_the_market_capacity_and_money_not_instructions(pages):
+    facts, chapter = pages["E06000031"]
+    blocks = [b for b in chapter.blocks.values() if b is not None]
+    with_table = [b.key for b in blocks if b.table is not None]
+    with_chart = [b.key for b in blocks if b.chart is not None]
+    assert {"childrens_homes", "childrens_home_places_rate", "homes_good_or_outstanding", "homes_opened_closed",
+            "inhouse_foster_places", "unit_costs", "spending", "placement_mix_cost"} <= set(with_table)
+    assert len(with_chart) >= 6
+    mix = chapter.blocks["mix_cost"].table.frame.set_index("placement_group")
+    assert set(mix.index) == set(PlacementGroup.ORDER)                     # every placement group, priced or not
+    assert mix.loc[PlacementGroup.SUPPORTED, "cost_source"] == "none fits"
+    assert mix.loc[PlacementGroup.CHILDRENS_HOMES, "cost_source"].startswith("S251 outturn")
+    html = "".join(b.to_html() for b in chapter.all_blocks())
+    assert "31 March 2023" in html and "2023/24" in html and "<img" in html
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("code", list(DEMO))
+def test_every_row_of_the_gap_table_is_places_less_projected_children(pages, code):
+    """The capacity is the real one (public figures, no local capacity table); the projection is
+    made up here so the test runs in seconds, not the minutes of the stock-and-flow model."""
+    from sufficiency_lib.statement.chapters import forecast
+    facts, _ = pages[code]
+    assert facts.local.get("capacity") is None
+    made_up = projected({g: (20.0 + 10 * i, 10.0 + 10 * i, 30.0 + 10 * i) for i, g in enumerate(PlacementGroup.ORDER)}
+                        | {PlacementGroup.SECURE: (2.0, 0, 5)}, years=(2026, 2027, 2028))
+    outlook = _outlook(demand.demand_against_capacity(made_up, demand.capacity(facts), facts.threshold), 2025)
+    block = forecast.gap_block(facts, outlook)
+    shown = block.table.frame
+    assert len(shown) == 3 * len(PlacementGroup.ORDER) and block.chart is not None
+    known = shown.loc[shown["gap"].map(lambda v: isinstance(v, float))]
+    assert len(known) >= 6                              # in-house foster care and children's homes, three years
+    for row in shown.itertuples():
+        if isinstance(row.gap, float):
+            assert row.gap == pytest.approx(float(row.capacity) - float(row.demand), abs=0.051)
+        else:                                            # no places known, or a projection not to be stated
+            assert row.gap in ("", "c") and (row.capacity == "" or row.demand == "c")
+    ees = block.table.ees(facts.authority).set_index(["time_period", "placement_group"])
+    assert ees.loc[(2026, PlacementGroup.SUPPORTED), "basis"] == "no public capacity figure"
+    assert ees.loc[(2026, PlacementGroup.SECURE), "gap"] == "c"
+    homes = ees.loc[(2026, PlacementGroup.CHILDRENS_HOMES)]
+    sectors = sum(float(homes[c]) for c in ("local_authority_places", "private_places", "voluntary_places",
+                                            "health_authority_places"))
+    assert sectors == float(homes["capacity"])
+    assert any("open to every authority's children" in s for s in block.sentences)
+
+
+def test_own_children_filling_the_homes_in_the_area_is_a_sufficiency_gap_finding():
+    def facts_with(children: float):
+        return make_facts([{"time_period": 2025, "indicator": Indicator.CLA, "breakdown_group": "Placement group",
+                            "breakdown": PlacementGroup.CHILDRENS_HOMES, "unit": "number", "value": children}],
+                          published=published(homes()))
+    assert findings.home_places_pressure(facts_with(50.0)) == []          # 50 of 78 places: 64%
+    found = findings.home_places_pressure(facts_with(75.0))                # 75 of 78: 96%
+    assert [f.area for f in found] == [Area.GAP]
+    assert found[0].challenge.startswith("75 of the authority's children were in residential children's homes at 31 "
+                                         "March 2025, against 78 places in children's homes in its area at 31 March "
+                                         "2023")
+    assert "its own children alone would fill 96% of the places, which every authority's children use" in \
+        found[0].challenge
+    assert findings.home_places_pressure(facts_with(3.0)) == []           # a suppressed count is never stated
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("code", list(DEMO))
+def test_the_rendered_gap_table_is_places_less_projected_children_on_every_row(code):
+    """The real projection (the demo's cached artifact, built when missing), as its CSV says it."""
+    from sufficiency_lib import inputs
+    from sufficiency_lib.statement import artifact
+    folder = artifact.ensure(inputs.resolve(code), 2025)
+    with open(folder / "tables" / "forecast" / "sufficiency_gap.csv", encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert {r["placement_group"] for r in table} >= {PlacementGroup.IN_HOUSE, PlacementGroup.CHILDRENS_HOMES}
+    checked = 0
+    for r in table:
+        if r["gap"] not in ("x", "c"):
+            assert float(r["gap"]) == pytest.approx(float(r["capacity"]) - float(r["demand"]), abs=0.051)
+            checked += 1
+        elif r["capacity"] == "x":
+            assert r["basis"] == "no public capacity figure"
+    assert checked >= 6                       # in-house foster care and children's homes, every year
