@@ -38,10 +38,7 @@ def _chosen(args) -> list[config.Authority]:
     default every params file and every group of params/groups.yaml."""
     named = getattr(args, "group", None) or []
     if getattr(args, "all", False):
-        year = max(args.year) if args.year else None
-        from sufficiency_lib.published import reference, shipped
-        codes = reference.reporting_in(year or shipped.newest_year())["new_la_code"].tolist()
-        chosen = [inputs.find_authority(code) for code in codes]
+        chosen = inputs.every_authority(max(args.year) if args.year else None)
     elif args.authority or named:
         chosen = _authorities(args.authority) if args.authority else []
     else:
@@ -63,7 +60,8 @@ def cmd_render(args) -> int:
     out = inputs.absolute(args.out)
     batch = render.render(_inputs(args), out, years=args.year, chapters=args.chapter, jobs=args.jobs,
                           continue_on_error=args.continue_on_error, force=args.force, timeout=args.timeout,
-                          executor=args.executor, scheduler=args.scheduler, progress=sys.stderr.isatty())
+                          executor=args.executor, scheduler=args.scheduler, progress=sys.stderr.isatty(),
+                          pdf=not args.no_pdf)
     problems = render.summarise(batch)
     print(f"index: {out / 'index.html'}")
     return 1 if problems else 0
@@ -180,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", nargs="+", type=_group, metavar="NAME=CODE,CODE",
                    help="a group of authorities with a statement of its own, e.g. 'North=E06000001,E06000002'")
     p.add_argument("--all", action="store_true", help="every English authority reporting in the year")
+    p.add_argument("--no-pdf", action="store_true",
+                   help="write each whole statement as HTML only, without its PDF (about 12 s less an authority)")
     p.add_argument("--year", nargs="+", type=int, metavar="YYYY", help="years (default: each authority's latest)")
     p.add_argument("--chapter", nargs="+", metavar="NAME", help="chapters (default: all)")
     p.add_argument("--return-dir", metavar="DIR",

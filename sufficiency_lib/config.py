@@ -59,6 +59,7 @@ class Authority:
     demo: bool = False               # a demo authority: without a return, use its synthetic one
     params_file: Path | None = None  # where these parameters were read from
     members: tuple[str, ...] = ()    # a group of authorities: its members' new LA codes
+    bordering: tuple[str, ...] = ()  # the authorities sharing a boundary with it (new LA codes)
 
     @property
     def is_group(self) -> bool:
@@ -103,7 +104,18 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
         return_dir=str(raw.get("return_dir") or ""),
         demo=bool(raw.get("demo", False)),
         params_file=path.resolve(),
+        bordering=_bordering(raw.get("bordering"), path),
     )
+
+
+def _bordering(raw, path: Path) -> tuple[str, ...]:
+    """The params' bordering authorities: a list of LA codes (new, E10000003, or old, 873)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(c, (str, int)) and str(c).strip() for c in raw):
+        raise ParamsError(f"{path}: 'bordering' should be a list of the codes of the authorities that share a "
+                          f"boundary with this one, e.g. [E06000031, E10000019].")
+    return tuple(str(c).strip() for c in raw)
 
 
 def _scenarios(raw, path: Path) -> dict:

@@ -116,6 +116,14 @@ def find_authority(text: str | Authority, params_dir: str | os.PathLike | None =
                      str(row.region_name), reference.latest_year(row.new_la_code))
 
 
+def every_authority(year: int | None = None) -> list[Authority]:
+    """Every English authority reporting in ``year`` (default: the newest year of the embedded
+    figures), each as :func:`find_authority` gives it."""
+    from sufficiency_lib.published import shipped
+    codes = reference.reporting_in(year or shipped.newest_year())["new_la_code"].tolist()
+    return [find_authority(code) for code in codes]
+
+
 def group(name: str, members: list[str] | tuple[str, ...], params_dir: str | os.PathLike | None = None) -> Authority:
     """A group of authorities (a regional care cooperative, say) as one :class:`Authority`:
     its code is made from its name, its members are their new LA codes, and its region is

@@ -32,6 +32,29 @@ class Indicator:
     CARE_LEAVERS_17_18 = "care_leavers_17_18"
     CARE_LEAVERS_19_21 = "care_leavers_19_21"
     POPULATION = "population_0_17"               # ONS mid-year estimate, children aged 0 to 17
+    # Ofsted, providers registered in the authority's area at 31 March (published.ofsted)
+    CHILDRENS_HOMES = "childrens_homes"                         # short-break-only homes included
+    CHILDRENS_HOME_PLACES = "childrens_home_places"
+    SECURE_HOMES = "secure_childrens_homes"
+    SECURE_HOME_PLACES = "secure_childrens_home_places"
+    RSS_HOMES = "rss_childrens_homes"                           # residential special schools registered
+    RSS_HOME_PLACES = "rss_childrens_home_places"               # as children's homes
+    SHORT_BREAK_HOMES = "short_break_homes"
+    SHORT_BREAK_HOME_PLACES = "short_break_home_places"
+    FOSTERING_AGENCIES = "fostering_agencies"                   # independent fostering agencies
+    HOMES_GOOD_OR_OUTSTANDING = "childrens_homes_good_or_outstanding"
+    CHILDRENS_HOMES_OPENED = "childrens_homes_opened"           # joiners in the year to 31 March
+    CHILDRENS_HOMES_CLOSED = "childrens_homes_closed"           # leavers in the year to 31 March
+    CHILDRENS_HOME_PLACES_OPENED = "childrens_home_places_opened"
+    CHILDRENS_HOME_PLACES_CLOSED = "childrens_home_places_closed"
+    # DfE's LAIT: S251 outturn (financial year ending 31 March) and Ofsted's fostering data
+    UNIT_COST_FOSTERING = "unit_cost_fostering"
+    UNIT_COST_RESIDENTIAL = "unit_cost_residential"
+    UNIT_COST_CLA = "unit_cost_cla"                             # all looked-after children
+    SPEND_CLA = "spend_cla"                                     # gross, children looked after
+    SPEND_LEAVING_CARE = "spend_leaving_care"                   # gross, leaving care support
+    INHOUSE_FOSTER_PLACES = "inhouse_foster_places"             # approved, own carers, excl. family
+    INHOUSE_FOSTER_PLACES_FILLED = "inhouse_foster_places_filled"   # percent: occupancy
 
 
 class Unit:
@@ -41,6 +64,12 @@ class Unit:
     PERCENT = "percent"
     RATE = "rate_per_10000"
     POPULATION = "population"
+    HOMES = "homes"                              # homes registered with Ofsted
+    PLACES = "places"                            # registered or approved places
+    AGENCIES = "agencies"                        # agencies registered with Ofsted
+    GBP_PER_WEEK = "gbp_per_week"                # pounds a week, cash prices
+    GBP = "gbp"                                  # pounds, cash prices
+    GBP_PER_CHILD = "gbp_per_child"              # pounds per child aged 0 to 17 (derived, not published)
 
 
 class Group:
@@ -195,3 +224,4 @@ class Area:
     FORECAST = "Forecast demand"
     GAP = "Sufficiency gap"
     DATA_QUALITY = "Data quality"
+    TIER_4 = "Transition from Tier 4 mental health provision"     # a specialist cohort's actions

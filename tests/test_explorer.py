@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,17 @@ def test_export_writes_the_table_and_the_chart(app, tmp_path):
     table, chart = app.export(tmp_path)
     saved = pd.read_csv(table)
     assert len(saved) == len(app.view) and (saved["status"] == "c").sum() == 1
-    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert chart.suffix == ".svg"
+    drawn = ElementTree.fromstring(chart.read_bytes())     # the chart as on the page: parses, titled
+    assert drawn.tag == "{http://www.w3.org/2000/svg}svg"
+    assert drawn.find("{http://www.w3.org/2000/svg}title").text == "cla_31_march: All children"
+    lines = drawn.findall(".//{http://www.w3.org/2000/svg}path[@class='line']")
+    assert len(lines) == 3      # Peterborough, Region, England (the comparators by default)
+    names = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "legend-label"]
+    swatches = drawn.findall(".//{http://www.w3.org/2000/svg}path[@class='swatch']")
+    colour = swatches[names.index("Peterborough")].get("stroke")
+    breaks = {line.get("stroke"): line.get("d").count("M") for line in lines}
+    assert breaks[colour] == 2 and sorted(breaks.values()) == [1, 1, 2]   # 2021 suppressed: its line breaks
     assert app.widget.children   # the layout builds
 
 

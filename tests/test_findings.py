@@ -118,12 +118,12 @@ def test_actions_file_for_the_year_or_the_newest_before(tmp_path):
 def test_bad_actions_files_say_what_to_fix(tmp_path, text, message):
     (tmp_path / "actions_2021.yaml").write_text(text)
     with pytest.raises(actions.ActionsError, match=message):
-        actions.load(tmp_path, 2021, "E1")
+        actions.read(tmp_path / "actions_2021.yaml", "E1")
 
 
 def test_demo_actions_file_reads():
     got = actions.load(DEMO_LOCAL_DIR / "E10000003", 2025, "E10000003")
-    assert got.year == 2021 and Area.FOSTERING in set(got.table["area"])
+    assert got.previous.year == 2021 and Area.FOSTERING in set(got.previous.table["area"])
     assert Uasc.YES  # the areas the rules use are importable constants
 
 
@@ -134,19 +134,19 @@ def test_summary_table_with_no_challenges_lists_the_recorded_actions():
     assert findings.summary_table([], recorded.iloc[:0]).empty
 
 
-def _outlook(series, forecasts, gap, latest=None):
+def _outlook(history, forecasts, gap):
     from sufficiency_lib.analysis.demand import Outlook
     empty = pd.DataFrame()
-    return Outlook(2025, series, forecasts, empty, None, empty, latest if latest is not None else pd.Series(dtype=object),
-                   empty, False, gap, empty, None)
+    return Outlook(2025, history, forecasts, empty, empty, None, empty, pd.Series(dtype=object), empty, False, gap,
+                   None)
 
 
 def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacity():
     from sufficiency_lib.analysis.demand import CLA, RATE
     years = [2023, 2024, 2025]
-    series = {CLA: pd.Series([90.0, 95, 100], index=years), RATE: pd.Series([50.0, 60, 70], index=years),
-              "Supported accommodation": pd.Series([40.0, 45, 50], index=years),
-              "Residential children's homes": pd.Series([20.0, 20, 20], index=years)}
+    history = {CLA: pd.Series([90.0, 95, 100], index=years), RATE: pd.Series([50.0, 60, 70], index=years),
+               "Supported accommodation": pd.Series([40.0, 45, 50], index=years),
+               "Residential children's homes": pd.Series([20.0, 20, 20], index=years)}
     rows = [(CLA, 106, 90, 120), (RATE, 90, 80, 100), ("Supported accommodation", 60, 55, 66),
             ("Residential children's homes", 23, 18, 28)]
     forecasts = pd.DataFrame([{"series": s, "method": "drift", "time_period": 2028, "mean": m, "lower_80": lo,
@@ -154,17 +154,17 @@ def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacit
     # gap = places less projected children: short by 7 in 2028, 0.2 spare in 2027
     gap = pd.DataFrame({"time_period": [2027, 2028], "placement_group": ["In-house foster care"] * 2,
                         "gap": [0.2, -7.0]})
-    found = findings.forecast_rules(None, _outlook(series, forecasts, gap))
+    found = findings.forecast_rules(None, _outlook(history, forecasts, gap))
     assert [f.challenge for f in found] == [
         "The number of children looked after is projected to rise 6% from 100 to 106 by 31 March 2028 "
         "(80% interval 90 to 120).",
         "The number of children in supported accommodation is projected to rise 20% from 50 to 60 by 31 March 2028 "
         "(80% interval 55 to 66).",
-        "Projected demand for In-house foster care exceeds capacity by 7 places in 2028."]
+        "Projected demand for in-house foster care exceeds capacity by 7 places in 2028."]
     assert [f.area for f in found] == [Area.FORECAST, Area.FORECAST, Area.GAP]
-    hidden = pd.Series({CLA: "100", "Supported accommodation": "c"})       # suppressed on the placements page
-    no_gap = gap.iloc[:0]
-    assert len(findings.forecast_rules(None, _outlook(series, forecasts, no_gap, hidden))) == 1
+    # a series with no published latest figure (suppressed: no forecast row) is not stated
+    unpublished = forecasts.loc[forecasts["series"].ne("Supported accommodation")]
+    assert len(findings.forecast_rules(None, _outlook(history, unpublished, gap.iloc[:0]))) == 1
 
 
 def test_a_page_says_so_where_the_returns_count_and_dfes_differ():

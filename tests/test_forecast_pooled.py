@@ -300,6 +300,17 @@ def test_one_forecast_per_series_and_year_with_its_interval_and_tested_error(fig
     assert rebased.iloc[0]["mean"] == pytest.approx(2 * one["mean"])
 
 
+def test_a_statement_for_an_earlier_year_forecasts_from_that_year_as_it_would_then(figures, panels, results):
+    got = chosen.series_forecasts(figures, "E07", horizon=2, results=results, panels=panels, until=2021)
+    assert set(got["origin"]) == {2021} and got["time_period"].tolist()[:2] == [2022, 2023]
+    number = got.loc[got["kind"].eq(NUMBER)].iloc[0]
+    assert number["latest"] == figures.loc[(figures["new_la_code"] == "E07") & (figures["time_period"] == 2021)
+                                           & (figures["unit"] == "number") & (figures["indicator"] == "cla_31_march")
+                                           & (figures["breakdown_group"] == "Total"), "value"].iloc[0]
+    later = chosen.series_forecasts(figures, "E07", horizon=2, results=results, panels=panels)
+    assert number["mean"] != later.loc[later["kind"].eq(NUMBER), "mean"].iloc[0]
+
+
 def test_the_track_record_is_the_chosen_methods_past_forecasts_against_what_happened(figures, panels, results):
     past = chosen.track_record(figures, "E07", results=results, panels=panels)
     number = past.loc[past["kind"].eq(NUMBER) & past["horizon"].eq(1)]

@@ -1,4 +1,3 @@
-import pandas as pd
 
 from sufficiency_lib.ssda903 import clean
 from sufficiency_lib.analysis import metrics

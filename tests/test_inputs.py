@@ -3,7 +3,6 @@ params file against that file's folder, whatever the working directory."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -113,7 +113,7 @@ def test_a_local_capacity_table_wins_for_its_years_and_its_planned_places_count_
     outlook = _outlook(gap, 2025)
     found = findings.forecast_rules(facts, outlook)
     assert [f.challenge for f in found if f.area == Area.GAP] == [
-        "Projected demand for Residential children's homes exceeds capacity by 5 places in 2026."]
+        "Projected demand for residential children's homes exceeds capacity by 5 places in 2026."]
 
 
 @settings(max_examples=60, deadline=None)
@@ -132,8 +132,9 @@ def test_the_share_met_and_the_children_beyond_the_places_add_up(mean, places):
 def _outlook(gap: pd.DataFrame, year: int) -> demand.Outlook:
     """An outlook holding only a gap (what the gap block and the gap rule read)."""
     empty = pd.DataFrame()
-    return demand.Outlook(year, {}, pd.DataFrame(columns=["series", "time_period"]), empty, None, empty,
-                          pd.Series(dtype=object), empty, False, gap, empty, None)
+    return demand.Outlook(year=year, history={}, forecasts=pd.DataFrame(columns=["series", "time_period"]),
+                          track=empty, methods=empty, chain=None, projected=empty, latest=pd.Series(dtype=object),
+                          scenarios=empty, priced=False, gap=gap, check=None)
 
 
 # --- the cost of the mix ------------------------------------------------------------------
@@ -327,13 +328,13 @@ def test_peterboroughs_provision_page_shows_the_market_capacity_and_money_not_in
 def test_every_row_of_the_gap_table_is_places_less_projected_children(pages, code):
     """The capacity is the real one (public figures, no local capacity table); the projection is
     made up here so the test runs in seconds, not the minutes of the stock-and-flow model."""
-    from sufficiency_lib.statement.chapters import forecast
+    from sufficiency_lib.statement.chapters import gap as gap_chapter
     facts, _ = pages[code]
     assert facts.local.get("capacity") is None
     made_up = projected({g: (20.0 + 10 * i, 10.0 + 10 * i, 30.0 + 10 * i) for i, g in enumerate(PlacementGroup.ORDER)}
                         | {PlacementGroup.SECURE: (2.0, 0, 5)}, years=(2026, 2027, 2028))
     outlook = _outlook(demand.demand_against_capacity(made_up, demand.capacity(facts), facts.threshold), 2025)
-    block = forecast.gap_block(facts, outlook)
+    block = gap_chapter.gap_block(facts, outlook)
     shown = block.table.frame
     assert len(shown) == 3 * len(PlacementGroup.ORDER) and block.chart is not None
     known = shown.loc[shown["gap"].map(lambda v: isinstance(v, float))]

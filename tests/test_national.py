@@ -15,6 +15,7 @@ import pytest
 
 from sufficiency_lib import inputs
 from sufficiency_lib.site import batch as render
+from sufficiency_lib.site.plain_english import visible_text
 
 # Bedford (a unitary), Cumbria (replaced in April 2023: its statement is for 2023) and
 # Kingston upon Hull (named with a comma by DfE): none has a params file.
@@ -57,7 +58,7 @@ def test_authorities_without_a_params_file_get_statements_with_dfes_figures(nati
                                   ("Started to be looked after in the year", "Children starting"),
                                   ("Ceased to be looked after in the year", "Children ceasing")):
             assert float(shown[label]) == _published_count(shared_data, one.code, year, population), (one.code, label)
-        page = (out / one.code / str(year) / "summary.html").read_text(encoding="utf-8")
+        page = visible_text((out / one.code / str(year) / "summary.html").read_text(encoding="utf-8"))
         assert one.authority.la_name in page and "synthetic" not in page.lower()
 
 

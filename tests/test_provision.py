@@ -183,3 +183,15 @@ def test_the_mix_block_prices_every_group_and_leaves_a_suppressed_group_out_of_t
     assert f"costs about £{ifa:,.0f} a year" in block.sentences[0]          # IFA only: secure is left out
     assert "Groups of fewer than 6 children are left out of these totals" in block.sentences[1]
     assert "No local or public weekly cost fits Supported accommodation" in block.sentences[2]
+
+
+def test_a_cost_rise_recorded_years_before_the_statement_says_how_old_it_is(tmp_path):
+    from factories import make_facts
+    from sufficiency_lib.analysis import findings
+
+    _folder(tmp_path, weekly_costs=COSTS)
+    rows = [{"time_period": 2026, "indicator": "cla_31_march", "breakdown_group": "Placement group", "unit": "number",
+             "breakdown": breakdown, "value": 10.0} for breakdown in (PlacementGroup.IFA, "Total")]
+    found = findings.provision(make_facts(rows, local=local_data.load(tmp_path)))
+    assert found[0].challenge == ("The weekly cost of IFA foster care rose 10% in cash terms from 2019/20 to 2021/22."
+                                  " This rests on the figure for 2022, 4 years before 2026: newer figures may differ.")

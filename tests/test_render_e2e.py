@@ -89,8 +89,11 @@ def test_index_links_every_page_and_the_links_resolve(rendered):
     out, pages = rendered
     index = _parse(out / "index.html")
     targets = {(out / href).resolve() for href in index.links}
-    assert {t for t in targets if t.suffix == ".html"} == {p.path.resolve() for p in pages}
-    assert {t.suffix for t in targets} == {".html", ".csv"} and all(t.is_file() for t in targets)
+    statements = {p.resolve() for p in out.glob("*/*/statement.html")}
+    assert len(statements) == 2                  # one whole statement per authority-year
+    assert {t for t in targets if t.suffix == ".html"} == ({p.path.resolve() for p in pages} | statements
+                                                          | {(out / "overview.html").resolve()})
+    assert {t.suffix for t in targets} <= {".html", ".csv", ".pdf"} and all(t.is_file() for t in targets)
     for page in pages:  # and each page links back to the index
         back = [h for h in _parse(page.path).links if h.endswith("index.html")]
         assert back and (page.path.parent / back[0]).resolve() == (out / "index.html").resolve()

@@ -1,19 +1,24 @@
 """The synthetic SSDA903 generator: deterministic, structurally valid, calibrated, realistic.
 
-The demo authorities are generated once for 2017-2021 (the years their published targets
-cover) and shared by the tests of this module.
+The demo authorities are generated once for 2017-2021 (another seed and span than the cached
+demo returns, so the steering is tried away from the case it was tuned on) and shared by
+the tests of this module. Their DfE figures are checked in tests/test_synth_calibration.py;
+here the authorities' own statement figures kept in params/ (for 2017-2018, and the
+groupings DfE does not publish) are compared with the return.
 
 Tolerances (the report of the change lists the gaps measured with the seed used below):
 * numbers in care at 31 March: within 5% every year (hit exactly by construction);
-* placement, age-band, legal-status and location shares at 31 March: within 5 percentage
-  points in each year that has a target;
-* boys: within 3 points; UASC at 31 March: within 10%; UASC in supported accommodation,
-  averaged over target years: within 15 points (20-80 children);
+* placement, legal-status and location shares at 31 March: within 5 percentage points in
+  each year with a statement figure;
+* boys: within 3 points; UASC at 31 March: within 10%; the share of UASC in each placement
+  grouping the statement gives (supported accommodation; Peterborough also in-house and
+  IFA foster care), averaged over target years: within 15 points (20-80 children);
+* boys among the children in a grouping (children's homes, supported accommodation, 2020):
+  within 8 points (12 to 100 children: one child is up to 8 points);
 * children starting to be looked after, summed over target years: within 15%;
 * children in care for less than two years (Peterborough, not steered): within 12 points;
-* care leavers: in touch, EET and suitable accommodation within 5 points; their number
-  within 40% (the model's cohort is larger than the 2017-2020 statement counts, nearer
-  DfE's 478 for Cambridgeshire in 2025).
+* care leavers: in touch and suitable accommodation within 5 points; their number within
+  40% (the statements count another cohort than DfE's, which the return follows).
 """
 from __future__ import annotations
 
@@ -283,6 +288,7 @@ def calibration_gaps(la, folder: Path, loaded: dict) -> dict[str, list[float]]:
         add(f"legal:{name}", []).append(_gap(_at_31_march(eps, year)["LS"].isin(LEGAL[name]).mean(), share))
     _location_gaps(la, eps, add)
     _uasc_gaps(la, folder, eps, add)
+    _male_within_gaps(la, eps, header, add)
     _flow_gaps(la, eps, add)
     for year, pct in (cal.get("in_care_less_than_2_years_percent") or {}).items():   # a four-year average
         recent = np.mean([_recent_share(eps, y) for y in range(year - 3, year + 1) if y - 2 >= YEARS[0]])
@@ -314,23 +320,45 @@ def _location_gaps(la, eps, add) -> None:
             add("location:more_than_20_miles", []).append(_gap((miles > 20).mean(), counts["more_than_20_miles"][year] / n))
 
 
+def _uasc_placement_shares(cal: dict) -> dict[tuple[int, str], float]:
+    """(year, grouping) -> share of the UASC at 31 March placed there, from the params: the
+    statement's counts out of its own UASC number, or its percentage."""
+    out = {}
+    for name, by_year in (cal.get("uasc_by_placement_at_31_march") or {}).items():
+        for year, count in by_year.items():
+            out[int(year), name] = count / cal["uasc_at_31_march"][year]
+    for year, pct in (cal.get("uasc_supported_accommodation_percent") or {}).items():
+        out[int(year), "supported_accommodation"] = pct / 100
+    return out
+
+
 def _uasc_gaps(la, folder, eps, add) -> None:
     cal = la.calibration
-    supported = {}
+    placed: dict[str, list] = {}
+    wanted = _uasc_placement_shares(cal)
     for year in YEARS:
         uasc = _table(folder, year, "uasc")["CHILD"]
         o = _at_31_march(eps, year)
         u = o.loc[o["CHILD"].isin(uasc)]
         if year in (cal.get("uasc_at_31_march") or {}):
             add("uasc_relative", []).append(_gap(u["CHILD"].nunique() / cal["uasc_at_31_march"][year], 1))
-        want = (cal.get("uasc_supported_accommodation_percent") or {}).get(year)
-        if year in (cal.get("uasc_supported_accommodation") or {}):
-            want = 100 * cal["uasc_supported_accommodation"][year] / cal["uasc_at_31_march"][year]
-        if want is not None:
-            supported[year] = (u["PLACE"].isin(["H5", "P2"]).mean(), want / 100)
-    if supported:
-        got, want = np.mean(list(supported.values()), axis=0)
-        add("uasc_supported_mean", []).append(_gap(got, want))
+        for (y, name), want in wanted.items():
+            if y == year:
+                placed.setdefault(name, []).append((PLACEMENT_MEASURES[name](u).mean(), want))
+    for name, pairs in placed.items():          # few children a year: compared over the years
+        got, want = np.mean(pairs, axis=0)
+        add(f"uasc_placed_mean:{name}", []).append(_gap(got, want))
+
+
+def _male_within_gaps(la, eps, header, add) -> None:
+    """Boys among the children at 31 March in each grouping the statement gives a share for."""
+    sex = header.set_index("CHILD")["SEX"]
+    for name, by_year in (la.calibration.get("male_percent_by_placement") or {}).items():
+        for year, pct in by_year.items():
+            if year in YEARS:
+                o = _at_31_march(eps, year)
+                there = o.loc[PLACEMENT_MEASURES[name](o), "CHILD"]
+                add(f"male_within:{name}", []).append(_gap((sex.loc[there] == "1").mean(), pct / 100))
 
 
 def _flow_gaps(la, eps, add) -> None:
@@ -360,7 +388,7 @@ def _leaver_gaps(la, folder, add) -> None:
 
 
 TOLERANCE = {"cla_relative": 0.05, "placement": 0.05, "age": 0.05, "male": 0.03, "legal": 0.05,
-             "location": 0.05, "uasc_relative": 0.10, "uasc_supported_mean": 0.15,
+             "location": 0.05, "uasc_relative": 0.10, "uasc_placed_mean": 0.15, "male_within": 0.08,
              "starts_total_relative": 0.15, "care_leavers_relative": 0.40,
              "in_care_less_than_2_years": 0.12, "care_leavers": 0.05}
 
@@ -369,7 +397,7 @@ TOLERANCE = {"cla_relative": 0.05, "placement": 0.05, "age": 0.05, "male": 0.03,
 def test_calibration_targets_are_met(demo, code):
     la, folder, loaded = demo[code]
     gaps = calibration_gaps(la, folder, loaded)
-    assert {"cla_relative", "male", "starts_total_relative", "care_leavers:in_touch"} <= set(gaps)
+    assert {"cla_relative", "care_leavers:in_touch"} <= set(gaps)
     failures = {}
     for measure, values in gaps.items():
         tolerance = TOLERANCE.get(measure, TOLERANCE.get(measure.split(":")[0]))
@@ -434,7 +462,7 @@ def test_short_break_care_is_small_and_not_counted(demo):
     eps = loaded["episodes"]
     open_ = metrics.open_at(eps, year_end(2020))
     short = open_.loc[open_["LS"].isin(SHORT_BREAKS), "CHILD"].nunique()
-    assert 0 < short < 0.06 * la.calibration["cla_at_31_march"][2020]
+    assert 0 < short < 0.06 * metrics.children_looked_after_at_31_march(eps, 2020)
     assert (eps.loc[eps["LS"].isin(SHORT_BREAKS), "CIN"] == "N2").all()
 
 

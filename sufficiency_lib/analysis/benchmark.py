@@ -24,6 +24,7 @@ stated once:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -63,10 +64,71 @@ def rank_and_band(values: pd.Series) -> pd.DataFrame:
     rank = present.rank(method="min", ascending=True)
     n = len(present)
     position = (rank - 1) / n if n else rank
-    band = pd.Series(np.select([position < 0.25, position < 0.5, position < 0.75], ["A", "B", "C"], "D"),
-                     index=present.index)
+    band = pd.Series(_band(position), index=present.index)
     out = pd.DataFrame({"rank": rank.astype("Int64"), "ranked_of": n, "quartile_band": band})
     return out.reindex(values.index).astype({"rank": "Int64", "ranked_of": "Int64"})
+
+
+@dataclass(frozen=True)
+class _Series:
+    """What every authority's benchmark of one series shares: its rows, each place's values,
+    and each year's ranking."""
+
+    series: pd.DataFrame
+    la_values: pd.Series
+    status: pd.Series
+    region: pd.Series
+    england: pd.Series
+    years: list
+    ranked: dict          # year -> value, rank and band of each reporting authority, by code
+
+
+_NONE_RANKED = pd.DataFrame({"value": [], "rank": [], "quartile_band": []}, index=pd.Index([], name="new_la_code"))
+_kept_series: dict[int, tuple[pd.DataFrame, dict]] = {}
+
+
+def _series_tables(figures: pd.DataFrame, key: tuple) -> _Series:
+    """:class:`_Series` of ``figures``' series ``key``, kept for the last few frames asked
+    about (held here, so an id is never another frame's): a national run benchmarks every
+    authority on the same series of the same figures."""
+    frame, kept = _kept_series.get(id(figures), (None, {}))
+    if frame is not figures or len(frame) != len(figures):
+        if len(_kept_series) >= 4:
+            _kept_series.pop(next(iter(_kept_series)))
+        kept = {}
+        _kept_series[id(figures)] = (figures, kept)
+    if key not in kept:
+        series = select(figures, *key)
+        la_values = _by_place(series, "Local authority", "new_la_code")
+        status = series.loc[series["geographic_level"].eq("Local authority")].set_index(
+            ["time_period", "new_la_code"])["status"]
+        ranked = _ranked_by_year(la_values)
+        kept[key] = _Series(
+            series, la_values, status, _by_place(series, "Regional", "region_code"),
+            series.loc[series["geographic_level"].eq("National")].set_index("time_period")["value"],
+            sorted(series["time_period"].unique()),
+            {int(year): rows.set_index("new_la_code")[["value", "rank", "quartile_band"]]
+             for year, rows in ranked.groupby("time_period")})
+    return kept[key]
+
+
+def _ranked_by_year(la_values: pd.Series) -> pd.DataFrame:
+    """Every reporting authority's value, rank and band in each year at once (as
+    :func:`rank_and_band` does one year): time_period, new_la_code, value, rank, quartile_band."""
+    rows = la_values.dropna().astype(float).rename("value").reset_index()
+    rows["new_la_code"] = rows["new_la_code"].astype(str)
+    spans = reference.local_authorities().drop_duplicates("new_la_code")[["new_la_code", "first_year", "last_year"]]
+    rows = rows.merge(spans, on="new_la_code", how="inner")
+    rows = rows.loc[rows["first_year"].le(rows["time_period"]) & rows["last_year"].ge(rows["time_period"])]
+    by_year = rows.groupby("time_period")["value"]
+    rank = by_year.rank(method="min", ascending=True)
+    position = (rank - 1) / by_year.transform("size")
+    return rows.assign(rank=rank.astype(int), quartile_band=_band(position))[
+        ["time_period", "new_la_code", "value", "rank", "quartile_band"]]
+
+
+def _band(position: pd.Series) -> np.ndarray:
+    return np.select([position < 0.25, position < 0.5, position < 0.75], ["A", "B", "C"], "D")
 
 
 def poisson_rate_interval(count, population, per: float = 10_000, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -152,24 +214,16 @@ def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit:
     sn_median, sn_count, region, england, rank, ranked_of, quartile_band, change_1y,
     change_5y, neighbour_model.
     """
-    series = select(figures, indicator, unit, breakdown_group, breakdown)
-    la_values = _by_place(series, "Local authority", "new_la_code")
-    status = series.loc[series["geographic_level"].eq("Local authority")].set_index(
-        ["time_period", "new_la_code"])["status"]
-    region_code = _region_of(series, authority)
-    region = _by_place(series, "Regional", "region_code")
-    england = series.loc[series["geographic_level"].eq("National")].set_index("time_period")["value"]
-    all_years = sorted(series["time_period"].unique())
-    years = [int(y) for y in (years if years is not None else all_years)]
+    whole = _series_tables(figures, (indicator, unit, breakdown_group, breakdown))
+    la_values, status, region, england = whole.la_values, whole.status, whole.region, whole.england
+    region_code = _region_of(whole.series, authority)
+    years = [int(y) for y in (years if years is not None else whole.years)]
     rows = []
     for year in years:
-        in_year = la_values.xs(year, level="time_period") if year in all_years else pd.Series(dtype="Float64")
-        in_year = in_year.loc[in_year.index.isin(reference.reporting_in(year)["new_la_code"])]
+        in_year = whole.ranked.get(year, _NONE_RANKED)
         model = reference.neighbour_model_for(year, neighbour_model)
-        neighbours = in_year.reindex(_neighbour_codes(authority, model)).dropna()
-        ranks = rank_and_band(in_year)
-        mine = ranks.loc[authority] if authority in ranks.index else pd.Series(
-            {"rank": pd.NA, "ranked_of": len(in_year.dropna()), "quartile_band": ""})
+        neighbours = in_year["value"].reindex(_neighbour_codes(authority, model)).dropna()
+        mine = in_year.loc[authority] if authority in in_year.index else None
         rows.append({
             "time_period": year,
             "value": la_values.get((year, authority), pd.NA),
@@ -179,8 +233,8 @@ def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit:
             "sn_count": len(neighbours),
             "region": region.get((year, region_code), pd.NA),
             "england": england.get(year, pd.NA),
-            "rank": mine["rank"], "ranked_of": mine["ranked_of"],
-            "quartile_band": mine["quartile_band"] if isinstance(mine["quartile_band"], str) else "",
+            "rank": pd.NA if mine is None else int(mine["rank"]), "ranked_of": len(in_year),
+            "quartile_band": "" if mine is None else mine["quartile_band"],
             "neighbour_model": model,
         })
     table = pd.DataFrame(rows)

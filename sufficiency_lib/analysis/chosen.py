@@ -35,11 +35,23 @@ TRACK_COLUMNS = ["series", "kind", "method", "origin", "horizon", "time_period",
 SIZE_BANDS = 3           # typical error among authorities of a similar size: thirds by size
 
 
+#: The panels and backtest of the figures last asked about (the frame itself kept, so its id
+#: stays its own): an authority-year asks three times, and a national run's worker asks for
+#: every authority it computes, always of the same published figures.
+_LAST: dict = {}
+
+
 def _results(figures: pd.DataFrame, cache_dir, results: pd.DataFrame | None,
              panels: list[Panel] | None) -> tuple[list[Panel], pd.DataFrame]:
+    if panels is None and results is None and _LAST.get("figures") is figures and _LAST.get("cache") == cache_dir:
+        return _LAST["panels"], _LAST["results"]
+    mine = panels is None and results is None
     panels = build(figures) if panels is None else panels
     if results is None:
         results = evaluation.cached(figures, cache_dir, panels) if cache_dir is not None else evaluation.run(panels)
+    if mine:
+        _LAST.clear()
+        _LAST.update(figures=figures, cache=cache_dir, panels=panels, results=results)
     return panels, results
 
 
@@ -115,9 +127,25 @@ def last_year(panel: Panel) -> int | None:
     return known[-1] if known else None
 
 
+def _every_authority(panels: list[Panel], panel: Panel, origin: int, horizon: int,
+                     chosen: dict) -> dict[int, tuple[str, pd.DataFrame]]:
+    """horizon -> (method, every authority's forecast from ``origin``): the pooled models are
+    fitted on all authorities at once, so one fit serves each authority a worker computes
+    (kept while the panels are the cached ones)."""
+    key = (panel.name, origin, horizon)
+    kept = _LAST.setdefault("forecasts", {}) if panels is _LAST.get("panels") else {}
+    if key not in kept:
+        cut = panel.upto(origin)
+        design = pooled.Design(cut)
+        kept[key] = {h: (method, forecast_panel_at(cut, method, (h,), design).set_index("new_la_code"))
+                     for h in range(1, horizon + 1)
+                     for method in [chosen.get((panel.kind, h), "naive")]}
+    return kept[key]
+
+
 def series_forecasts(figures: pd.DataFrame, code: str, horizon: int = 3, cache_dir=None,
                      results: pd.DataFrame | None = None, panels: list[Panel] | None = None,
-                     levels: dict[str, float] | None = None) -> pd.DataFrame:
+                     levels: dict[str, float] | None = None, until: int | None = None) -> pd.DataFrame:
     """One forecast per series of authority ``code`` and year ahead (1 to ``horizon``),
     from the latest year the figures hold, by the method chosen for that kind of series and
     horizon. Columns :data:`FORECAST_COLUMNS`: mean and the calibrated 80% and 95% bounds,
@@ -130,23 +158,23 @@ def series_forecasts(figures: pd.DataFrame, code: str, horizon: int = 3, cache_d
     ``levels`` (series -> value at the latest year, e.g. the count from the authority's own
     return) starts a series from that value instead of the published one: its forecast and
     bounds are scaled by the ratio. ``results`` and ``panels`` may be given to skip
-    building them (they must come from the same ``figures``)."""
+    building them (they must come from the same ``figures``). ``until`` (a statement's year)
+    makes the forecast as it would have been made then: from the latest year up to it, the
+    intervals calibrated on origins before it (the methods stay those chosen on every origin)."""
     panels, results = _results(figures, cache_dir, results, panels)
     chosen = chosen_methods(results) if len(results) else {}
     by_series = dict(tuple(results.groupby("series"))) if len(results) else {}
     rows = []
     for panel in panels:
-        origin = last_year(panel)
+        origin = last_year(panel if until is None else panel.upto(until))
         if origin is None or code not in panel.values.index or pd.isna(panel.values.at[code, origin]):
             continue
         latest = float(panel.values.at[code, origin])
         scale = levels[panel.name] / latest if levels and panel.name in levels and latest else 1.0
         mine = by_series.get(panel.name, results.iloc[:0])
-        cut = panel.upto(origin)
-        design = pooled.Design(cut)
+        every = _every_authority(panels, panel, origin, horizon, chosen)
         for h in range(1, horizon + 1):
-            method = chosen.get((panel.kind, h), "naive")
-            found = forecast_panel_at(cut, method, (h,), design).set_index("new_la_code")
+            method, found = every[h]
             mean = float(found.loc[code, "forecast"])
             calibration, note = _calibration(mine, panel.name, method, h, origin)
             row = {"series": panel.name, "kind": panel.kind, "method": method,

@@ -67,11 +67,13 @@ def unit_costs(costs: pd.DataFrame, deflator: pd.DataFrame | None = None) -> pd.
     """Weekly unit costs by placement type, provider and year, nominal and in real terms.
 
     Columns: financial_year, placement_type, provider, placement_group, weekly_cost,
-    comparator, real_weekly_cost (missing without a deflator, or for a year it lacks), and
-    price_base (the deflator's latest year)."""
+    comparator, real_weekly_cost (missing without a deflator, or for a year it lacks),
+    price_base (the deflator's latest year) and source (as recorded, '' when not)."""
     out = costs.rename(columns={"weekly_cost_gbp": "weekly_cost", "comparator_weekly_cost_gbp": "comparator"})
     if "comparator" not in out:
         out["comparator"] = np.nan
+    if "source" not in out:
+        out["source"] = ""
     out = out.assign(placement_group=[placement_group_of(t, p) for t, p in zip(out["placement_type"], out["provider"])])
     out = out.sort_values(["placement_type", "provider", "financial_year"], kind="stable")
     real, base = real_terms(out["financial_year"], out["weekly_cost"], deflator)
@@ -79,14 +81,18 @@ def unit_costs(costs: pd.DataFrame, deflator: pd.DataFrame | None = None) -> pd.
 
 
 _COST_COLUMNS = ["financial_year", "placement_type", "provider", "placement_group", "weekly_cost", "comparator",
-                 "real_weekly_cost", "price_base"]
+                 "real_weekly_cost", "price_base", "source"]
 
 
 def cost_changes(costs: pd.DataFrame) -> pd.DataFrame:
-    """Per placement type and provider with two or more years: first and last year, and the
-    change in the weekly cost over them, nominal and real (percent)."""
+    """Per placement type and provider with two or more years from the same source: first and
+    last year, and the change in the weekly cost over them, nominal and real (percent). Costs
+    from different sources (a benchmarking study, the authority's own accounts) are measured
+    differently, so a change is only read within one."""
     rows = []
-    for (kind, provider), group in costs.groupby(["placement_type", "provider"], sort=False):
+    source = costs["source"] if "source" in costs else pd.Series("", index=costs.index)
+    keyed = costs.assign(source=source.fillna(""))
+    for (kind, provider, _), group in keyed.groupby(["placement_type", "provider", "source"], sort=False):
         group = group.sort_values("financial_year")
         if len(group) < 2:
             continue

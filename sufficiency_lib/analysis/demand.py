@@ -1,13 +1,17 @@
 """Projected demand for placements, computed once per authority and year: the
 :class:`Outlook` of the statement's three years.
 
-From the facts (:mod:`sufficiency_lib.analysis.facts`) it forecasts the annual series
-(the number in care, the rate per 10,000, each placement group large enough to model),
-projects every placement group with the record-level stock-and-flow model, runs the
-params' scenarios with their cost, sets projected demand against capacity (the gap: the
-places in the area from public figures, and the local capacity table's), and
-reads the national backtest of the methods. The forecast chapter shows it and the
-findings rules read it; neither computes it again.
+From the facts (:mod:`sufficiency_lib.analysis.facts`) it forecasts the authority's
+published series (the number in care, the rate per 10,000, each of DfE's placement types)
+with the one method chosen for each kind of series and horizon on the national backtest
+(:mod:`sufficiency_lib.analysis.chosen`), with intervals calibrated on that backtest's
+errors, and the authority's own track record. With the child-level return it also projects
+the statement's placement groups with the stock-and-flow model, reconciled so that they add
+up to the forecast of the number in care in every simulated future (one answer per
+series), and runs the params' scenarios with their cost. It sets projected demand against
+capacity (the gap: the places in the area from public figures, and the local capacity
+table's). The forecast chapter shows it and the findings rules read it; neither computes it
+again.
 """
 from __future__ import annotations
 
@@ -16,18 +20,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import costs, disclosure, forecast, market, metrics
+from sufficiency_lib.analysis import chosen, costs, disclosure, forecast, market, metrics, panel
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.inputs import CACHE_DIR
 from sufficiency_lib.published import ofsted
 from sufficiency_lib.published.figures import select
-from sufficiency_lib.vocabulary import TOTAL, Indicator, PlacementGroup, Unit
+from sufficiency_lib.vocabulary import TOTAL, Group, Indicator, PlacementGroup, Unit
 
 HORIZON = 3
 SNAPSHOT_YEARS = 5           # the stock-and-flow model learns from the last five 31 March snapshots
 BASELINE = "Baseline"
-CLA = "Children looked after at 31 March"
-RATE = "Children looked after per 10,000 children"
+CLA = panel.CLA_SERIES
+RATE = panel.RATE_SERIES
+#: The published figure behind each named forecast series (placement types: by their label).
+SERIES_KEYS = {CLA: (Indicator.CLA, Unit.NUMBER, TOTAL, TOTAL), RATE: (Indicator.CLA, Unit.RATE, TOTAL, TOTAL)}
 
 
 @dataclass
@@ -35,16 +41,16 @@ class Outlook:
     """Forecasts, projections, scenarios and the gap of one authority and year."""
 
     year: int
-    series: dict[str, pd.Series]       # the annual series forecast, by name
-    forecasts: pd.DataFrame            # series, method, time_period, mean and intervals
-    scores: pd.DataFrame               # each series' backtest by method and horizon
-    chain: forecast.StockFlow | None   # the stock-and-flow model fitted to the page's year
-    projected: pd.DataFrame            # its projection by placement group (and Total)
+    history: dict[str, pd.Series]      # each forecast series' figures to the page's year, by name
+    forecasts: pd.DataFrame            # one row per series and year ahead (chosen.FORECAST_COLUMNS)
+    track: pd.DataFrame                # the authority's past forecasts against what happened
+    methods: pd.DataFrame              # every method tried on the national backtest (the annex)
+    chain: forecast.StockFlow | None   # the stock-and-flow model fitted to the page's year (a return)
+    projected: pd.DataFrame            # placement groups, reconciled with the total's forecast
     latest: pd.Series                  # the page year's counts by group as the page shows them
     scenarios: pd.DataFrame            # time_period, scenario, children, ifa, in_house, priced_cost
     priced: bool                       # whether weekly costs priced the scenarios
     gap: pd.DataFrame                  # demand (and interval) against capacity: GAP_COLUMNS
-    national: pd.DataFrame             # the national backtest summary (may be empty)
     check: dict | None                 # the stock-and-flow model fitted a year earlier, against the year
 
     @property
@@ -52,7 +58,7 @@ class Outlook:
         return self.year + HORIZON
 
 
-def history(facts: Facts) -> pd.Series:
+def return_history(facts: Facts) -> pd.Series:
     """Children looked after at 31 March, every year the return covers up to the page's."""
     first = int(facts.data.episodes["return_year"].min())
     series = metrics.cla_at_31_march_series(facts.data.episodes, range(first, facts.year + 1))
@@ -66,27 +72,13 @@ def snapshots(facts: Facts) -> dict[int, pd.DataFrame]:
     return {y: metrics.children_at_31_march(facts.data.tables, y) for y in range(first, facts.year + 1)}
 
 
-def rate_history(facts: Facts) -> pd.Series:
-    """The authority's published rate per 10,000 children, to the page's year."""
-    if facts.published is None:
-        return pd.Series(dtype=float)
-    rows = select(facts.published.figures, Indicator.CLA, Unit.RATE)
+def published_history(facts: Facts, series: str) -> pd.Series:
+    """A forecast series' published figures for the authority, to the page's year."""
+    indicator, unit, group, breakdown = SERIES_KEYS.get(series, (Indicator.CLA, Unit.NUMBER, Group.PLACEMENT,
+                                                                  series))
+    rows = select(facts.published.figures, indicator, unit, group, breakdown)
     rows = rows.loc[rows["new_la_code"].eq(facts.code) & rows["time_period"].le(facts.year)]
     return rows.set_index("time_period")["value"].astype(float).dropna().sort_index()
-
-
-def series_to_forecast(facts: Facts, snaps: dict[int, pd.DataFrame]) -> dict[str, pd.Series]:
-    """The annual series forecast: numbers in care, the rate, and each placement group that
-    is not suppressed in the page's year (smaller groups are too few to model as a series;
-    the stock-and-flow model still includes them)."""
-    out = {CLA: history(facts)}
-    rate = rate_history(facts)
-    if len(rate) >= 2:
-        out[RATE] = rate
-    groups = pd.DataFrame({y: s["placement_group"].value_counts() for y, s in snaps.items()}).T.fillna(0).sort_index()
-    latest = groups.iloc[-1].sort_values(ascending=False)
-    out.update({group: groups[group].astype(float) for group in latest.index[latest >= facts.threshold]})
-    return out
 
 
 def latest_shown(facts: Facts, snaps: dict[int, pd.DataFrame]) -> pd.Series:
@@ -212,22 +204,58 @@ def one_year_check(snaps: dict[int, pd.DataFrame], year: int) -> dict | None:
             "upper_80": float(total["upper_80"]), "actual": len(snaps[year])}
 
 
-def national(facts: Facts) -> pd.DataFrame:
-    """Each method's accuracy across every authority's published series (cached)."""
-    if facts.published is None:
-        return pd.DataFrame()
-    return forecast.national_accuracy(facts.published.figures, CACHE_DIR)
+def series_forecasts(facts: Facts) -> pd.DataFrame:
+    """The authority's published series forecast by the chosen methods; the number in care
+    starts from the return's own count when there is a return (the page's figures are the
+    return's), so the forecast and the return's history meet."""
+    levels = {CLA: float(return_history(facts).iloc[-1])} if facts.data is not None else None
+    return chosen.series_forecasts(facts.published.figures, facts.code, HORIZON, CACHE_DIR, levels=levels,
+                                   until=facts.year)
+
+
+def total_forecast(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The forecast of the number in care, by year: what the placement groups are reconciled with."""
+    return forecasts.loc[forecasts["series"].eq(CLA), ["time_period", "mean", "lower_80", "upper_80", "lower_95",
+                                                       "upper_95"]]
+
+
+def _with_return(facts: Facts, forecasts: pd.DataFrame) -> dict:
+    """What only the child-level return gives: the stock-and-flow model, the placement groups
+    reconciled with the total's forecast, the scenarios and the one-year check."""
+    snaps = snapshots(facts)
+    chain = fit_chain(snaps, facts.year)
+    total = total_forecast(forecasts)
+    projected = chain.reconciled(total, HORIZON) if len(total) == HORIZON else chain.project(HORIZON, by=1)
+    weekly = weekly_costs(facts)
+    return {"chain": chain, "projected": projected, "latest": latest_shown(facts, snaps),
+            "scenarios": run_scenarios(facts, chain, weekly), "priced": bool(len(weekly)),
+            "check": one_year_check(snaps, facts.year)}
+
+
+def _published_groups(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Without a return: the placement types whose places are published (children's homes,
+    with secure homes), as projections the gap can set against capacity."""
+    rows = forecasts.loc[forecasts["series"].eq(PUBLISHED_HOMES)]
+    return rows.assign(group=PlacementGroup.CHILDRENS_HOMES)[["time_period", "group", "mean", "lower_80",
+                                                               "upper_80", "lower_95", "upper_95"]]
+
+
+PUBLISHED_HOMES = "Secure homes and children's homes"
 
 
 def build(facts: Facts) -> Outlook:
     """The outlook of ``facts``' authority and year."""
-    snaps = snapshots(facts)
-    series = series_to_forecast(facts, snaps)
-    forecasts, scores = forecast.forecast_many(series, HORIZON)
-    chain = fit_chain(snaps, facts.year)
-    projected = chain.project(HORIZON, by=1)
-    weekly = weekly_costs(facts)
-    return Outlook(facts.year, series, forecasts, scores, chain, projected, latest_shown(facts, snaps),
-                   run_scenarios(facts, chain, weekly), bool(len(weekly)),
-                   demand_against_capacity(projected, capacity(facts), facts.threshold), national(facts),
-                   one_year_check(snaps, facts.year))
+    if facts.published is None:
+        raise ValueError("the forecast needs the published statistics of every authority")
+    forecasts = series_forecasts(facts)
+    history = {name: (return_history(facts) if name == CLA and facts.data is not None
+                      else published_history(facts, name)) for name in forecasts["series"].unique()}
+    empty = pd.DataFrame()
+    parts = _with_return(facts, forecasts) if facts.data is not None else {
+        "chain": None, "projected": _published_groups(forecasts), "latest": pd.Series(dtype=object),
+        "scenarios": empty, "priced": False, "check": None}
+    gap = demand_against_capacity(parts["projected"], capacity(facts), facts.threshold)
+    return Outlook(facts.year, history, forecasts,
+                   chosen.track_record(facts.published.figures, facts.code, CACHE_DIR),
+                   chosen.methods_table(facts.published.figures, CACHE_DIR), parts["chain"], parts["projected"],
+                   parts["latest"], parts["scenarios"], parts["priced"], gap, parts["check"])

@@ -73,11 +73,11 @@ def load_return(inputs: Inputs) -> ReturnData | None:
         return None
     if inputs.members:
         result = groups.combine_returns({m.code: _usable(m) for m in inputs.members})
-        source = ("synthetic SSDA903 returns of its members (demonstration data)" if inputs.synthetic
-                  else "SSDA903 returns of its members")
+        source = ("its members' children looked after returns (SSDA903), synthetic, made for demonstration"
+                  if inputs.synthetic else "its members' children looked after returns (SSDA903)")
         return ReturnData(result, source, inputs.synthetic)
-    source = ("synthetic SSDA903 return (demonstration data)" if inputs.synthetic
-              else "SSDA903 return of the authority")
+    source = ("the council's children looked after return (SSDA903), synthetic, made for demonstration"
+              if inputs.synthetic else "the council's children looked after return (SSDA903)")
     return ReturnData(_usable(inputs), source, inputs.synthetic)
 
 
@@ -115,7 +115,7 @@ class Facts:
     @property
     def source(self) -> str:
         """Where the return's figures come from, as a source line says it."""
-        text = self.data.source if self.data is not None else "no SSDA903 return"
+        text = self.data.source if self.data is not None else "no children looked after return"
         return text[0].upper() + text[1:]
 
     def population_0_17(self, mid_year: int) -> float:
@@ -181,9 +181,10 @@ class Facts:
             return np.nan
         count = select(self.figures, indicator, Unit.NUMBER, group, breakdown)
         count = count.loc[count["time_period"].eq(year), "value"]
-        if not count.empty and disclosure.is_small(float(count.iloc[0]), self.threshold):
+        # A count DfE suppressed is not known to be small: its published share stands.
+        if not count.empty and pd.notna(count.iloc[0]) and disclosure.is_small(float(count.iloc[0]), self.threshold):
             return np.nan
-        return float(rows.iloc[0])
+        return np.nan if pd.isna(rows.iloc[0]) else float(rows.iloc[0])
 
     def share_series(self, indicator: str, group: str, breakdown: str) -> pd.Series:
         """The percentage of one breakdown over the years, missing where suppressed."""

@@ -206,8 +206,10 @@ def _cost_rise(facts: Facts) -> list[Finding]:
         change = row.real_change_percent if deflator is not None else row.nominal_change_percent
         if costs.placement_group_of(row.placement_type, row.provider) == PlacementGroup.IFA and change >= REAL_RISE:
             terms = "in real terms" if deflator is not None else "in cash terms"
+            ending = int(str(row.last_year)[:4]) + (1 if "/" in str(row.last_year) else 0)   # 2020/21 -> 2021
             out.append(Finding(Area.FOSTERING, f"The weekly cost of IFA foster care rose {change:.0f}% {terms} "
-                                               f"from {row.first_year} to {row.last_year}."))
+                                               f"from {row.first_year} to {row.last_year}."
+                                               + dated(facts.year, ending)))
     return out
 
 
@@ -391,27 +393,28 @@ def market_rules(facts: Facts) -> list[Finding]:
 # --- forecast -------------------------------------------------------------------------------
 
 def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
-    """A projected rise in the number in care, or in a placement group, of FORECAST_RISE% or
-    more by the end of the statement's years, with the 80% interval above today's figure
-    for a group (a rise the models are fairly sure of); and projected demand above capacity.
-    A group whose count the page suppresses is not stated here either."""
+    """A projected rise in the number in care, or in a placement type, of FORECAST_RISE% or
+    more by the end of the statement's years, with the 80% interval above today's figure for
+    a placement type (a rise the forecast is fairly sure of); and projected demand above
+    capacity."""
     out = []
-    final = outlook.forecasts.loc[outlook.forecasts["time_period"].eq(outlook.end)].set_index("series")
-    for name, values in outlook.series.items():
-        if name == outlook_mod.RATE or name not in final.index or outlook.latest.get(name) == "c":
+    final = outlook.forecasts.loc[outlook.forecasts["time_period"].eq(outlook.end)]
+    for row in final.itertuples(index=False):
+        history = outlook.history.get(row.series)
+        if row.series == outlook_mod.RATE or history is None or history.empty:
             continue
-        row, last = final.loc[name], values.iloc[-1]
-        rise = (row["mean"] / last - 1) * 100 if last else np.nan
-        if not rise >= FORECAST_RISE or (name != outlook_mod.CLA and not row["lower_80"] > last):
+        last = float(history.iloc[-1])
+        rise = (row.mean / last - 1) * 100 if last else np.nan
+        if not rise >= FORECAST_RISE or (row.series != outlook_mod.CLA and not row.lower_80 > last):
             continue
-        subject = ("children looked after" if name == outlook_mod.CLA
-                   else f"children in {in_sentence(name)}")
+        subject = ("children looked after" if row.series == outlook_mod.CLA
+                   else f"children in {in_sentence(row.series)}")
         out.append(Finding(Area.FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
-                                          f"{last:,.0f} to {row['mean']:,.0f} by 31 March {outlook.end} (80% "
-                                          f"interval {row['lower_80']:,.0f} to {row['upper_80']:,.0f})."))
+                                          f"{last:,.0f} to {row.mean:,.0f} by 31 March {outlook.end} (80% "
+                                          f"interval {row.lower_80:,.0f} to {row.upper_80:,.0f})."))
     for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
-        out.append(Finding(Area.GAP, f"Projected demand for {row.placement_group} exceeds capacity by "
-                                     f"{-row.gap:,.0f} places in {row.time_period}."))
+        out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds capacity "
+                                     f"by {-row.gap:,.0f} places in {row.time_period}."))
     return out
 
 

@@ -4,7 +4,9 @@ authority's statements printed (the demo's yardstick: ``published_composition.cs
 The composition file has one row per (authority, period, measure, category) with a value
 and a unit (count or percent). :data:`MEASURES` says how each is computed from the
 figures of :func:`metrics.return_figures`; measures the 903 cannot give (UASC home
-country, for one) are reported as not computable rather than left out.
+country, for one) are reported as not computable rather than left out. A figure a
+statement printed on another basis than the return's (:data:`OTHER_BASIS`) is computed
+and shown with the reason, but not counted in :func:`summary`.
 """
 from __future__ import annotations
 
@@ -130,6 +132,19 @@ MEASURES: dict[str, Measure] = {
     "placements_made_out_of_county": lambda y, c, a: y.n("new_placements", "Locality of placement", Locality.OUTSIDE),
 }
 
+#: Printed figures measured on another basis than the 903 return's (DfE's, which the return
+#: follows): (authority, measure) -> the reason, with the evidence in DfE's own figures
+#: ("Care leavers' activity", 2020). Shown beside the computed figure, not counted.
+OTHER_BASIS = {
+    ("E10000003", "care_leavers_eet_percent"):
+        "printed on the statement's own basis: 65% in 2020, where DfE has 46% of care leavers aged 17 to 21 "
+        "in education, employment or training (189 of 413; 54% of those aged 17-18, 44% of those aged 19-21)",
+    ("E06000031", "care_leavers_eet_percent"):
+        "printed for care leavers aged 19 to 21 only: 43% in 2020 is DfE's 78 of 181 aged 19-21; "
+        "the 903 measure counts those aged 17 to 21 (DfE: 116 of 244, 48%)",
+}
+OTHER_BASIS_NOTE = "another basis"
+
 
 def collection_year(period) -> int | None:
     """A printed period as a collection year: 2020 stays, "2019/20" (April-March) is 2020;
@@ -161,7 +176,10 @@ def compare(figures: pd.DataFrame, composition: pd.DataFrame, population: dict[i
         except KeyError:
             value = np.nan
         note = ("not a 31 March or April-March figure" if period is None else "not in the 903 return"
-                if not measure else "" if not pd.isna(value) else "not computed by the suite")
+                if not measure else "not computed by the suite" if pd.isna(value) else "")
+        basis = OTHER_BASIS.get((row.new_la_code, row.measure))
+        if basis and not note:
+            note = f"{OTHER_BASIS_NOTE}: {basis}"
         rows.append({"new_la_code": row.new_la_code, "period": row.period, "measure": row.measure,
                      "category": row.category, "unit": row.unit, "printed": float(row.value),
                      "computed": value, "difference": value - float(row.value), "note": note})
@@ -170,8 +188,9 @@ def compare(figures: pd.DataFrame, composition: pd.DataFrame, population: dict[i
 
 def summary(compared: pd.DataFrame) -> pd.DataFrame:
     """Per authority and unit: figures compared, median and largest absolute gap, and the
-    share of counts within 20% / percentages within 5 points."""
-    known = compared.dropna(subset=["computed"]).copy()
+    share of counts within 20% / percentages within 5 points. Figures with a note (not
+    computable, or printed on another basis: :data:`OTHER_BASIS`) are left out."""
+    known = compared.loc[compared["computed"].notna() & compared["note"].eq("")].copy()
     known["gap"] = known["difference"].abs()
     known["relative"] = np.where(known["unit"].eq("count"), known["gap"] / known["printed"].where(
         known["printed"] > 0), np.nan)

@@ -229,7 +229,6 @@ class StockFlow:
         drawn[:, unseen, :] = p[unseen]                      # rows never observed keep their set shares
         yearly = self.entrant_counts.reindex(self.states, fill_value=0.0)
         seen, pairs = yearly.sum(axis=1).to_numpy(), yearly.shape[1]
-        mean = seen.sum() / pairs
         means = rng.gamma(seen.sum(), 1 / pairs, size=runs) if seen.sum() else np.zeros(runs)
         effect = year_effects(rng, yearly.sum().to_numpy(dtype=float), runs, years)
         shares = _dirichlet(rng, seen, runs)

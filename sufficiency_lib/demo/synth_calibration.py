@@ -1,14 +1,22 @@
 """Simulating one authority and calibrating it to its targets.
 
-The targets (:mod:`sufficiency_lib.demo.synth_targets`) are used two ways. Where a figure is
-a count the simulation can meet directly, it is met by construction: the number in care and
-UASC at 31 March, boys at 31 March, age bands and starts in published years (entrants are
-drawn until each is filled), location shares (placements current at 31 March are chosen to
-match), care leavers' in-touch, EET and suitable-accommodation shares. The rest (placement
-mix, legal status, UASC in supported accommodation, placements made, the overall level of
-starts and ages) come out of the dynamics: the periods, then legal status and placements,
-are re-simulated a few times with the same random numbers while a handful of multipliers
-(:class:`~sufficiency_lib.demo.synth_targets.Knobs`) move by the ratio of target to result.
+The order matters, each step building on the settled result of the one before:
+
+1. periods of care (:mod:`~sufficiency_lib.demo.synth_steering`): a few quick passes
+   without the exact steering move the knobs (short stays, long stays) until the model's
+   own flows are near the targets, then the steered run meets the numbers in care, UASC,
+   boys, age bands, starts, ceases and the long-term population exactly;
+2. legal status (:mod:`~sufficiency_lib.demo.synth_legal`, fitted by
+   :mod:`~sufficiency_lib.demo.synth_legal_fit`);
+3. the scheduled last placements, for adoption and with parents
+   (:mod:`~sufficiency_lib.demo.synth_schedule`);
+4. placements and moves (:mod:`~sufficiency_lib.demo.synth_placements`), again after a few
+   passes moving the knobs for how long placements last and, where a statement gives the
+   share of boys in a placement type, for who is placed there; then fitted for stability
+   and the number of placements made (:mod:`~sufficiency_lib.demo.synth_stability`);
+5. labels: type and provider (with the statement's boys and UASC in each grouping,
+   :mod:`~sufficiency_lib.demo.synth_traits`), location, ethnicity, category of need
+   (:mod:`~sufficiency_lib.demo.synth_labels`).
 """
 from __future__ import annotations
 
@@ -17,114 +25,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from sufficiency_lib.config import Authority
-from sufficiency_lib.demo.synth_basics import (
-    AGE_BANDS, GROUPS, LS_CODES, SUPPORTED, age_band, age_on, random_stream,
-)
-from sufficiency_lib.demo.synth_legal import Legal, simulate_legal, status_on
-from sufficiency_lib.demo.synth_periods import Population, periods_open_on, simulate_periods
-from sufficiency_lib.demo.synth_placements import Moves, group_on, simulate_moves
-from sufficiency_lib.demo.synth_targets import (
-    CALIBRATION_STEP, Knobs, Targets, nudge, nudge_anchor, resolve_targets,
-)
+from sufficiency_lib.demo.synth_basics import ADOPT, GROUPS, add_years, age_on, months_between, random_stream
+from sufficiency_lib.demo.synth_knobs import CALIBRATION_STEP, Knobs, nudge, nudge_anchor
+from sufficiency_lib.demo.synth_labels import Labels, fit_labels
+from sufficiency_lib.demo.synth_legal import Legal, simulate_legal
+from sufficiency_lib.demo.synth_legal_fit import fit_legal
+from sufficiency_lib.demo.synth_periods import Population, periods_open_on
+from sufficiency_lib.demo.synth_placements import Moves, natural_schedule, placement_on, simulate_moves
+from sufficiency_lib.demo.synth_schedule import fit_schedule
+from sufficiency_lib.demo.synth_stability import fit_stability
+from sufficiency_lib.demo.synth_steering import simulate_periods
+from sufficiency_lib.demo.synth_supply import LONG_TERM_AGE, LONG_TERM_MONTHS
+from sufficiency_lib.demo.synth_targets import Targets, resolve_targets
 
-PERIOD_PASSES = 6           # re-simulations of periods of care that move their knobs to targets
-TIMELINE_PASSES = 12        # re-simulations of legal status and placements (cheap: ~0.03 s each)
+PERIOD_PASSES = 4           # unsteered runs moving the knobs of the periods of care
+LONG_TERM_ENTRY_YEARS = (3, 4, 5)   # years before the 31 March the long-term children entered
+STEERED_PASSES = 6         # steered runs moving the adoption and long-stay knobs
+SAME_CARER_LEAN = 1.10     # the model's own long-term stability, over the target by this much
+MOVE_PASSES = 4             # runs moving the knobs of placement lengths
 STARTS_ELASTICITY = 0.7     # starts rise by about 0.7% when the turnover knob rises by 1%
-
-
-def _window(t: Targets, year: int) -> list[int]:
-    """The target year and its neighbours inside the simulation: measuring over three years
-    keeps calibration from chasing the noise of one."""
-    return [y for y in (year - 1, year, year + 1) if t.has(y)]
-
-
-def period_measures(pop: Population, t: Targets) -> dict:
-    """Starts in target years; age bands at 31 March around target years (all children, and
-    counts of non-UASC and UASC children)."""
-    out = {"starts": {}, "ages": {}, "non_uasc": {}, "uasc": {}}
-    for year in t.starts:
-        i = t.index(year)
-        out["starts"][year] = int(((pop.start >= t.starts_days[i]) & (pop.start <= t.ends[i])).sum())
-    for year in t.ages:
-        shares, non_uasc, uasc = [], [], []
-        for y in _window(t, year):
-            ye = t.ends[t.index(y)]
-            kids = pop.child[periods_open_on(pop, ye)]
-            bands = np.bincount(age_band(age_on(pop.dob[kids], ye)), minlength=len(AGE_BANDS))
-            u = np.bincount(age_band(age_on(pop.dob[kids[pop.uasc[kids]]], ye)), minlength=len(AGE_BANDS))
-            shares.append(bands / max(bands.sum(), 1))
-            non_uasc.append(bands - u)
-            uasc.append(u)
-        out["ages"][year] = np.mean(shares, axis=0)
-        out["non_uasc"][year] = np.mean(non_uasc, axis=0)
-        out["uasc"][year] = np.mean(uasc, axis=0)
-    return out
-
-
-def _update_period_knobs(knobs: Knobs, m: dict, t: Targets) -> None:
-    if t.starts:
-        got = sum(m["starts"][y] for y in t.starts)
-        knobs.turnover = nudge(knobs.turnover, sum(t.starts.values()) / max(got, 1), 0.2, 5,
-                                CALIBRATION_STEP / STARTS_ELASTICITY)
-    ratios = np.full((len(t.ages), len(AGE_BANDS)), np.nan)
-    for row, (year, shares) in enumerate(t.ages.items()):
-        wanted = np.maximum(shares * t.cla[t.index(year)] - m["uasc"][year], 1)
-        ratios[row] = wanted / np.maximum(m["non_uasc"][year], 1)
-    for b in range(len(AGE_BANDS)):
-        if len(ratios) and np.isfinite(ratios[:, b]).any():
-            knobs.age_tilt[b] = nudge(knobs.age_tilt[b], float(np.nanmean(ratios[:, b])), 0.1, 10)
-    if len(ratios) and np.isfinite(ratios[:, :2]).all():
-        # too many 1-4 year olds for the babies: young children leave sooner
-        knobs.young_stay = nudge(knobs.young_stay, float(np.mean(ratios[:, 1] / ratios[:, 0])), 0.1, 3)
-
-
-def timeline_measures(pop: Population, legal: Legal, moves: Moves, t: Targets) -> dict:
-    """Placement, legal-status and UASC-in-supported shares at 31 March, placements made."""
-    out = {"groups": {}, "legal": {}, "uasc_supported": {}, "placements_made": {}}
-    years = {y for y, _, _ in t.placement} | set(t.legal) | set(t.uasc_supported)
-    for year in years:
-        ye = t.ends[t.index(year)]
-        periods = np.flatnonzero(periods_open_on(pop, ye))
-        groups = group_on(moves, periods, np.full(len(periods), ye))
-        out["groups"][year] = np.bincount(groups, minlength=len(GROUPS)) / max(len(periods), 1)
-        status = LS_CODES[status_on(legal, periods, np.full(len(periods), ye))]
-        status = np.where(np.isin(status, ("C1", "C2", "E1", "V2")), status, "other")
-        out["legal"][year] = {s: float(np.mean(status == s)) for s in ("C1", "C2", "E1", "V2", "other")}
-        out["legal"][year]["uasc"] = float(pop.uasc[pop.child[periods]].mean())
-        u = pop.uasc[pop.child[periods]]
-        out["uasc_supported"][year] = float(np.mean(groups[u] == SUPPORTED)) if u.any() else np.nan
-    for year in t.placements_made:
-        i = t.index(year)
-        out["placements_made"][year] = int(((moves.day >= t.starts_days[i]) & (moves.day <= t.ends[i])).sum())
-    return out
-
-
-def _update_timeline_knobs(knobs: Knobs, m: dict, t: Targets) -> None:
-    for year, groups, share in t.placement:
-        ratio = share / max(m["groups"][year][list(groups)].sum(), 0.003)
-        for g in groups:
-            nudge_anchor(knobs.place_anchor.setdefault(g, {}), year, ratio)
-    for year, shares in t.legal.items():
-        got = m["legal"][year]
-        if "V2" in shares:       # UASC are all section 20: steer the others
-            uasc = got["uasc"]
-            ratio = max(shares["V2"] - uasc, 0.01) / max(got["V2"] - uasc, 0.01)
-        elif "C2" in shares:     # only care orders known: more section 20 when too many of them
-            ratio = (1 - shares["C2"]) / max(1 - got["C2"], 0.01)
-        else:
-            ratio = 1.0
-        nudge_anchor(knobs.s20_anchor, year, ratio)           # fewer enter under section 20 ...
-        nudge_anchor(knobs.convert_anchor, year, 1 / ratio)   # ... and more of them move to proceedings
-        if "C1" in shares:
-            nudge_anchor(knobs.ico_anchor, year, shares["C1"] / max(got["C1"], 0.005))
-        if "E1" in shares:
-            nudge_anchor(knobs.po_anchor, year, shares["E1"] / max(got["E1"], 0.005))
-    for year, want in t.uasc_supported.items():     # odds ratio: shares near 1 stay reachable
-        got = m["uasc_supported"][year]
-        nudge_anchor(knobs.uasc_anchor, year, (want / (1 - want)) / max(got / max(1 - got, 0.01), 0.01))
-    if t.placements_made:
-        got = sum(m["placements_made"][y] for y in t.placements_made)
-        knobs.move_scale = nudge(knobs.move_scale, got / sum(t.placements_made.values()), 0.3, 3)
+BOYS_SHARE_LIMIT = 0.05     # shares of boys aimed at or measured, kept within 5%-95% for their odds
 
 
 @dataclass
@@ -137,25 +57,152 @@ class Simulation:
     pop: Population
     legal: Legal
     moves: Moves
+    labels: Labels
     seed: int
 
 
+def _written(t: Targets) -> list[int]:
+    return [int(y) for y in t.years if t.written[0] <= y <= t.written[1]]
+
+
+def period_measures(pop: Population, t: Targets) -> dict:
+    """Over the written years: distinct children starting, and children under 16 in care
+    2.5 years or more at 31 March."""
+    starts = long_term = adopted = 0
+    before_18 = pop.end < add_years(pop.dob[pop.child], 18)
+    for year in _written(t):
+        i = t.index(year)
+        ys, ye = t.starts_days[i], t.ends[i]
+        starts += np.unique(pop.child[(pop.start >= ys) & (pop.start <= ye)]).size
+        adopted += int(((pop.pathway == ADOPT) & before_18 & (pop.end >= ys) & (pop.end <= ye)).sum())
+        open_ = periods_open_on(pop, ye)
+        long_term += int(((age_on(pop.dob[pop.child[open_]], ye) < LONG_TERM_AGE)
+                          & (months_between(pop.start[open_], ye) >= LONG_TERM_MONTHS)).sum())
+    return {"starts": starts, "long_term": long_term, "adopted": adopted}
+
+
+def _calibrate_periods(seed: int, code: str, t: Targets, knobs: Knobs) -> None:
+    want_starts = sum(t.starts.get(y, 0) for y in _written(t))
+    want_long = sum(t.lt_total.get(y, 0) for y in _written(t))
+    if not want_starts:
+        return
+    for _ in range(PERIOD_PASSES):
+        got = period_measures(simulate_periods(seed, code, t, knobs, exact=False), t)
+        knobs.turnover = nudge(knobs.turnover, want_starts / max(got["starts"], 1), 0.2, 5,
+                               CALIBRATION_STEP / STARTS_ELASTICITY)
+        if want_long:
+            knobs.long_stay = nudge(knobs.long_stay, want_long / max(got["long_term"], 1), 0.2, 5)
+
+
+
+def _calibrate_steered(seed: int, code: str, t: Targets, knobs: Knobs) -> None:
+    """Knobs the steered runs show best: the adoption pathway's share of young entrants (as
+    many start on it as are adopted; the age bands leave little room for other young
+    entrants), and long stays of children under 16 (the long-term population before the
+    steering's swaps)."""
+    want = sum(t.adopted.get(y, 0) for y in _written(t))
+    if not want:
+        return
+    for _ in range(STEERED_PASSES):
+        pop = simulate_periods(seed, code, t, knobs, exact=True)
+        entered = sum(int(((pop.pathway == ADOPT) & (pop.start >= t.starts_days[t.index(y)])
+                           & (pop.start <= t.ends[t.index(y)])).sum()) for y in _written(t))
+        knobs.adoption = nudge(knobs.adoption, want / max(entered, 1), 0.2, 8)
+        for year, target, gap in pop.notes.get("long_term", []):
+            for entry in LONG_TERM_ENTRY_YEARS:   # those long-term then entered about three years before
+                nudge_anchor(knobs.long_anchor, year - entry, (target / max(target + gap, 1)) ** 2)
+
+
+def move_measures(pop: Population, moves: Moves, t: Targets) -> dict:
+    """Over the written years: placements made, and the share of the long-term population
+    with the same carers for two years."""
+    made = same = long_term = three = 0
+    last = np.append(moves.period[1:] != moves.period[:-1], True)
+    ends = np.where(last, pop.end[moves.period], np.append(moves.day[1:], 0))
+    for year in _written(t):
+        i = t.index(year)
+        ys, ye = t.starts_days[i], t.ends[i]
+        made += int(((moves.day >= ys) & (moves.day <= ye)).sum())
+        periods = np.flatnonzero(periods_open_on(pop, ye))
+        in_year = np.bincount(moves.period[(moves.day <= ye) & (ends >= ys)], minlength=len(pop.start))
+        three += int((in_year[periods] >= 3).sum())
+        lt = ((age_on(pop.dob[pop.child[periods]], ye) < LONG_TERM_AGE)
+              & (months_between(pop.start[periods], ye) >= LONG_TERM_MONTHS))
+        current = placement_on(moves, periods[lt], np.full(int(lt.sum()), ye))
+        same += int((months_between(moves.day[current], ye) >= 24).sum())
+        long_term += int(lt.sum())
+    return {"made": made, "same_share": same / max(long_term, 1), "three": three}
+
+
+def boys_measures(pop: Population, moves: Moves, t: Targets) -> dict:
+    """Per placement type with a share of boys to aim at (:attr:`Targets.male_within`) and
+    written year: [boys wanted, boys placed there, children there] among the children who
+    are not UASC there on 31 March, as the dynamics place them."""
+    out: dict[tuple[int, int], list] = {}
+    for year in _written(t):
+        shares = t.male_within.get(year)
+        if not shares:
+            continue
+        ye = t.ends[t.index(year)]
+        periods = np.flatnonzero(periods_open_on(pop, ye))
+        group = moves.group[placement_on(moves, periods, np.full(len(periods), ye))]
+        male, uasc = pop.male[pop.child[periods]], pop.uasc[pop.child[periods]]
+        for name, share in shares.items():
+            there = group == GROUPS.index(name)
+            want = share * there.sum() - (there & uasc & male).sum()
+            out[GROUPS.index(name), year] = [want, int((there & ~uasc & male).sum()), int((there & ~uasc).sum())]
+    return out
+
+
+def _odds_ratio(want: float, got: float, n: int) -> float:
+    """Odds of the share wanted over the odds of the share got (shares kept off 0 and 1)."""
+    w, g = (np.clip(x / max(n, 1), BOYS_SHARE_LIMIT, 1 - BOYS_SHARE_LIMIT) for x in (want, got))
+    return float(w / (1 - w) / (g / (1 - g)))
+
+
+def _plan(seed: int, code: str, pop: Population, legal: Legal, t: Targets, knobs: Knobs):
+    """The scheduled moves (adoption, parents, step-downs) as the knobs have them, fitted."""
+    plan = natural_schedule(random_stream(seed, code, 3), pop, legal, t, knobs)
+    return fit_schedule(random_stream(seed, code, 22), pop, legal, plan, t)
+
+
+def _calibrate_moves(seed: int, code: str, pop: Population, legal: Legal, t: Targets, knobs: Knobs) -> None:
+    """Knobs of how long placements last and, where the statement gives the share of boys in
+    a placement type, of who is placed there (the step-downs at 16 with them)."""
+    years = _written(t)
+    want_made = sum(t.new_total.get(y, 0) for y in years)
+    want_three = sum(t.three_plus.get(y, 0) for y in years)
+    want_same = (sum(t.lt_same.get(y, 0) for y in years) / max(sum(t.lt_total.get(y, 0) for y in years), 1))
+    if not want_made:
+        return
+    plan = _plan(seed, code, pop, legal, t, knobs)
+    for _ in range(MOVE_PASSES):
+        moves = simulate_moves(seed, code, pop, plan, t, knobs)
+        got = move_measures(pop, moves, t)
+        for (group, year), (want, boys, n) in boys_measures(pop, moves, t).items():
+            nudge_anchor(knobs.boys.setdefault(group, {}), year, _odds_ratio(want, boys, n))
+        if knobs.boys:
+            plan = _plan(seed, code, pop, legal, t, knobs)
+        knobs.move_scale = nudge(knobs.move_scale, got["made"] / want_made, 0.3, 3)
+        if want_three:    # many with 3 placements or more in a year: fewer emergency first placements
+            knobs.emergency = nudge(knobs.emergency, want_three / max(got["three"], 1), 0.1, 3)
+        if want_same:     # too few with the same carers: placements that last, last longer
+            # aimed a little high: the fit can always add a move, not always take one away
+            knobs.settle = nudge(knobs.settle, (got["same_share"] / (SAME_CARER_LEAN * want_same)) ** 2, 0.4, 2.0)
+
+
 def simulate(authority: Authority, years: range, seed: int) -> Simulation:
-    """Simulate an authority and calibrate it: first the periods of care (starts, ages, sex),
-    then legal status and placements (mix, legal status, UASC, placements made)."""
+    """Simulate an authority and fit it to its targets (see the module docstring)."""
     t = resolve_targets(authority, years)
     knobs = Knobs()
     code = authority.new_la_code
-    passes = PERIOD_PASSES if t.wants_period_calibration else 1
-    for p in range(passes):
-        last = p == passes - 1
-        pop = simulate_periods(seed, code, t, knobs, exact=last)
-        if not last:
-            _update_period_knobs(knobs, period_measures(pop, t), t)
-    passes = TIMELINE_PASSES if t.wants_timeline_calibration else 1
-    for p in range(passes):
-        legal = simulate_legal(random_stream(seed, code, 2), pop, knobs)
-        moves = simulate_moves(seed, code, pop, legal, t, knobs)
-        if p < passes - 1:
-            _update_timeline_knobs(knobs, timeline_measures(pop, legal, moves, t), t)
-    return Simulation(authority, t, knobs, pop, legal, moves, seed)
+    _calibrate_periods(seed, code, t, knobs)
+    _calibrate_steered(seed, code, t, knobs)
+    pop = simulate_periods(seed, code, t, knobs, exact=True)
+    legal = fit_legal(random_stream(seed, code, 21), pop, simulate_legal(random_stream(seed, code, 2), pop), t)
+    _calibrate_moves(seed, code, pop, legal, t, knobs)
+    plan = _plan(seed, code, pop, legal, t, knobs)
+    moves = simulate_moves(seed, code, pop, plan, t, knobs)
+    moves = fit_stability(random_stream(seed, code, 23), pop, moves, t, knobs)
+    labels = fit_labels(random_stream(seed, code, 24), pop, moves, t)
+    return Simulation(authority, t, knobs, pop, legal, moves, labels, seed)

@@ -7,9 +7,8 @@ derives from postcodes: ``PL_DISTANCE`` (miles from home to placement, one decim
 when not known), ``PL_LA`` (new code of the authority where the child is placed) and
 ``PL_LOCATION`` (IN or OUT of the responsible authority).
 
-Location: distance from home and placing inside or outside the authority are drawn by
-placement type (residential placements are often far); in target years the placements
-current at 31 March are chosen so the far and out-of-area shares are the authority's.
+Types, providers, locality and distance come from the fitted labels
+(:mod:`sufficiency_lib.demo.synth_labels`); the category of need is the period's.
 
 Also a small population of short-break-only care (LS V3/V4) of disabled children, who are
 not counted as looked after at 31 March.
@@ -21,20 +20,15 @@ import pandas as pd
 
 from sufficiency_lib.config import Authority
 from sufficiency_lib.demo.synth_basics import (
-    ADOPT, ADOPTION, CHILDRENS_HOME, CONNECTED, E1, FOSTER, GROUPS, IFA, IN_HOUSE, J1, J2, J3, LONG, LS_CODES,
-    NO_DATE, PARENTS, SCHOOL, SECURE, SGO, SHORT, SUPPORTED, V2, YEAR, add_years, age_on, la_reference, pick,
+    ADOPT, ADOPTION, CHILDRENS_HOME, CONNECTED, E1, FOSTER, IFA, IN_HOUSE, J1, J2, J3, LONG, LS_CODES, OTHER_PL,
+    OTHER_RES, PARENTS, SCHOOL, SECURE, SGO, SHORT, SUPPORTED, V2, YEAR, add_years, age_on, la_reference, pick,
     random_stream,
 )
 from sufficiency_lib.demo.synth_calibration import Simulation
 from sufficiency_lib.demo.synth_legal import status_on
-from sufficiency_lib.demo.synth_periods import periods_open_on
-from sufficiency_lib.demo.synth_placements import group_on, placement_on
+from sufficiency_lib.demo.synth_published import CIN_CODES, PROVIDERS
+from sufficiency_lib.demo.synth_reasons import fit_reasons
 
-# --- Location -----------------------------------------------------------------------------
-# Relative chance of a placement more than 20 miles from home, by type (residential and
-# secure often far; kin and parents near). Scaled to the authority's target.
-FAR_FACTOR = np.array([0.45, 0.6, 1.0, 2.2, 2.5, 0.9, 0.3, 1.2, 2.0, 1.5])
-OUT_IF_FAR = 0.85                    # far placements are mostly outside the authority
 URN_NONE = "XXXXXXX"
 
 # --- Episodes and short breaks ------------------------------------------------------------
@@ -42,54 +36,13 @@ REASON_PLACE_CHANGE = {"CARPL": 0.40, "CREQB": 0.10, "CREQO": 0.08, "CHILD": 0.0
                        "LAREQ": 0.10, "CLOSE": 0.03, "STAND": 0.03, "ALLEG": 0.02,
                        "APPRR": 0.01, "OTHER": 0.16}
 SHORT_BREAK_RATE = 0.025             # short-break-only children per child looked after
-CIN_WEIGHTS = {"N1": 0.65, "N2": 0.03, "N3": 0.03, "N4": 0.08, "N5": 0.13, "N6": 0.01,
-               "N7": 0.002, "N8": 0.058}
-
-
-def _far_share_by_group(sim: Simulation) -> np.ndarray:
-    """P(more than 20 miles) by placement type: FAR_FACTOR scaled so that the children in
-    care at 31 March of the calibrated years come out at the authority's far share."""
-    t, pop, moves = sim.targets, sim.pop, sim.moves
-    years = sorted({y for y, _, _ in t.placement} | set(t.legal)) or [int(t.years[-1])]
-    counts = np.zeros(len(GROUPS))
-    for year in years:
-        ye = t.ends[t.index(year)]
-        periods = np.flatnonzero(periods_open_on(pop, ye))
-        counts += np.bincount(group_on(moves, periods, np.full(len(periods), ye)), minlength=len(GROUPS))
-    mix = counts / max(counts.sum(), 1)
-    low, high = 0.0, 20.0
-    for _ in range(50):                      # bisection on the scale
-        mid = (low + high) / 2
-        low, high = (mid, high) if (mix * np.minimum(FAR_FACTOR * mid, 0.97)).sum() < t.far else (low, mid)
-    return np.minimum(FAR_FACTOR * low, 0.97)
-
-
-def _allocate(rng, sim: Simulation, p: np.ndarray, targets: dict, adjustable: np.ndarray | None = None) -> np.ndarray:
-    """A flag per placement, drawn with chances ``p``; in target years the (adjustable)
-    placements of the children in care at 31 March that began since the previous target year
-    are chosen by weighted sampling so that the share flagged that day is the target."""
-    u = rng.random(len(p))
-    flag = u < p
-    keys = np.log(np.maximum(u, 1e-300)) / np.maximum(p, 1e-9)     # Efraimidis-Spirakis keys
-    previous_end = NO_DATE
-    for year in sorted(y for y in targets if sim.targets.has(y)):
-        ye = sim.targets.ends[sim.targets.index(year)]
-        periods = np.flatnonzero(periods_open_on(sim.pop, ye))
-        current = placement_on(sim.moves, periods, np.full(len(periods), ye))
-        free = current[(sim.moves.day[current] > previous_end)
-                       & (True if adjustable is None else adjustable[current])]
-        wanted = round(targets[year] * len(current)) - int(flag[current].sum() - flag[free].sum())
-        flag[free] = False
-        flag[free[np.argsort(-keys[free], kind="stable")[: int(np.clip(wanted, 0, len(free)))]]] = True
-        previous_end = ye
-    return flag
 
 
 def _placement_columns(rng, sim: Simulation) -> pd.DataFrame:
     """903 codes for each placement event: PLACE, provider, URN, location and distance."""
-    pop, moves, t = sim.pop, sim.moves, sim.targets
+    pop, moves, labels = sim.pop, sim.moves, sim.labels
     n = len(moves.day)
-    g, path = moves.group, pop.pathway[moves.period]
+    g, path = labels.group, pop.pathway[moves.period]
     age = age_on(pop.dob[pop.child[moves.period]], moves.day)
     since_start = moves.day - pop.start[moves.period]
     long_term = rng.random(n) < np.where((path == LONG) & (since_start > 365), 0.5, 0.08)
@@ -99,39 +52,25 @@ def _placement_columns(rng, sim: Simulation) -> pd.DataFrame:
     same_carer = (g == ADOPTION) & np.isin(moves.previous, FOSTER) & (rng.random(n) < 0.2)
     place = np.select(
         [g == CONNECTED, np.isin(g, (IN_HOUSE, IFA)), g == CHILDRENS_HOME, g == SECURE,
-         g == SUPPORTED, g == PARENTS, g == ADOPTION, g == SCHOOL],
+         g == SUPPORTED, g == PARENTS, g == ADOPTION, g == SCHOOL, g == OTHER_RES, g == OTHER_PL],
         [np.array(["U1", "U2", "U3"])[foster_code], np.array(["U4", "U5", "U6"])[foster_code], "K2", "K1",
          np.where(rng.random(n) < 0.9, "H5", "P2"), "P1",
-         np.array([["A6", "A5"], ["A4", "A3"]])[consent.astype(int), same_carer.astype(int)], "S1"],
-        default=np.where(age < 1, "R3", pick(rng, n, {"R1": 0.3, "R2": 0.25, "R5": 0.15, "Z1": 0.3})))
-    provider = _providers(rng, g, place)
-    far = _allocate(rng, sim, _far_share_by_group(sim)[g], t.far_by_year)
-    p_out_near = np.clip((t.out_of_area - OUT_IF_FAR * t.far) / max(1 - t.far, 0.05), 0.02, 0.98)
-    out = _allocate(rng, sim, np.where(far, OUT_IF_FAR, p_out_near * np.where(g == PARENTS, 0.5, 1.0)),
-                    t.out_by_year, adjustable=~far)
-    miles = np.where(far, 20 + 25 * np.exp(0.8 * rng.standard_normal(n)), 0.3 + 19.6 * rng.beta(1.3, 2.5, n))
-    known = rng.random(n) >= t.distance_unknown
+         np.array([["A6", "A5"], ["A4", "A3"]])[(~consent).astype(int), same_carer.astype(int)], "S1",
+         np.where(age < 1, "R3", pick(rng, n, {"R1": 0.45, "R2": 0.35, "R5": 0.2})), "Z1"],
+        default="Z1")
+    provider = np.array(PROVIDERS)[labels.provider]
+    location = labels.location               # in/out x near, far, not known (LOCATIONS)
+    out, far, unknown = np.isin(location, (1, 3, 5)), np.isin(location, (2, 3)), location >= 4
+    miles = np.where(far, np.maximum(20.1, 20 + 25 * np.exp(0.8 * rng.standard_normal(n))),
+                     np.minimum(20.0, 0.3 + 19.6 * rng.beta(1.3, 2.5, n)))
     reason = np.where(moves.forced > 0, "CARPL", pick(rng, n, REASON_PLACE_CHANGE))
     reason = np.where(same_carer, "PLACE", reason)
     return pd.DataFrame({
         "PLACE": place, "PLACE_PROVIDER": provider, "URN": _urns(rng, sim, place, provider),
-        "PL_DISTANCE": np.where(known, np.char.mod("%.1f", np.minimum(miles, 400)), ""),
+        "PL_DISTANCE": np.where(unknown, "", np.char.mod("%.1f", np.minimum(miles, 400))),
         "PL_LA": _placement_las(rng, sim.authority, out, far), "PL_LOCATION": np.where(out, "OUT", "IN"),
         "same_carer": same_carer, "reason": reason,
     })
-
-
-def _providers(rng, g, place) -> np.ndarray:
-    n = len(g)
-    return np.select(
-        [np.isin(g, (IN_HOUSE, CONNECTED)), g == IFA, g == CHILDRENS_HOME, g == SECURE, g == SUPPORTED,
-         g == PARENTS, g == ADOPTION, g == SCHOOL, np.isin(place, ("R2", "R5"))],
-        [np.where(rng.random(n) < 0.96, "PR1", "PR2"), np.where(rng.random(n) < 0.8, "PR4", "PR5"),
-         pick(rng, n, {"PR4": 0.80, "PR1": 0.12, "PR5": 0.08}), pick(rng, n, {"PR1": 0.4, "PR2": 0.5, "PR4": 0.1}),
-         pick(rng, n, {"PR4": 0.70, "PR1": 0.15, "PR5": 0.15}), "PR0",
-         pick(rng, n, {"PR1": 0.55, "PR2": 0.20, "PR5": 0.25}), pick(rng, n, {"PR4": 0.6, "PR5": 0.25, "PR3": 0.15}),
-         "PR3"],
-        default="PR4")
 
 
 def _urns(rng, sim: Simulation, place, provider) -> np.ndarray:
@@ -184,9 +123,21 @@ def _final_reasons(rng, sim: Simulation, last_group, last_status) -> np.ndarray:
         default=pick(rng, n, {"E7": 0.15, "E5": 0.45, "E8": 0.4}))
     uasc_early = pick(rng, n, {"E15": 0.3, "E3": 0.2, "E8": 0.3, "E13": 0.2})
     justice = np.where(rng.random(n) < 0.8, "E14", "E9")
+    home = pick(rng, n, {"E4A": 0.8, "E4B": 0.12, "E13": 0.08})
     return np.select(
-        [uasc & ~at_18, at_18, path == ADOPT, path == SGO, np.isin(last_status, (J1, J2, J3)), path == SHORT],
-        [uasc_early, aged_out, adopted, sgo, justice, short], default=home_before_18)
+        [uasc & ~at_18, at_18, last_group == ADOPTION, last_group == PARENTS, path == ADOPT, path == SGO,
+         np.isin(last_status, (J1, J2, J3)), path == SHORT],
+        [uasc_early, aged_out, adopted, home, sgo, sgo, justice, short], default=home_before_18)
+
+
+def _ends_by_year(sim: Simulation) -> dict:
+    """The periods ending in each written year (ended on or before 18: not still open)."""
+    t, pop = sim.targets, sim.pop
+    out = {}
+    for year in range(t.written[0], t.written[1] + 1):
+        i = t.index(year)
+        out[year] = np.flatnonzero((pop.end >= t.starts_days[i]) & (pop.end <= t.ends[i]))
+    return out
 
 
 def _next(values: np.ndarray, fill) -> np.ndarray:
@@ -221,17 +172,18 @@ def build_episodes(sim: Simulation) -> pd.DataFrame:
                     default="L")
     last_group = np.zeros(len(pop.start), int)
     last_status = np.zeros(len(pop.start), int)
-    last_group[period[last]] = moves.group[ep["move"].to_numpy()[last]]
+    last_group[period[last]] = sim.labels.group[ep["move"].to_numpy()[last]]
     last_status[period[last]] = ep["status"].to_numpy()[last]
-    rec = np.where(last, _final_reasons(rng, sim, last_group, last_status)[period], "X1")
+    natural = _final_reasons(rng, sim, last_group, last_status).astype(object)
+    reasons = fit_reasons(rng, pop, natural, last_group, last_status, sim.targets.reasons, _ends_by_year(sim))
+    rec = np.where(last, reasons[period], "X1")
     next_is_move = _next(place_change, False) & ~last
     reason = np.where(next_is_move, _next(codes["reason"].to_numpy()[ep["move"].to_numpy()], ""), "")
     placement = codes.iloc[ep["move"].to_numpy()].reset_index(drop=True)
-    cin = pick(rng, len(pop.start), CIN_WEIGHTS)
-    cin = np.where(pop.uasc[pop.child], "N8", cin)
+    cin = np.array(CIN_CODES)[sim.labels.cin[ep["move"].to_numpy()]]
     frame = pd.DataFrame({"child": pop.child[period], "period": period, "decom": day, "dec": end, "RNE": rne,
-                          "LS": LS_CODES[ep["status"].to_numpy()], "CIN": cin[period], "REC": rec,
-                          "REASON_PLACE_CHANGE": reason, "group": moves.group[ep["move"].to_numpy()]})
+                          "LS": LS_CODES[ep["status"].to_numpy()], "CIN": cin, "REC": rec,
+                          "REASON_PLACE_CHANGE": reason, "group": sim.labels.group[ep["move"].to_numpy()]})
     for column in ("PLACE", "PLACE_PROVIDER", "URN", "PL_DISTANCE", "PL_LA", "PL_LOCATION"):
         frame[column] = placement[column].to_numpy()
     return frame

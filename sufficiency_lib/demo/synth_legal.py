@@ -14,10 +14,9 @@ import numpy as np
 
 from sufficiency_lib.demo.synth_basics import (
     ADOPT, C1, C2, E1, J1, J2, J3, L1, L2, LONG, NO_DATE, UASC_STAY, V2, age_on, categorical,
-    collection_year, day_number,
+    day_number,
 )
 from sufficiency_lib.demo.synth_periods import Population
-from sufficiency_lib.demo.synth_targets import Knobs, anchored
 
 # Legal status at entry by pathway (columns C1, V2, L1, L2, J1, J2, J3): section 20 and
 # police protection for short stays, care proceedings for adoption and long-term care.
@@ -50,13 +49,12 @@ class Legal:
     order_day: np.ndarray      # placement order (E1) date per period, NO_DATE if none
 
 
-def simulate_legal(rng: np.random.Generator, pop: Population, knobs: Knobs) -> Legal:
+def simulate_legal(rng: np.random.Generator, pop: Population) -> Legal:
     """Legal status over each period: entry status by pathway, emergency orders giving way
     to proceedings, interim care orders ending in a care order or a placement order."""
     n = len(pop.start)
     path = pop.pathway
     weights = ENTRY_LS_BY_PATHWAY[np.minimum(path, LONG)].copy()
-    weights[:, 1] *= anchored(knobs.s20_anchor, collection_year(pop.start))
     young = age_on(pop.dob[pop.child], pop.start) < 10
     weights[young, 4:] = 0                                  # youth justice only from age 10
     entry = ENTRY_LS_COLUMNS[categorical(rng, weights)]
@@ -69,23 +67,20 @@ def simulate_legal(rng: np.random.Generator, pop: Population, knobs: Knobs) -> L
     events.append((np.flatnonzero(emergency), ends_emergency[emergency], after_emergency[emergency]))
 
     convert_day = pop.start + 60 + rng.exponential(V2_TO_C1_MEAN_DAYS, n).astype(np.int64)
-    convert_share = V2_TO_C1_BY_PATHWAY[path] * anchored(knobs.convert_anchor, collection_year(convert_day))
+    convert_share = V2_TO_C1_BY_PATHWAY[path]
     converts = (entry == V2) & (rng.random(n) < np.minimum(convert_share, 0.95))
     events.append((np.flatnonzero(converts), convert_day[converts], np.full(int(converts.sum()), C1)))
 
     proceedings_start = np.where(emergency, ends_emergency, np.where(converts, convert_day, pop.start))
     on_c1 = (entry == C1) | (emergency & (after_emergency == C1)) | converts
-    proceedings_year = collection_year(proceedings_start)
-    adoption = path == ADOPT     # adoption follows its own timetable; others' proceedings are calibrated
-    scale = np.where(adoption, 1.0, anchored(knobs.ico_anchor, proceedings_year))
-    length = PROCEEDINGS_MEDIAN_DAYS * scale * np.exp(0.25 * rng.standard_normal(n))
+    adoption = path == ADOPT
+    length = PROCEEDINGS_MEDIAN_DAYS * np.exp(0.25 * rng.standard_normal(n))
     final_day = proceedings_start + np.maximum(length.round(), 30).astype(np.int64)
     final_day = np.where(adoption, np.minimum(final_day, pop.end - 60), final_day)
     final_day = np.maximum(final_day, proceedings_start + 14)
     # some young children in long-term care get a placement order that is later revoked
-    unplaced_share = PO_NOT_ADOPTED_SHARE * anchored(knobs.po_anchor, proceedings_year)
     unplaced = ((path == LONG) & (age_on(pop.dob[pop.child], pop.start) < 5)
-                & (rng.random(n) < np.minimum(unplaced_share, 0.9)))
+                & (rng.random(n) < PO_NOT_ADOPTED_SHARE))
     final = np.where(adoption | unplaced, E1, C2)
     gets_order = on_c1 & (final_day < pop.end)
     events.append((np.flatnonzero(gets_order), final_day[gets_order], final[gets_order]))

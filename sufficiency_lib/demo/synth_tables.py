@@ -5,10 +5,8 @@ Header (children), episodes, UASC, OC3, reviews and missing, with 903 column nam
 episodes table holds every episode open during that year (DEC blank when still open at 31
 March), so years overlap as in real returns. HOME_POST and PL_POST are left blank.
 
-Care leavers (OC3): young people aged 17-21 in the year who were looked after for 13 weeks
-after their 14th birthday and some time after their 16th, with in-touch, activity and
-accommodation codes drawn to the published shares (exactly, not give or take sampling
-noise). Reviews follow the statutory timetable; missing and away-without-authorisation
+Care leavers (OC3): each year's cohorts of :mod:`sufficiency_lib.demo.synth_leavers`.
+Ethnicity codes are drawn within each child's fitted ethnic group. Reviews follow the statutory timetable; missing and away-without-authorisation
 incidents of children 10+ come most often from children's homes and supported accommodation.
 """
 from __future__ import annotations
@@ -23,7 +21,9 @@ from sufficiency_lib.demo.synth_basics import (
 )
 from sufficiency_lib.demo.synth_calibration import Simulation
 from sufficiency_lib.demo.synth_episodes import build_episodes, short_break_episodes
-from sufficiency_lib.demo.synth_targets import Targets, interpolated
+from sufficiency_lib.demo.synth_leavers import cohorts, eligible_leavers, oc3_table
+from sufficiency_lib.demo.synth_published import ETHNIC_GROUPS
+from sufficiency_lib.demo.synth_targets import Targets
 
 TABLE_COLUMNS = {
     "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -37,32 +37,26 @@ TABLE_COLUMNS = {
 }
 
 # --- Children -----------------------------------------------------------------------------
-ETHNIC_WHITE = {"WBRI": 0.90, "WIRI": 0.006, "WOTH": 0.075, "WIRT": 0.007, "WROM": 0.012}
-ETHNIC_OTHER = {"MWBC": 0.12, "MWBA": 0.04, "MWAS": 0.04, "MOTH": 0.12, "AIND": 0.02,
-                "APKN": 0.04, "ABAN": 0.015, "AOTH": 0.04, "BCRB": 0.06, "BAFR": 0.13,
-                "BOTH": 0.04, "CHNE": 0.005, "OOTH": 0.08, "REFU": 0.01, "NOBT": 0.25}
-ETHNIC_UASC = {"BAFR": 0.35, "OOTH": 0.30, "AOTH": 0.20, "WOTH": 0.10, "BOTH": 0.05}
-UASC_WHITE_SHARE = 0.10               # Albanian young people among UASC
+# 903 ethnicity codes within each DfE group (ETHNIC_GROUPS order), for children who are not
+# UASC and for UASC (many Afghan, Eritrean, Sudanese, Albanian, Iranian young people).
+ETHNIC_CODES = [
+    {"WBRI": 0.88, "WIRI": 0.01, "WOTH": 0.08, "WIRT": 0.01, "WROM": 0.02},
+    {"MWBC": 0.35, "MWBA": 0.12, "MWAS": 0.13, "MOTH": 0.40},
+    {"AIND": 0.15, "APKN": 0.35, "ABAN": 0.12, "CHNE": 0.05, "AOTH": 0.33},
+    {"BCRB": 0.25, "BAFR": 0.55, "BOTH": 0.20},
+    {"OOTH": 1.0},
+    {"REFU": 0.3, "NOBT": 0.7},
+]
+ETHNIC_CODES_UASC = [{"WOTH": 1.0}, {"MOTH": 1.0}, {"AOTH": 0.85, "APKN": 0.15}, {"BAFR": 0.9, "BOTH": 0.1},
+                     {"OOTH": 1.0}, {"NOBT": 1.0}]
+SHORT_BREAK_ETHNIC = np.array([0.8, 0.06, 0.06, 0.05, 0.02, 0.01])
 MOTHER_SHARE = 0.02                   # girls 15+ in care who are mothers
-
-# --- Care leavers (OC3) -------------------------------------------------------------------
-DEFAULT_IN_TOUCH = 0.90               # England 2020-2024: about 9 in 10 in touch
-DEFAULT_EET = 0.55
-DEFAULT_SUITABLE = 0.88
-NOT_IN_TOUCH = {"NO": 0.45, "REFU": 0.25, "NREQ": 0.10, "RHOM": 0.15, "DIED": 0.05}
-EET_ACTIV = {"F1": 0.10, "P1": 0.02, "F2": 0.35, "P2": 0.08, "F4": 0.10, "P4": 0.03,
-             "F5": 0.22, "P5": 0.10}
-NEET_ACTIV = {"G4": 0.25, "G5": 0.60, "G6": 0.15}
-SUITABLE_ACCOM = {"U1": 0.30, "Z1": 0.15, "D1": 0.12, "G1": 0.18, "H1": 0.08, "T1": 0.05,
-                  "E1": 0.05, "Y1": 0.04, "W1": 0.03}
-UNSUITABLE_ACCOM = {"U2": 0.15, "D2": 0.15, "V2": 0.10, "S2": 0.15, "C2": 0.15, "B2": 0.15,
-                    "W2": 0.15}
 
 # --- Reviews and missing ------------------------------------------------------------------
 REVIEW_DAYS = (20, 91, 182)           # first review within 20 working days (taken as 20 days), then 3 and 6 months
 REVIEW_CODES = {"PN1": 0.55, "PN2": 0.12, "PN3": 0.08, "PN4": 0.05, "PN5": 0.08,
                 "PN6": 0.05, "PN7": 0.07}
-MISSING_PER_YEAR = np.array([0.15, 0.1, 0.2, 2.5, 1.0, 1.2, 0.3, 0.0, 0.8, 0.6])  # aged 10+
+MISSING_PER_YEAR = np.array([0.15, 0.1, 0.2, 2.5, 1.0, 1.2, 0.3, 0.0, 0.8, 0.6, 0.6])  # aged 10+, by GROUPS
 MISSING_AWAY_SHARE = 0.3              # "away from placement without authorisation" (A)
 
 
@@ -73,7 +67,7 @@ class Return:
     children: pd.DataFrame     # one row per child: id, sex, dob, ethnicity, UPN, mother
     episodes: pd.DataFrame     # every episode, dates as day numbers
     periods: pd.DataFrame      # periods of care (not short breaks): child, start, end
-    leavers: pd.DataFrame      # care leavers' eligibility: child, dob, last day in care
+    cohorts: dict              # collection year -> care leavers in its OC3 table
     targets: Targets
     code: str
     seed: int
@@ -91,8 +85,10 @@ def build_return(sim: Simulation) -> Return:
     children = _describe_children(rng, sim, children, episodes)
     episodes = episodes.reset_index(drop=True)
     periods = pd.DataFrame({"child": pop.child, "start": pop.start, "end": pop.end})
-    return Return(children, episodes, periods, _care_leavers(sim), sim.targets, sim.authority.new_la_code,
-                  sim.seed)
+    t = sim.targets
+    oc3 = cohorts(random_stream(sim.seed, sim.authority.new_la_code, 8), eligible_leavers(pop), t.leavers,
+                  range(t.written[0], t.written[1] + 1))
+    return Return(children, episodes, periods, oc3, t, sim.authority.new_la_code, sim.seed)
 
 
 def _describe_children(rng, sim: Simulation, children: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
@@ -100,10 +96,15 @@ def _describe_children(rng, sim: Simulation, children: pd.DataFrame, episodes: p
     old = sim.authority.old_la_code.zfill(3)[-3:]
     children["CHILD"] = np.char.add(old, _zfill(rng.permutation(n) + 1, 7))
     children["SEX"] = np.where(children["male"], "1", "2")
-    uasc_share = sim.targets.uasc[-1] / max(sim.targets.cla[-1], 1)
-    white = (sim.targets.white - uasc_share * UASC_WHITE_SHARE) / max(1 - uasc_share, 0.5)
-    ethnic = np.where(rng.random(n) < np.clip(white, 0.05, 0.98), pick(rng, n, ETHNIC_WHITE), pick(rng, n, ETHNIC_OTHER))
-    children["ETHNIC"] = np.where(children["uasc"], pick(rng, n, ETHNIC_UASC), ethnic)
+    group = np.concatenate([sim.labels.ethnic, rng.choice(len(ETHNIC_GROUPS), n - len(sim.labels.ethnic),
+                                                          p=SHORT_BREAK_ETHNIC)])
+    uasc = children["uasc"].to_numpy()
+    ethnic = np.empty(n, dtype=object)
+    for g in range(len(ETHNIC_GROUPS)):
+        for is_uasc, codes in ((False, ETHNIC_CODES[g]), (True, ETHNIC_CODES_UASC[g])):
+            at = np.flatnonzero((group == g) & (uasc == is_uasc))
+            ethnic[at] = pick(rng, len(at), codes)
+    children["ETHNIC"] = ethnic.astype(str)
     children["UPN"] = _upns(rng, old, n)
     first = episodes.groupby("child")["decom"].min().reindex(range(n)).to_numpy()
     could_be_mother = ~children["male"].to_numpy() & (age_on(children["dob"].to_numpy(), first) >= 15)
@@ -129,27 +130,6 @@ def _upns(rng, la_number: str, n: int) -> np.ndarray:
     return np.char.add(check, _zfill(number, 12))
 
 
-def _care_leavers(sim: Simulation) -> pd.DataFrame:
-    """Children eligible for OC3: looked after 13 weeks after their 14th birthday, some of it
-    after their 16th."""
-    pop = sim.pop
-    dob = pop.dob[pop.child]
-    after_14 = np.maximum(pop.end - np.maximum(pop.start, add_years(dob, 14)), 0)
-    after_16 = pop.end > add_years(dob, 16)
-    days = np.bincount(pop.child, weights=after_14, minlength=len(pop.dob))
-    any_16 = np.bincount(pop.child, weights=after_16, minlength=len(pop.dob)) > 0
-    last_end = np.full(len(pop.dob), NO_DATE)
-    np.maximum.at(last_end, pop.child, pop.end)
-    eligible = np.flatnonzero((days >= 91) & any_16)
-    return pd.DataFrame({"child": eligible, "dob": pop.dob[eligible], "left": last_end[eligible]})
-
-
-def _year_share(values: dict, year: int, default: float) -> float:
-    if not values:
-        return default
-    return float(interpolated(values, np.array([year]))[0])
-
-
 def tables_for_year(ret: Return, year: int) -> dict[str, pd.DataFrame]:
     """The tables an authority sends for collection ``year``."""
     rng = np.random.default_rng(np.random.SeedSequence([ret.seed, code_number(ret.code), int(year), 7]))
@@ -157,8 +137,10 @@ def tables_for_year(ret: Return, year: int) -> dict[str, pd.DataFrame]:
     eps = ret.episodes
     in_year = eps.loc[(eps["decom"] <= ye) & (eps["dec"] >= ys)]
     episodes = _episodes_table(ret, in_year, ye)
-    oc3 = _oc3_table(rng, ret, year, ys, ye)
-    kids = ret.children.iloc[np.union1d(in_year["child"].unique(), oc3.pop("child").to_numpy())]
+    cohort = ret.cohorts.get(year)
+    oc3 = (oc3_table(rng, cohort, ret.children["CHILD"].to_numpy(), format_dates) if cohort is not None
+           else pd.DataFrame(columns=["child", *TABLE_COLUMNS["oc3"]]))
+    kids = ret.children.iloc[np.union1d(in_year["child"].unique(), oc3.pop("child").to_numpy().astype(int))]
     return {
         "header": _header_table(kids, ye),
         "episodes": episodes,
@@ -208,37 +190,6 @@ def _uasc_table(kids: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"CHILD": u["CHILD"].to_numpy(), "SEX": u["SEX"].to_numpy(),
                          "DOB": format_dates(u["dob"].to_numpy()),
                          "DUC": format_dates(add_years(u["dob"].to_numpy(), 18))})
-
-
-def _oc3_table(rng, ret: Return, year: int, ys: int, ye: int) -> pd.DataFrame:
-    """Care leavers with their 17th to 21st birthday in the year, no longer in care."""
-    lv = ret.leavers
-    dob = lv["dob"].to_numpy()
-    age = age_on(dob, ye)
-    birthday = add_years(dob, age)
-    in_cohort = (age >= 17) & (age <= 21) & (birthday >= ys) & (lv["left"].to_numpy() <= birthday)
-    rows = lv.loc[in_cohort]
-    n = len(rows)
-    t = ret.targets
-    yes = _exactly(rng, np.ones(n, bool), _year_share(t.in_touch, year, DEFAULT_IN_TOUCH) * n)
-    eet = _exactly(rng, yes, _year_share(t.eet, year, DEFAULT_EET) * n)      # shares are of all leavers
-    suitable = _exactly(rng, yes, _year_share(t.suitable, year, DEFAULT_SUITABLE) * n)
-    activ = np.where(eet, pick(rng, n, EET_ACTIV), pick(rng, n, NEET_ACTIV))
-    accom = np.where(suitable, pick(rng, n, SUITABLE_ACCOM), pick(rng, n, UNSUITABLE_ACCOM))
-    return pd.DataFrame({
-        "child": rows["child"].to_numpy(), "CHILD": ret.children["CHILD"].to_numpy()[rows["child"].to_numpy()],
-        "DOB": format_dates(dob[in_cohort]), "IN_TOUCH": np.where(yes, "YES", pick(rng, n, NOT_IN_TOUCH)),
-        "ACTIV": np.where(yes, activ, "0"), "ACCOM": np.where(yes, accom, "0"),
-    }).sort_values("CHILD", kind="stable")
-
-
-def _exactly(rng, eligible: np.ndarray, count: float) -> np.ndarray:
-    """Exactly ``count`` (rounded, at most all) of the eligible rows, chosen at random: the
-    published shares come out as published, not give or take sampling noise."""
-    chosen = np.zeros(len(eligible), bool)
-    rows = rng.permutation(np.flatnonzero(eligible))
-    chosen[rows[: int(np.clip(round(count), 0, len(rows)))]] = True
-    return chosen
 
 
 def _reviews_table(rng, ret: Return, ys: int, ye: int) -> pd.DataFrame:

@@ -1,14 +1,20 @@
-"""What a synthetic return aims at, and the dials its calibration turns.
+"""What a synthetic return aims at, year by year, and where each figure comes from.
 
-Figures under ``calibration:`` in the params file (see ``params/*.yaml``) are targets.
-:func:`resolve_targets` reads them into :class:`Targets` over the simulated span (the
-years written and a burn-in before them): counts become shares of the number in care that
-year, the numbers in care are interpolated between published years and held flat beyond
-them, and UASC numbers outside the published years follow England's. An authority with only
-``cla_at_31_march`` gets England defaults for the rest (``DEFAULT_*`` below).
+:func:`resolve_targets` gathers an authority's figures into :class:`Targets`:
 
-:class:`Knobs` are the multipliers that :mod:`sufficiency_lib.demo.synth_calibration` moves
-towards the targets the dynamics must meet; all 1 means national defaults.
+* **DfE**: every breakdown DfE publishes for the authority (the embedded published
+  statistics, :mod:`sufficiency_lib.demo.synth_published`), in the years it publishes them;
+  a demo authority is calibrated to these.
+* **statement**: figures from the authority's own sufficiency statement, kept under
+  ``calibration:`` in its params file with their sources, for years DfE does not cover
+  (or, for groupings DfE does not publish, such as in-house and IFA foster care, any year).
+* **extrapolated**: every other year the return holds, carried from the nearest known
+  years with year-on-year movement (:mod:`sufficiency_lib.demo.synth_extrapolate`); these
+  are labelled as extrapolated in :attr:`Targets.source`, never as recorded.
+
+An authority with only ``cla_at_31_march`` in its params (a toy or national-mode authority)
+gets England defaults for the rest. Counts are whole children; the years before the
+first written one (the burn-in that lets the stock mature) only have numbers in care.
 """
 from __future__ import annotations
 
@@ -19,85 +25,70 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.config import Authority
-from sufficiency_lib.demo.synth_basics import (
-    AGE_BANDS, CHILDRENS_HOME, CONNECTED, FOSTER, GROUPS, IFA, IN_HOUSE, OTHER, PARENTS, SCHOOL, SECURE,
-    SUPPORTED,
-)
+from sufficiency_lib.demo.synth_basics import code_number
+from sufficiency_lib.demo.synth_extrapolate import fill_scalar, fill_shares, whole
+from sufficiency_lib.demo.synth_leaver_targets import leaver_targets
+from sufficiency_lib.demo.synth_published import (CIN_CODES, DFE_TYPES, ETHNIC_GROUPS, LEGAL_KEYS,
+                                                  LOCATIONS, NEW_LOCATIONS, Published, published_targets)
 
-# --- Simulation horizon and calibration ---------------------------------------------------
 BURN_IN_YEARS = 12          # simulated before the first year written, so the stock is mature
-CALIBRATION_STEP = 0.8      # damping of each knob update (1 = jump to the ratio)
+DFE, STATEMENT, EXTRAPOLATED = "DfE", "statement", "extrapolated"
 
-# --- Population defaults (England, DfE "Children looked after in England" 2020-2024) -------
-DEFAULT_UASC_SHARE = 0.06            # of children looked after, in 2020
-# UASC looked after at 31 March, England (DfE "Children looked after in England", rounded).
+# --- England defaults (DfE "Children looked after in England", 2019-2024) ------------------
+DEFAULT_UASC_SHARE = 0.06
 ENGLAND_UASC = {2009: 3700, 2010: 3400, 2011: 2700, 2012: 2150, 2013: 2110, 2014: 1950, 2015: 2630,
                 2016: 4210, 2017: 4560, 2018: 4480, 2019: 5070, 2020: 5000, 2021: 3950, 2022: 5570,
                 2023: 7290}
-DEFAULT_MALE_SHARE = 0.56
 DEFAULT_UASC_MALE_SHARE = 0.94
-DEFAULT_WHITE_SHARE = 0.73
-DEFAULT_FAR_SHARE = 0.33             # England at 31 March 2020-2024: about a third
-DEFAULT_OUT_OF_AREA_SHARE = 0.42     # England: about 4 in 10 placed outside their LA
-
-
-# ============================================================================ targets
-
-
-def _year_values(mapping) -> dict[int, float]:
-    return {int(k): float(v) for k, v in (mapping or {}).items() if v is not None}
-
-
-def calibration_targets(authority: Authority, years) -> pd.Series:
-    """Numbers in care at 31 March to aim for each year: the published figures in
-    ``calibration.cla_at_31_march``, interpolated between years and held flat beyond them."""
-    known = _year_values(authority.calibration.get("cla_at_31_march"))
-    if not known:
-        raise ValueError(f"{authority.new_la_code}: params need calibration.cla_at_31_march "
-                         "(the published numbers in care) to generate a demo return.")
-    years = [int(y) for y in years]
-    series = pd.Series(known).reindex(sorted(set(years) | set(known))).interpolate(limit_direction="both")
-    return series.reindex(years)
-
-
-PLACEMENT_TARGET_GROUPS = {
-    "in_house_foster": (IN_HOUSE,), "connected_foster": (CONNECTED,), "ifa_foster": (IFA,),
-    "foster": FOSTER, "childrens_home": (CHILDRENS_HOME,), "secure": (SECURE,),
-    "supported_accommodation": (SUPPORTED,), "with_parents": (PARENTS,),
-    "residential_school": (SCHOOL,), "other": (OTHER,),
+DEFAULT = {
+    "male": [0.56, 0.44],
+    "age": [0.05, 0.13, 0.17, 0.38, 0.27],
+    "legal": [0.13, 0.58, 0.07, 0.21, 0.004, 0.002],
+    "type": [0.70, 0.03, 0.04, 0.002, 0.12, 0.09, 0.01, 0.002, 0.006],
+    "ethnic": [0.73, 0.10, 0.05, 0.07, 0.04, 0.01],
+    "cin": [0.65, 0.03, 0.03, 0.08, 0.13, 0.01, 0.002, 0.058],
+    "location": [0.36, 0.16, 0.06, 0.27, 0.06, 0.09],
+    "new_location": [0.38, 0.07, 0.15, 0.25, 0.15],
 }
-LEGAL_TARGETS = {"interim_care_order": "C1", "full_care_order": "C2", "placement_order": "E1",
-                 "section_20": "V2", "other": "other"}
+DEFAULT_RATES = {"starts": 0.38, "three_plus": 0.10, "lt_total": 0.30, "lt_same": 0.70, "new_total": 1.05,
+                 "adopted": 0.10}
+# Statement groupings of the placement at 31 March: key in params -> the generator's name.
+STATEMENT_GROUPS = ("in_house_foster", "connected_foster", "ifa_foster", "childrens_home", "supported_accommodation")
+_TYPE_OF_STATEMENT = {"foster": DFE_TYPES[0], "supported_accommodation": DFE_TYPES[5]}
+_LEGAL_OF_STATEMENT = {"interim_care_order": ["C1"], "full_care_order": ["C2"], "placement_order": ["E1"],
+                       "section_20": ["V2"], "other": ["J", "L"]}
+SNAPSHOTS = {"age": 5, "legal": LEGAL_KEYS, "type": DFE_TYPES, "ethnic": ETHNIC_GROUPS, "cin": CIN_CODES,
+             "location": LOCATIONS}
 
 
 @dataclass
 class Targets:
-    """What the generator aims at, resolved from an authority's ``calibration`` block.
+    """The figures a synthetic return aims at. Per-year dicts hold whole numbers of
+    children for the written years; ``cla``, ``uasc`` and ``male`` cover every simulated
+    year (burn-in first)."""
 
-    Counts are turned into shares of the number in care that year; every share is a
-    fraction. Only years inside the simulated span are kept.
-    """
-
-    years: np.ndarray                     # simulated collection years, burn-in first
-    cla: np.ndarray                       # numbers in care at 31 March, each simulated year
-    uasc: np.ndarray                      # UASC among them
-    male_series: np.ndarray = None                    # boys' share at 31 March, each year
-    starts: dict = field(default_factory=dict)
-    ages: dict = field(default_factory=dict)          # year -> array of 5 shares (nan unknown)
+    years: np.ndarray
+    written: tuple
+    cla: np.ndarray
+    uasc: np.ndarray
+    male: np.ndarray
     uasc_male: float = DEFAULT_UASC_MALE_SHARE
-    white: float = DEFAULT_WHITE_SHARE
-    placement: list = field(default_factory=list)     # (year, groups, share)
-    legal: dict = field(default_factory=dict)         # year -> {C1|C2|E1|V2|other: share}
-    uasc_supported: dict = field(default_factory=dict)
-    placements_made: dict = field(default_factory=dict)
-    far: float = DEFAULT_FAR_SHARE                    # of placements with a known distance
-    out_of_area: float = DEFAULT_OUT_OF_AREA_SHARE
-    far_by_year: dict = field(default_factory=dict)
-    out_by_year: dict = field(default_factory=dict)
-    distance_unknown: float = 0.0
-    in_touch: dict = field(default_factory=dict)
-    eet: dict = field(default_factory=dict)
-    suitable: dict = field(default_factory=dict)
+    snap: dict = field(default_factory=dict)          # name -> {year: counts by category}
+    provider: dict = field(default_factory=dict)      # year -> counts by provider (DfE years only)
+    groups: dict = field(default_factory=dict)        # year -> {statement grouping: count}
+    starts: dict = field(default_factory=dict)
+    ceases: dict = field(default_factory=dict)
+    three_plus: dict = field(default_factory=dict)
+    lt_total: dict = field(default_factory=dict)
+    lt_same: dict = field(default_factory=dict)
+    adopted: dict = field(default_factory=dict)       # children ceasing on adoption
+    reasons: dict = field(default_factory=dict)       # year -> children ceasing by reason (DfE years)
+    new_total: dict = field(default_factory=dict)
+    new_location: dict = field(default_factory=dict)
+    male_within: dict = field(default_factory=dict)      # year -> {statement grouping: share of boys in it}
+    uasc_placed: dict = field(default_factory=dict)      # year -> {statement grouping: share of UASC in it}
+    leavers: dict = field(default_factory=dict)          # year -> {age group: {column: count}}
+    source: dict = field(default_factory=dict)           # figure -> {year: DFE | STATEMENT | EXTRAPOLATED}
 
     @functools.cached_property
     def ends(self) -> np.ndarray:
@@ -115,187 +106,308 @@ class Targets:
     def has(self, year: int) -> bool:
         return self.years[0] <= year <= self.years[-1]
 
-    def share(self, year: int, count: float) -> float:
-        return count / self.cla[self.index(year)]
+    def at(self, name: str, year: int) -> np.ndarray | None:
+        """Counts of snapshot breakdown ``name`` at 31 March ``year`` (None: no target)."""
+        return self.snap.get(name, {}).get(int(year))
 
-    @property
-    def wants_period_calibration(self) -> bool:
-        return bool(self.starts or self.ages)
+    def table(self) -> pd.DataFrame:
+        """Every target as rows (figure, year, category, value, source): what the demo aims at
+        and where each figure comes from."""
+        rows = []
+        for name, by_year in self.snap.items():
+            labels = SNAPSHOTS[name] if not isinstance(SNAPSHOTS[name], int) else range(SNAPSHOTS[name])
+            for year, counts in by_year.items():
+                rows += [(name, year, str(label), float(v), self.source.get(name, {}).get(year, ""))
+                         for label, v in zip(labels, counts)]
+        for name in ("starts", "ceases", "three_plus", "lt_total", "lt_same", "adopted", "new_total"):
+            rows += [(name, y, "", float(v), self.source.get(name, {}).get(y, "")) for y, v in getattr(self, name).items()]
+        for name in ("male_within", "uasc_placed"):
+            rows += [(name, y, grouping, float(v), self.source.get(f"{name}:{grouping}", {}).get(y, ""))
+                     for y, shares in getattr(self, name).items() for grouping, v in shares.items()]
+        first = self.index(self.written[0])
+        for name in ("cla", "uasc", "male"):
+            values = getattr(self, name)[first:]
+            rows += [(name, int(y), "", float(v), self.source.get(name, {}).get(int(y), ""))
+                     for y, v in zip(self.years[first:], values)]
+        return pd.DataFrame(rows, columns=["figure", "year", "category", "value", "source"])
 
-    @property
-    def wants_timeline_calibration(self) -> bool:
-        return bool(self.placement or self.legal or self.uasc_supported or self.placements_made)
+
+def _values(mapping) -> dict[int, float]:
+    return {int(k): float(v) for k, v in (mapping or {}).items() if v is not None}
 
 
-def interpolated(known: dict, years: np.ndarray) -> np.ndarray:
-    """``{year: value}`` interpolated at ``years``, held flat beyond the first and last."""
-    keys = sorted(known)
-    return np.interp(years, keys, [known[k] for k in keys])
+def _rng(authority: Authority, stage: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([code_number(authority.new_la_code), 18, stage]))
 
 
-def _mean_share(values: dict, default: float) -> float:
-    return float(np.mean(list(values.values()))) if values else default
+def _published(authority: Authority) -> Published:
+    return published_targets(authority.new_la_code) if authority.demo else Published()
+
+
+def calibration_targets(authority: Authority, years) -> pd.Series:
+    """Numbers in care at 31 March to aim for each year: DfE's where published, the
+    statement's (params ``calibration.cla_at_31_march``) for other years, else extrapolated."""
+    years = [int(y) for y in years]
+    known = _cla_known(authority, _published(authority))
+    if not known:
+        raise ValueError(f"{authority.new_la_code}: params need calibration.cla_at_31_march "
+                         "(the published numbers in care) to generate a demo return.")
+    filled = fill_scalar(known, range(min(years + list(known)), max(years) + 1), _rng(authority, 1))
+    return pd.Series({y: round(filled[y]) for y in years}, dtype=float)
+
+
+def _cla_known(authority: Authority, pub: Published) -> dict[int, float]:
+    known = _values(authority.calibration.get("cla_at_31_march"))
+    known.update(_published_scalar(pub, "cla"))
+    return known
+
+
+def _published_scalar(pub: Published, name: str, column: str = "total") -> dict[int, float]:
+    table = pub.tables.get(name)
+    if table is None:
+        return {}
+    return {int(y): float(v) for y, v in table[column].items() if np.isfinite(v)}
 
 
 def resolve_targets(authority: Authority, years: range) -> Targets:
-    """The authority's calibration figures as :class:`Targets` over the simulated span."""
+    """The authority's targets over the simulated span (burn-in years, then ``years``)."""
+    pub = _published(authority)
     cal = authority.calibration
-    sim_years = np.arange(years[0] - BURN_IN_YEARS, years[-1] + 1)
+    written = range(int(years[0]), int(years[-1]) + 1)
+    sim_years = np.arange(written[0] - BURN_IN_YEARS, written[-1] + 1)
+    cla_known = _cla_known(authority, pub)
     cla = calibration_targets(authority, sim_years).to_numpy(float)
-    t = Targets(years=sim_years, cla=cla, uasc=cla * DEFAULT_UASC_SHARE)
-    t.uasc = _uasc_targets(cal, t)
-    t.starts = {y: v for y, v in _year_values(cal.get("starts")).items() if t.has(y)}
-    male = {y: v / 100 for y, v in _year_values(cal.get("male_percent")).items()}
-    t.male_series = interpolated(male, sim_years) if male else np.full(len(sim_years), DEFAULT_MALE_SHARE)
-    uasc_male = _year_values(cal.get("uasc_male"))
-    if uasc_male:
-        t.uasc_male = float(np.mean([v / t.uasc[t.index(y)] for y, v in uasc_male.items() if t.has(y)]
-                                    or [DEFAULT_UASC_MALE_SHARE]))
-    t.white = _mean_share({y: v / 100 for y, v in _year_values(cal.get("white_percent")).items()},
-                          DEFAULT_WHITE_SHARE)
-    t.ages = _age_targets(cal, t)
-    t.placement = _placement_targets(cal, t)
-    t.legal = _legal_targets(cal, t)
-    t.uasc_supported = _uasc_supported_targets(cal, t)
-    t.placements_made = {y: v for y, v in _year_values(cal.get("placements_made")).items() if t.has(y)}
-    _location_targets(cal, t)
-    for name, attr in (("in_touch", "in_touch"), ("eet", "eet"), ("suitable_accommodation", "suitable")):
-        setattr(t, attr, {y: v / 100 for y, v in _year_values(cal.get(f"care_leavers_{name}_percent")).items()})
+    t = Targets(years=sim_years, written=(written[0], written[-1]), cla=cla, uasc=cla * 0, male=cla * 0)
+    t.source["cla"] = _sources(written, set(_published_scalar(pub, "cla")), set(cla_known))
+    _uasc(t, cal, pub)
+    _snapshots(t, cal, pub, written, authority)
+    _flows(t, cal, pub, written, authority)
+    _statement_groups(t, cal, written, _rng(authority, 11))
+    _within_groups(t, cal, written, _rng(authority, 10))
+    t.leavers, t.source["leavers"] = leaver_targets(t, cal, pub, written, _rng(authority, 9))
     return t
 
 
-def _uasc_targets(cal: dict, t: Targets) -> np.ndarray:
-    """UASC in care at 31 March: the published numbers, and beyond them the authority's
-    ratio to England's UASC numbers carried along England's curve (arrivals rose sharply in
-    2015-2016 and 2022-2023)."""
-    known = _year_values(cal.get("uasc_at_31_march"))
-    for year, pct in _year_values(cal.get("uasc_percent")).items():
-        if year not in known and t.has(year):
+def _sources(years, dfe_years: set, statement_years: set) -> dict[int, str]:
+    return {y: DFE if y in dfe_years else STATEMENT if y in statement_years else EXTRAPOLATED for y in years}
+
+
+def _uasc(t: Targets, cal: dict, pub: Published) -> None:
+    """UASC at 31 March: DfE's and the statement's numbers, and between and beyond them the
+    authority's ratio to England's UASC numbers carried along England's curve (arrivals rose
+    sharply in 2015-2016 and 2022-2023), so the series moves as the national one did."""
+    dfe = _published_scalar(pub, "uasc", "uasc")
+    known = {y: v for y, v in _values(cal.get("uasc_at_31_march")).items() if y not in dfe}
+    for year, pct in _values(cal.get("uasc_percent")).items():
+        if year not in known and year not in dfe and t.has(year):
             known[year] = pct / 100 * t.cla[t.index(year)]
-    england = interpolated(ENGLAND_UASC, t.years)
+    statement_years = set(known)
+    known.update(dfe)
+    england = np.interp(t.years, sorted(ENGLAND_UASC), [ENGLAND_UASC[k] for k in sorted(ENGLAND_UASC)])
     if known:
-        ratio = {y: v / interpolated(ENGLAND_UASC, np.array([y]))[0] for y, v in known.items()}
-        uasc = interpolated(ratio, t.years) * england
+        keys = sorted(known)
+        ratio = [known[y] / np.interp(y, sorted(ENGLAND_UASC), [ENGLAND_UASC[k] for k in sorted(ENGLAND_UASC)])
+                 for y in keys]
+        uasc = np.interp(t.years, keys, ratio) * england
     else:
         uasc = t.cla * DEFAULT_UASC_SHARE * england / ENGLAND_UASC[2020]
-    return np.minimum(uasc, 0.5 * t.cla)
-
-
-def _age_targets(cal: dict, t: Targets) -> dict:
-    ages: dict[int, np.ndarray] = {}
-    for b, band in enumerate(AGE_BANDS):
-        for year, pct in _year_values((cal.get("age_percent") or {}).get(band)).items():
-            if t.has(year):
-                ages.setdefault(year, np.full(len(AGE_BANDS), np.nan))[b] = pct / 100
-    return ages
-
-
-def _year_shares(cal: dict, t: Targets, count_key: str, percent_key: str, names: dict) -> dict:
-    """{year: {names[name]: share of the stock}} from counts and percentages in ``cal``.
-
-    Counts become shares of the year's stock; a percentage given for the same year wins.
-    """
-    shares: dict[int, dict] = {}
-    for key, to_share in ((count_key, t.share), (percent_key, lambda year, pct: pct / 100)):
-        for name, values in (cal.get(key) or {}).items():
-            for year, value in _year_values(values).items():
-                if t.has(year) and name in names:
-                    shares.setdefault(year, {})[names[name]] = to_share(year, value)
-    return shares
-
-
-def _placement_targets(cal: dict, t: Targets) -> list:
-    """(year, groups, share) targets; a set containing other targeted sets keeps the rest."""
-    by_year = _year_shares(cal, t, "placements_at_31_march", "placement_percent", PLACEMENT_TARGET_GROUPS)
-    targets = []
-    for year, sets in sorted(by_year.items()):
-        for groups, share in sets.items():
-            inner = [g for g in sets if g != groups and set(g) < set(groups)]
-            rest = tuple(sorted(set(groups) - {x for g in inner for x in g}))
-            remaining = share - sum(sets[g] for g in inner)
-            if rest and remaining > 0:
-                targets.append((year, rest, remaining))
-    return targets
-
-
-def _legal_targets(cal: dict, t: Targets) -> dict:
-    return _year_shares(cal, t, "legal_status_at_31_march", "legal_status_percent", LEGAL_TARGETS)
-
-
-def _uasc_supported_targets(cal: dict, t: Targets) -> dict:
-    shares = {y: v / 100 for y, v in _year_values(cal.get("uasc_supported_accommodation_percent")).items()}
-    for year, count in _year_values(cal.get("uasc_supported_accommodation")).items():
+    for year, value in known.items():
         if t.has(year):
-            shares[year] = count / t.uasc[t.index(year)]
-    return {y: min(v, 0.98) for y, v in shares.items() if t.has(y)}
+            uasc[t.index(year)] = value
+    t.uasc = np.minimum(np.round(uasc), np.round(0.5 * t.cla))
+    t.source["uasc"] = _sources(range(t.written[0], t.written[1] + 1), set(dfe), statement_years)
+    uasc_male = _values(cal.get("uasc_male"))       # boys among the statement's own UASC count
+    own = _values(cal.get("uasc_at_31_march"))
+    shares = [v / own.get(y, t.uasc[t.index(y)]) for y, v in uasc_male.items()
+              if t.has(y) and own.get(y, t.uasc[t.index(y)]) > 0]
+    if shares:
+        t.uasc_male = float(np.clip(np.mean(shares), 0.5, 1.0))
 
 
-def _location_targets(cal: dict, t: Targets) -> None:
-    """Far (more than 20 miles, among known distances), out-of-area and unknown shares, from
-    percentages of all children or from pairs of counts."""
-    pct = cal.get("location_percent") or {}
-    counts = cal.get("location_at_31_march") or {}
-    unknown = _mean_share({y: v / 100 for y, v in _year_values(pct.get("distance_not_known")).items()}, 0.0)
-    far = {y: v / 100 / (1 - unknown) for y, v in _year_values(pct.get("more_than_20_miles")).items()}
-    out = {y: v / 100 for y, v in _year_values(pct.get("out_of_area")).items()}
-    for shares, (yes, no) in ((far, ("more_than_20_miles", "20_miles_or_less")), (out, ("out_of_area", "in_area"))):
-        other = _year_values(counts.get(no))
-        for year, n in _year_values(counts.get(yes)).items():
-            if other.get(year):
-                shares[year] = n / (n + other[year])
-    t.distance_unknown = unknown
-    t.far_by_year, t.out_by_year = far, out
-    t.far = _mean_share(far, DEFAULT_FAR_SHARE)
-    t.out_of_area = _mean_share(out, DEFAULT_OUT_OF_AREA_SHARE)
+def _snapshots(t: Targets, cal: dict, pub: Published, written: range, authority: Authority) -> None:
+    """Breakdowns at 31 March, each year: DfE's, the statement's (as constraints on the
+    shares), else extrapolated; whole children adding up to the number in care."""
+    rng = _rng(authority, 2)
+    male = _share_series(pub, "sex", ["male", "female"])
+    statement_male = {y: [v / 100, 1 - v / 100] for y, v in _values(cal.get("male_percent")).items() if y not in male}
+    shares = fill_shares({**male, **statement_male} or {written[-1]: np.array(DEFAULT["male"])}, written, rng, 0.03)
+    for year in written:
+        t.male[t.index(year)] = whole(shares[year], t.cla[t.index(year)])[0]
+    first = t.index(written[0])    # burn-in years: the first written year's share of boys
+    t.male[:first] = np.round(t.cla[:first] * t.male[first] / t.cla[first])
+    t.source["male"] = _sources(written, set(male), set(statement_male))
+    for name, categories in SNAPSHOTS.items():
+        known = _share_series(pub, name, list(range(categories)) if isinstance(categories, int) else list(categories))
+        constraints, statement_years = _statement_constraints(cal, name, t, known)
+        base = known or {written[-1]: np.array(DEFAULT[name])}
+        filled = fill_shares(base, written, rng, constraints=constraints)
+        t.snap[name] = {y: whole(s, t.cla[t.index(y)]) for y, s in filled.items()}
+        t.source[name] = _sources(written, set(known), statement_years)
+    provider = pub.tables.get("provider")
+    if provider is not None:
+        t.provider = {int(y): whole(row.drop("total").to_numpy(float), t.cla[t.index(int(y))])
+                      for y, row in provider.iterrows() if int(y) in written}
+    t.source["provider"] = {y: DFE for y in t.provider}
 
 
-# ============================================================================ knobs
+def _share_series(pub: Published, name: str, columns: list) -> dict[int, np.ndarray]:
+    table = pub.tables.get(name)
+    if table is None:
+        return {}
+    return {int(y): row[columns].to_numpy(float) for y, row in table.iterrows()
+            if np.isfinite(row[columns].to_numpy(float)).all() and row[columns].sum() > 0}
 
 
-@dataclass
-class Knobs:
-    """Multipliers the calibration moves; all 1 means national defaults. Year-dependent ones
-    are kept as log values at target years ("anchors") and interpolated between them."""
+def _statement_constraints(cal: dict, name: str, t: Targets, known: dict) -> tuple[dict, set]:
+    """Partial figures of the statement for years DfE does not cover, as share constraints."""
+    out: dict[int, list] = {}
 
-    turnover: float = 1.0          # more short stays and shorter long ones: more starts per child
-    young_stay: float = 1.0        # lengths of stays of children entering under 5
-    age_tilt: np.ndarray = None    # entry rate by age band
-    place_anchor: dict = field(default_factory=dict)   # placement type -> {year: log tilt}
-    s20_anchor: dict = field(default_factory=dict)     # section 20 at entry, by entry year
-    convert_anchor: dict = field(default_factory=dict) # section 20 turning into proceedings
-    ico_anchor: dict = field(default_factory=dict)     # length of care proceedings
-    po_anchor: dict = field(default_factory=dict)      # placement orders not followed by adoption
-    move_scale: float = 1.0        # time in each placement (fewer placements made when longer)
-    uasc_anchor: dict = field(default_factory=dict)    # UASC choosing supported accommodation
+    def add(year, cats, share):
+        if t.has(year) and year not in known:
+            out.setdefault(year, []).append((cats, share))
 
-    def __post_init__(self):
-        if self.age_tilt is None:
-            self.age_tilt = np.ones(len(AGE_BANDS))
+    if name == "legal":
+        order = list(LEGAL_KEYS)
+        for key, codes_ in _LEGAL_OF_STATEMENT.items():
+            cats = [order.index(c) for c in codes_]
+            for year, n in _values((cal.get("legal_status_at_31_march") or {}).get(key)).items():
+                add(year, cats, n / t.cla[t.index(year)] if t.has(year) else 0)
+            for year, pct in _values((cal.get("legal_status_percent") or {}).get(key)).items():
+                add(year, cats, pct / 100)
+    elif name == "type":
+        order = list(DFE_TYPES)
+        for key, label in _TYPE_OF_STATEMENT.items():
+            for year, pct in _values((cal.get("placement_percent") or {}).get(key)).items():
+                add(year, [order.index(label)], pct / 100)
+            for year, n in _values((cal.get("placements_at_31_march") or {}).get(key)).items():
+                add(year, [order.index(label)], n / t.cla[t.index(year)] if t.has(year) else 0)
+        for year, n in _values((cal.get("placements_at_31_march") or {}).get("childrens_home")).items():
+            add(year, [order.index(DFE_TYPES[4])], 1.05 * n / t.cla[t.index(year)] if t.has(year) else 0)
+    elif name == "age":
+        for b, band in enumerate(("under_1", "1_to_4", "5_to_9", "10_to_15", "16_plus")):
+            for year, pct in _values((cal.get("age_percent") or {}).get(band)).items():
+                add(year, [b], pct / 100)
+    elif name == "ethnic":
+        for year, pct in _values(cal.get("white_percent")).items():
+            add(year, [0], pct / 100)
+        for k, group in enumerate(("white", "mixed", "asian", "black", "other")):
+            for year, n in _values((cal.get("ethnicity_at_31_march") or {}).get(group)).items():
+                add(year, [k], n / t.cla[t.index(year)] if t.has(year) else 0)
+    elif name == "location":
+        counts = cal.get("location_at_31_march") or {}
+        inside, outside = _values(counts.get("in_area")), _values(counts.get("out_of_area"))
+        far, near = _values(counts.get("more_than_20_miles")), _values(counts.get("20_miles_or_less"))
+        for year in inside:
+            if year in outside:
+                add(year, [0, 2, 4], inside[year] / (inside[year] + outside[year]))
+        for year in far:       # the statement counts the unknown distances as near
+            if year in near:
+                add(year, [2, 3], far[year] / (far[year] + near[year]))
+    return out, set(out)
 
-    def place_tilt(self, years: np.ndarray) -> np.ndarray:
-        """(simulated year, placement type) multipliers, interpolated between target years."""
-        tilt = np.ones((len(years), len(GROUPS)))
-        for group, anchors in self.place_anchor.items():
-            tilt[:, group] = anchored(anchors, years)
-        return tilt
+
+def _flows(t: Targets, cal: dict, pub: Published, written: range, authority: Authority) -> None:
+    """Starts, ceases, stability and new placements each year."""
+    rng = _rng(authority, 3)
+    cla = {int(y): t.cla[t.index(int(y))] for y in t.years}
+    starts = _published_scalar(pub, "starts")
+    statement = {y: v for y, v in _values(cal.get("starts")).items() if y not in starts}
+    t.starts = _rate_series({**starts, **statement}, cla, written, rng, DEFAULT_RATES["starts"])
+    t.source["starts"] = _sources(written, set(starts), set(statement))
+    ceases = _published_scalar(pub, "ceases")
+    c_statement = {y: v for y, v in _values(cal.get("ceases")).items() if y not in ceases}
+    for year in written:
+        if year in ceases or year in c_statement:
+            t.ceases[year] = round(ceases.get(year, c_statement.get(year)))
+        else:      # what the change in the stock leaves, give or take a child who left twice
+            t.ceases[year] = max(round(t.starts[year] - (cla[year] - cla.get(year - 1, cla[year]))
+                                       + rng.integers(0, 3)), 0)
+    t.source["ceases"] = _sources(written, set(ceases), set(c_statement))
+    three = _published_scalar(pub, "three_plus", "count")
+    t.three_plus = _rate_series(three, cla, written, rng, DEFAULT_RATES["three_plus"], step=0.05)
+    t.source["three_plus"] = _sources(written, set(three), set())
+    lt_total = _published_scalar(pub, "long_term")
+    t.lt_total = _rate_series(lt_total, cla, written, rng, DEFAULT_RATES["lt_total"], step=0.02)
+    lt_same = _published_scalar(pub, "long_term", "count")
+    t.lt_same = _rate_series(lt_same, t.lt_total, written, rng, DEFAULT_RATES["lt_same"], step=0.02)
+    t.source["lt_total"] = t.source["lt_same"] = _sources(written, set(lt_total), set())
+    reasons = pub.tables.get("reasons")
+    if reasons is not None:
+        t.reasons = {int(y): row.drop("total").to_numpy(float) for y, row in reasons.iterrows()
+                     if int(y) in written and np.isfinite(row.to_numpy(float)).all()}
+    t.source["reasons"] = {y: DFE for y in t.reasons}
+    adopted = _published_scalar(pub, "adopted", "count")
+    t.adopted = _rate_series(adopted, t.ceases, written, rng, DEFAULT_RATES["adopted"], step=0.06)
+    t.source["adopted"] = _sources(written, set(adopted), set())
+    new = _published_scalar(pub, "new_location")
+    t.new_total = _rate_series(new, cla, written, rng, DEFAULT_RATES["new_total"], step=0.03)
+    t.source["new_total"] = _sources(written, set(new), set())
+    known = _share_series(pub, "new_location", list(NEW_LOCATIONS))
+    shares = fill_shares(known or {written[-1]: np.array(DEFAULT["new_location"])}, written, rng)
+    t.new_location = {y: whole(s, t.new_total[y]) for y, s in shares.items()}
+    t.source["new_location"] = _sources(written, set(known), set())
 
 
-def anchored(anchors: dict, years) -> np.ndarray:
-    """exp of log values interpolated between anchor years, flat beyond them."""
-    if not anchors:
-        return np.ones(np.shape(years))
-    keys = sorted(anchors)
-    return np.exp(np.interp(years, keys, [anchors[k] for k in keys]))
+def _rate_series(known: dict, base: dict, years: range, rng, default_rate: float, step: float = 0.06) -> dict:
+    """Counts for every year: known ones as given, others as a rate of ``base`` carried from
+    the nearest known years (England's rate when none is known)."""
+    rates = {y: v / base[y] for y, v in known.items() if base.get(y)}
+    filled = fill_scalar(rates or {years[-1]: default_rate}, years, rng, step, trend_years=1)
+    return {y: float(round(known[y])) if y in known else float(round(filled[y] * base[y])) for y in years}
 
 
-def nudge(value: float, ratio: float, low: float = 0.2, high: float = 5.0, step: float = CALIBRATION_STEP) -> float:
-    """A knob moved by ``ratio`` (target over result), damped by ``step`` and kept in [low, high]."""
-    if not np.isfinite(ratio) or ratio <= 0:
-        return value
-    return float(np.clip(value * ratio ** step, low, high))
+def _statement_groups(t: Targets, cal: dict, written: range, rng) -> None:
+    """The statement's own placement groupings at 31 March (in-house and IFA foster care,
+    children's homes, supported accommodation), as counts, in any year they are given. A
+    grouping given as a share of the children (``placement_percent``, connected persons
+    foster care for one) is a trait of the authority's care, so it is carried to the other
+    written years with a little movement and labelled extrapolated there: left alone, the
+    years before would fill the grouping with children still there in the statement's year."""
+    counts = cal.get("placements_at_31_march") or {}
+    percents = cal.get("placement_percent") or {}
+    for name in STATEMENT_GROUPS:
+        for year, n in _values(counts.get(name)).items():
+            if year in written:
+                t.groups.setdefault(year, {})[name] = n
+        known = {y: v / 100 for y, v in _values(percents.get(name)).items()}
+        if not known:
+            continue
+        shares = fill_shares({y: np.array([v, 1 - v]) for y, v in known.items()}, written, rng, WITHIN_STEP)
+        for year, share in shares.items():
+            t.groups.setdefault(year, {}).setdefault(name, round(share[0] * t.cla[t.index(year)]))
+        t.source[f"groups:{name}"] = _sources(written, set(), set(known))
 
 
-def nudge_anchor(anchors: dict, year: int, ratio: float) -> None:
-    """Move the anchor of a year (a log multiplier) by the damped log of ``ratio``, within +-3."""
-    if np.isfinite(ratio) and ratio > 0:
-        anchors[year] = float(np.clip(anchors.get(year, 0.0) + CALIBRATION_STEP * np.log(ratio), -3, 3))
+
+WITHIN_STEP = 0.05      # a share within a grouping moves by about 5% (relative) a year where carried
+
+
+def _within_groups(t: Targets, cal: dict, written: range, rng) -> None:
+    """Who is in the statement's groupings at 31 March, figures DfE does not publish for an
+    authority: the share of boys in each grouping (``male_percent_by_placement``), and the
+    share of the UASC looked after who are in it (``uasc_by_placement_at_31_march``, counts
+    out of the statement's own UASC number; ``uasc_supported_accommodation_percent``). The
+    years the statement gives are kept; the other written years carry them along with a
+    little movement, labelled extrapolated."""
+    male = {name: {y: v / 100 for y, v in _values(by_year).items()}
+            for name, by_year in (cal.get("male_percent_by_placement") or {}).items()}
+    own = _values(cal.get("uasc_at_31_march"))
+    uasc: dict[str, dict[int, float]] = {}
+    for name, by_year in (cal.get("uasc_by_placement_at_31_march") or {}).items():
+        for year, count in _values(by_year).items():
+            total = own.get(year, t.uasc[t.index(year)] if t.has(year) else 0)
+            if total > 0:
+                uasc.setdefault(name, {})[year] = min(count / total, 1.0)
+    for year, pct in _values(cal.get("uasc_supported_accommodation_percent")).items():
+        uasc.setdefault("supported_accommodation", {})[year] = pct / 100
+    for attribute, figures in (("male_within", male), ("uasc_placed", uasc)):
+        for name, known in sorted(figures.items()):
+            if name not in STATEMENT_GROUPS:
+                raise ValueError(f"calibration: {name!r} is not a placement grouping; use one of {STATEMENT_GROUPS}")
+            shares = fill_shares({y: np.array([v, 1 - v]) for y, v in known.items()}, written, rng, WITHIN_STEP)
+            for year, share in shares.items():
+                getattr(t, attribute).setdefault(year, {})[name] = float(share[0])
+            t.source[f"{attribute}:{name}"] = _sources(written, set(), set(known))
+
+
+__all__ = ["Targets", "calibration_targets", "resolve_targets", "DFE", "STATEMENT", "EXTRAPOLATED"]

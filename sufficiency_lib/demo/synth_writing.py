@@ -18,7 +18,9 @@ from sufficiency_lib.demo.synth_tables import Return, build_return, tables_for_y
 
 DEMO_FIRST_YEAR = 2015
 DEMO_SEED = 2025
-GENERATOR_VERSION = "2"     # bump when the output changes, so cached demo returns are remade
+GENERATOR_VERSION = "4"     # bump when the output changes, so cached demo returns are remade
+                            # (3: fitted to every breakdown DfE publishes, issue 18; 4: and to the
+                            # statements' boys and UASC by placement grouping, which DfE does not publish)
 
 
 def _write_tables(ret: Return, years, out_dir: Path) -> int:
@@ -60,6 +62,7 @@ def ensure_demo_return(authority: Authority, out_dir: Path) -> Path:
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    staging.chmod(0o755)          # mkdtemp makes it private; the cache is read by every process
     write_demo_return(authority, range(DEMO_FIRST_YEAR, authority.latest_year + 1), staging, DEMO_SEED)
     if out_dir.exists():   # made by an older generator: move it aside before swapping in
         stale = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stale-", dir=out_dir.parent))

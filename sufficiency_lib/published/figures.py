@@ -124,12 +124,35 @@ def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, status.astype(object)
 
 
+SERIES_KEY = ["indicator", "unit", "breakdown_group", "breakdown"]
+INDEXED_FROM_ROWS = 20_000      # frames this long get an index of their series
+_series_index: dict[int, tuple[pd.DataFrame, dict]] = {}
+
+
 def select(figures: pd.DataFrame, indicator: str, unit: str = "number",
            breakdown_group: str = TOTAL, breakdown: str = TOTAL) -> pd.DataFrame:
-    """The rows of one series: one indicator, breakdown and unit, for every place and year."""
+    """The rows of one series: one indicator, breakdown and unit, for every place and year.
+
+    A long frame (every authority's published figures) is indexed by series the first time
+    it is asked: a statement asks it for hundreds of series."""
+    if len(figures) >= INDEXED_FROM_ROWS:
+        positions = _positions(figures).get((indicator, unit, breakdown_group, breakdown))
+        return figures.iloc[positions] if positions is not None else figures.iloc[:0]
     mask = (figures["indicator"].eq(indicator) & figures["unit"].eq(unit)
             & figures["breakdown_group"].eq(breakdown_group) & figures["breakdown"].eq(breakdown))
     return figures.loc[mask]
+
+
+def _positions(figures: pd.DataFrame) -> dict:
+    """(indicator, unit, breakdown_group, breakdown) -> row positions, kept for the last few
+    frames (held here, so an id is never another frame's; a frame is read-only once made)."""
+    kept = _series_index.get(id(figures))
+    if kept is None or kept[0] is not figures or len(kept[0]) != len(figures):
+        if len(_series_index) >= 4:
+            _series_index.pop(next(iter(_series_index)))
+        kept = (figures, figures.groupby(SERIES_KEY, observed=True, sort=False, dropna=True).indices)
+        _series_index[id(figures)] = kept
+    return kept[1]
 
 
 # Indicator ids, with DfE's wording of the population they count. Breakdown groups and

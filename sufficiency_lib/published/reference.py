@@ -171,15 +171,34 @@ def _neighbours() -> pd.DataFrame:
 
 def statistical_neighbours(code: str, model: int) -> pd.DataFrame:
     """The ten neighbours of ``code`` in ``model``: rank, old and new codes, name, closeness."""
-    old = authority(code)["old_la_code"]
-    frame = _neighbours()
-    mine = frame.loc[frame["model"].eq(int(model)) & frame["old_la_code"].eq(old)]
-    if mine.empty:
+    return _statistical_neighbours(code, int(model)).copy()
+
+
+def _statistical_neighbours(code: str, model: int) -> pd.DataFrame:
+    found = _neighbour_lists().get((model, _old_codes().get(code, code)))
+    if found is None:
+        authority(code)                  # an unknown code says so
         raise ReferenceError(f"authority {code!r} has no neighbours in DfE's {model} model; "
                              f"choose the other model ({', '.join(map(str, NEIGHBOUR_MODELS))}).")
+    return found
+
+
+@lru_cache(maxsize=None)
+def _old_codes() -> dict[str, str]:
+    las = local_authorities()
+    return dict(zip(las["new_la_code"].astype(str), las["old_la_code"].astype(str)))
+
+
+@lru_cache(maxsize=None)
+def _neighbour_lists() -> dict[tuple[int, str], pd.DataFrame]:
+    """(model, old code) -> its neighbours (rank, old and new codes, name, closeness), made
+    once: benchmarks and the forecasting panel ask for the same lists hundreds of times."""
     las = local_authorities().drop_duplicates("old_la_code").set_index("old_la_code")
-    out = mine[["neighbour_rank", "neighbour_old_la_code", "closeness"]].rename(
-        columns={"neighbour_old_la_code": "old_la_code"})
-    out["new_la_code"] = out["old_la_code"].map(las["new_la_code"])
-    out["la_name"] = out["old_la_code"].map(las["la_name"])
-    return out.reset_index(drop=True)
+    frame = _neighbours()
+    out = frame[["model", "old_la_code", "neighbour_rank", "neighbour_old_la_code", "closeness"]].rename(
+        columns={"old_la_code": "of", "neighbour_old_la_code": "old_la_code"})
+    out = out.assign(new_la_code=out["old_la_code"].map(las["new_la_code"]),
+                     la_name=out["old_la_code"].map(las["la_name"]))
+    columns = ["neighbour_rank", "old_la_code", "closeness", "new_la_code", "la_name"]
+    return {(int(model), str(of)): rows[columns].reset_index(drop=True)
+            for (model, of), rows in out.groupby(["model", "of"], observed=True, sort=False)}

@@ -33,9 +33,10 @@ from pathlib import Path
 from sufficiency_lib import fingerprint
 from sufficiency_lib.config import NOTEBOOKS_DIR
 from sufficiency_lib.inputs import Inputs
-from sufficiency_lib.site import execute, leakcheck, pools, provenance
+from sufficiency_lib.site import document, execute, leakcheck, pools, provenance
 from sufficiency_lib.site.html import failure_html, notebook_to_html
 from sufficiency_lib.site.index import write_index
+from sufficiency_lib.site.overview import write_overview
 from sufficiency_lib.statement import artifact
 from sufficiency_lib.statement.chapters import CHAPTERS
 
@@ -66,6 +67,7 @@ class Page:
     key: str = ""
     artifact_key: str = ""
     links: dict = field(default_factory=dict)   # navigation: chapters and years beside this page
+    stages: dict = field(default_factory=dict)  # seconds spent executing and converting it
 
     @property
     def authority(self):
@@ -106,8 +108,9 @@ def is_current(page: Page) -> bool:
 
 def _data_source(inputs: Inputs) -> str:
     if inputs.synthetic:
-        return "a synthetic SSDA903 return (demonstration data)"
-    return "the authority's SSDA903 return" if inputs.has_return else "published statistics only (no return given)"
+        return "a synthetic return of children's records, made for demonstration"
+    return ("the council's return of children looked after to the Department for Education" if inputs.has_return
+            else "published statistics only (no return was given)")
 
 
 def page_info(page: Page, settings: Settings) -> dict:
@@ -155,7 +158,9 @@ def render_page(page: Page, settings: Settings) -> Page:
     try:
         parameters = {**parameters_for(page), "tables_dir": str(staging / "tables")}
         page.attempts = execute.run_with_retry(page.chapter, parameters, staging / "executed.ipynb", settings.timeout)
+        executed = time.perf_counter()
         notebook_to_html(staging / "executed.ipynb", staging / "page.html", page_info(page, settings))
+        page.stages = {"execute": executed - started, "convert": time.perf_counter() - executed}
         tables = _move_into_place(staging, page)
         page.status, page.error = "ok", ""
     except (Exception, execute.PageTimeout) as err:  # collected and reported; one bad page must not stop the rest
@@ -234,13 +239,14 @@ def _links(page: Page, pages: list[Page], out_dir: Path) -> dict:
     return {"chapters": chapters, "years": years}
 
 
-def build_artifact(inputs: Inputs, year: int, checksums: dict) -> tuple[str, int, str]:
-    """Pool task: the artifact of an authority-year; returns (code, year, error or '')."""
+def build_artifact(inputs: Inputs, year: int, checksums: dict) -> tuple[str, int, str, float]:
+    """Pool task: the artifact of an authority-year; returns (code, year, error or '', seconds)."""
+    started = time.perf_counter()
     try:
         artifact.ensure(inputs, year, checksums)
-        return inputs.code, year, ""
+        return inputs.code, year, "", time.perf_counter() - started
     except Exception as err:   # reported on every page of the authority-year, never raised
-        return inputs.code, year, _last_line(err)
+        return inputs.code, year, _last_line(err), time.perf_counter() - started
 
 
 def _keyed(pages: list[Page], force: bool) -> dict[str, dict]:
@@ -263,12 +269,14 @@ class Batch:
     pages: list[Page]
     leaks: list = field(default_factory=list)
     seconds: float = 0.0
+    documents: list = field(default_factory=list)   # one statement (HTML and PDF) per authority-year
+    artifact_seconds: dict = field(default_factory=dict)   # (code, year) -> seconds to compute it
 
 
 def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = None,
            chapters: list[str] | None = None, jobs: int | None = None, continue_on_error: bool = True,
            force: bool = False, timeout: int = NOTEBOOK_TIMEOUT_SECONDS, executor: str = "local",
-           scheduler: str | None = None, progress: bool = False) -> Batch:
+           scheduler: str | None = None, progress: bool = False, pdf: bool = True) -> Batch:
     """Render every planned page that is not current, then the index, then check the site
     for record-level data.
 
@@ -283,27 +291,32 @@ def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = N
     pages = plan_pages(authorities, years, chapters, Path(out_dir))
     sums = _keyed(pages, force)
     todo = [p for p in pages if p.status == "pending"]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    wanted = jobs or os.cpu_count() or 1
+    jobs = max(1, min(wanted, len(todo) or 1))
     bar = tqdm(total=len(todo), desc="pages", unit="page", file=sys.stderr, disable=not progress)
+    built: dict = {}
     if todo:
         pool = pools.open_pool(executor, jobs, scheduler)
         try:
-            _run(pool, todo, sums, settings, continue_on_error, bar)
+            _run(pool, todo, sums, settings, continue_on_error, bar, built)
         finally:
             pool.close()
     bar.close()
     for page in pages:
         if page.status == "pending":
             page.status = "skipped"
+    documents = document.build_all(pages, Path(out_dir), wanted, executor, scheduler, force, pdf)
+    write_overview(Path(out_dir))
     write_index(Path(out_dir))
     leaks = check_site(Path(out_dir), authorities)
-    return Batch(pages, leaks, time.perf_counter() - started)
+    return Batch(pages, leaks, time.perf_counter() - started, documents, built)
 
 
-def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, continue_on_error: bool, bar) -> None:
+def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, continue_on_error: bool, bar,
+         built: dict) -> None:
     """Artifacts first (each once), each authority-year's pages as soon as its artifact is
     ready; an authority-year whose figures cannot be computed fails all its pages with the
-    reason, without running them."""
+    reason, without running them. ``built`` gets each artifact's seconds."""
     waiting: dict[tuple, list[Page]] = {}
     for page in todo:
         waiting.setdefault((page.inputs.code, page.year), []).append(page)
@@ -319,7 +332,7 @@ def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, con
             what = pending.pop(future)
             result = future.result()
             if isinstance(what, tuple):          # an artifact
-                error = result[2]
+                error, built[what] = result[2], result[3]
                 for page in waiting[what]:
                     if error:
                         _fail(page, f"the figures could not be computed: {error}", settings)
@@ -345,20 +358,23 @@ def _fail(page: Page, reason: str, settings: Settings) -> None:
 
 
 def _copy_result(page: Page, result: Page) -> None:
-    for name in ("status", "error", "seconds", "attempts"):
+    for name in ("status", "error", "seconds", "attempts", "stages"):
         setattr(page, name, getattr(result, name))
 
 
 def check_site(out_dir: Path, authorities: list[Inputs]) -> list:
-    """Scan every rendered file of each authority for record-level data (child ids, dates of
-    birth, postcodes) of the return it was made from; returns the leaks found."""
+    """Scan every rendered file of each authority (or group) for record-level data (child
+    ids, dates of birth, postcodes) of the returns it was made from; returns the leaks found."""
     from sufficiency_lib.ssda903 import ingest
     leaks = []
-    for inputs in authorities:
-        folder = Path(out_dir) / inputs.code
-        if inputs.return_dir is None or not folder.is_dir() or not inputs.return_dir.is_dir():
+    for found in authorities:
+        folder = Path(out_dir) / found.code
+        returns = [m.return_dir for m in (found.members or (found,)) if m.return_dir is not None]
+        if not folder.is_dir() or not returns or not all(r.is_dir() for r in returns):
             continue
-        identifiers = leakcheck.identifiers_from_return(ingest.read_return(inputs.return_dir).tables)
+        identifiers = leakcheck.Identifiers()
+        for folder_of_return in returns:
+            identifiers |= leakcheck.identifiers_from_return(ingest.read_return(folder_of_return).tables)
         leaks += leakcheck.find_leaks(folder, identifiers)
     return leaks
 
@@ -373,9 +389,13 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
     skipped = [p for p in pages if p.status == "skipped"]
     for page in failed:
         write(f"FAILED {page.inputs.code} {page.year} {page.chapter}: {page.error}")
+    for doc in batch.documents:
+        write(f"{doc.status:9} {doc.seconds:6.1f}s  {doc.html_path} (and PDF)" + (f": {doc.error}" if doc.error else ""))
+        for problem in doc.problems:
+            write(f"NOT USED {problem}")
     for leak in batch.leaks:
         write(f"LEAK {leak}")
     counts = {s: sum(p.status == s for p in pages) for s in ("ok", "unchanged", "failed", "skipped")}
     write(", ".join(f"{n} {s}" for s, n in counts.items())
           + f"; record-level data found: {len(batch.leaks)}; {batch.seconds:.1f} s")
-    return len(failed) + len(skipped) + len(batch.leaks)
+    return len(failed) + len(skipped) + len(batch.leaks) + sum(d.status == "failed" for d in batch.documents)

@@ -1,18 +1,17 @@
-"""Running one notebook: papermill with the project kernel over private sockets, a time
-limit, and the messages that say a kernel never started (worth one retry)."""
+"""Running one notebook: papermill with the project kernel (this worker's warm kernel, see
+:mod:`sufficiency_lib.site.kernels`), a time limit, and the messages that say a kernel
+never started (worth one retry)."""
 from __future__ import annotations
 
-import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 
 import papermill
 from jupyter_client.kernelspec import find_kernel_specs
-from jupyter_client.manager import KernelManager
 
 from sufficiency_lib.config import NOTEBOOKS_DIR
+from sufficiency_lib.site import kernels
 
 PROJECT_KERNEL = "sufficiency"
 NOTEBOOK_TIMEOUT_SECONDS = 600
@@ -32,25 +31,6 @@ def kernel_name() -> str:
     return PROJECT_KERNEL if PROJECT_KERNEL in find_kernel_specs() else "python3"
 
 
-class LocalKernelManager(KernelManager):
-    """Kernels that talk over private IPC sockets in a temporary folder, not TCP ports.
-
-    Batch renders run on one machine: IPC keeps kernel traffic off the network (and
-    silences the kernel's warning about unencrypted TCP on every page).
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.transport = "ipc"
-        self._socket_dir = Path(tempfile.mkdtemp(prefix="sufficiency-kernel-"))
-        self.ip = str(self._socket_dir / "kernel")
-
-    def cleanup_resources(self, restart: bool = False) -> None:
-        super().cleanup_resources(restart=restart)
-        if not restart:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
-
-
 def execute_notebook(notebook: str | Path, parameters: dict, executed_path: Path,
                      timeout: int = NOTEBOOK_TIMEOUT_SECONDS) -> None:
     """Run ``notebook`` (a chapter name, or a path) with ``parameters`` into ``executed_path``."""
@@ -58,7 +38,8 @@ def execute_notebook(notebook: str | Path, parameters: dict, executed_path: Path
     executed_path.parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
         str(path), str(executed_path), parameters=parameters, kernel_name=kernel_name(), cwd=str(path.parent),
-        progress_bar=False, execution_timeout=timeout, log_output=False, kernel_manager_class=LocalKernelManager)
+        progress_bar=False, execution_timeout=timeout, log_output=False, engine_name=kernels.ENGINE,
+        kernel_cwd=str(path.parent))
 
 
 def is_kernel_start_failure(err: BaseException) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -16,8 +17,10 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 _HEADING = re.compile(r'<h([23])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
+@lru_cache(maxsize=1)
 def html_exporter() -> HTMLExporter:
-    """nbconvert set up for statement pages: no code, no prompts, tag-driven removal."""
+    """nbconvert set up for statement pages: no code, no prompts, tag-driven removal. One per
+    process: its templates are compiled once, not for every page."""
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     # papermill tags the cell it injects; the reader has no use for it

@@ -56,7 +56,7 @@ def write_index(out_dir: Path) -> Path:
         overview_href="overview.html" if overview.is_file() else "",
         intro="Each statement is made of chapter pages; each page links its tables (CSV in the DfE Explore "
               "Education Statistics shape, with a .meta.csv) and has its provenance beside it.",
-        footer=f"Rendered by sufficiency_lib {library_version()}.")
+        footer=f"Made with version {library_version()} of the sufficiency statement tool.")
     index = out_dir / "index.html"
     atomic_write_text(index, text)
     return index

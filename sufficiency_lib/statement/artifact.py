@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ from sufficiency_lib.analysis import demand, findings, groups
 from sufficiency_lib.inputs import CACHE_DIR, Inputs
 from sufficiency_lib.published import store
 from sufficiency_lib.statement.chapters import (CHAPTERS, care_leavers, children_in_care, data_quality, forecast,
-                                                placements, population, provision, summary)
+                                                placements, plan, population, provision, summary)
 
 ARTIFACTS_DIR = CACHE_DIR / "artifacts"
 SCHEMA = 1
@@ -77,7 +78,15 @@ def is_complete(path: Path) -> bool:
 def _published(inputs: Inputs):
     """The published statistics a statement compares with: the embedded figures, and the
     user's own downloads where given (the newest release wins); a group's own figures added."""
-    return groups.with_group(store.load(list(inputs.published_dirs)), inputs.authority)
+    return groups.with_group(_loaded(tuple(inputs.published_dirs)), inputs.authority)
+
+
+@lru_cache(maxsize=2)
+def _loaded(folders: tuple):
+    # One object per process for the same folders: a worker computing many authorities reads
+    # them once, and the national forecasting models fitted on them are kept for the next
+    # authority (analysis.chosen keeps them while the figures are this very frame). Read-only.
+    return store.load(list(folders))
 
 
 def _prepare(inputs: Inputs) -> None:
@@ -92,16 +101,17 @@ def compute(inputs: Inputs, year: int):
     """Facts, outlook, findings and every chapter of an authority and year, in memory."""
     _prepare(inputs)
     facts = facts_mod.load(inputs, year, _published(inputs))
-    outlook = demand.build(facts) if facts.data is not None else None
+    outlook = demand.build(facts) if facts.published is not None else None
     found = findings.detect_all(facts, outlook)
     chapters = {slug: module.build(facts, found.get(slug, []), outlook) for slug, module in MODULES.items()}
     chapters["summary"] = summary.build(facts, found)
+    chapters["plan"] = plan.build(facts, found)
     return facts, outlook, found, {slug: chapters[slug] for slug in CHAPTERS}
 
 
 def _intro(facts) -> str:
     return (f"<p><strong>{facts.name}</strong> ({facts.code}), year ending 31 March {facts.year}. "
-            f"Figures from the {facts.data.source if facts.data is not None else 'published statistics'}.</p>")
+            f"Figures from {facts.data.source if facts.data is not None else 'published statistics only'}.</p>")
 
 
 def _write_chapter(staging: Path, facts, chapter) -> dict:
@@ -125,7 +135,7 @@ def _write_for_explorer(staging: Path, facts, outlook) -> None:
     facts.figures.to_parquet(staging / "figures.parquet", index=False)
     if facts.data is not None:
         facts.data.result.ledger.reconciliation().to_parquet(staging / "reconciliation.parquet", index=False)
-    if outlook is not None:
+    if outlook is not None and outlook.chain is not None:
         with open(staging / "stockflow.pickle", "wb") as handle:
             pickle.dump(outlook.chain, handle)
         weekly = demand.weekly_costs(facts)

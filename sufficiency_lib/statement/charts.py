@@ -4,85 +4,51 @@ Every chart has a title, axis units, a source line and alt text; colours come fr
 Analysis Function's accessible categorical palette, at most six to a chart (a breakdown
 with more parts shows its five largest and the rest together, while the table beside it
 keeps every part); legends sit below the plot, never over the data; one set of font sizes
-serves every chart. Charts are embedded as SVG (sharp on screen and in print, and the page
-still reads offline); :data:`Chart.png` is there for exports.
+serves every chart. Charts are written as SVG by :mod:`sufficiency_lib.statement.svg`
+(a few milliseconds each; sharp on screen and in print, and the page still reads offline).
 """
 from __future__ import annotations
 
 import base64
 import html
-import io
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")  # batch renders have no display
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from sufficiency_lib.statement import svg as drawing
 
 # Analysis Function accessible categorical palette (afcharts), in its order of use.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MAX_COLOURS = len(PALETTE)
 OTHERS = "All others"
-STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold",
-         "axes.labelsize": 9, "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
-         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y",
-         "grid.color": "#dddddd", "axes.axisbelow": True, "svg.fonttype": "none"}
-SIZE = (7.2, 3.6)             # inches: fits an A4 page's text width and a 1280 px screen
 
 
 class Chart:
-    """A rendered chart (SVG, and PNG for exports) plus the words a reader without sight of it needs."""
+    """A rendered chart (SVG) plus the words a reader without sight of it needs.
+
+    ``png`` is kept for callers of the earlier charts and is empty: exports write the SVG."""
 
     def __init__(self, svg: bytes, png: bytes, title: str, alt: str, source: str):
         self.svg, self.png, self.title, self.alt, self.source = svg, png, title, alt, source
 
     def to_html(self) -> str:
+        """The chart as a ``<figure>``: the SVG as an image (720 px wide at most) and its source."""
         data = base64.b64encode(self.svg).decode("ascii")
         return (f'<figure class="chart"><img src="data:image/svg+xml;base64,{data}" '
-                f'alt="{html.escape(self.alt)}"/>'
+                f'width="{drawing.WIDTH}" height="{self._height()}" alt="{html.escape(self.alt)}"/>'
                 f"<figcaption>Source: {html.escape(self.source)}</figcaption></figure>")
+
+    def _height(self) -> int:
+        """The viewBox's height, in whole pixels (a chart with a long legend grows taller than 360)."""
+        head = self.svg[:200].decode("utf-8", "replace")
+        box = head.partition('viewBox="0 0 ')[2].partition('"')[0].split(" ")
+        return round(float(box[-1])) if box[-1] else drawing.HEIGHT
 
     def _repr_html_(self) -> str:  # shown as HTML in notebooks and nbconvert
         return self.to_html()
 
 
-def _render(fig, png: bool = False) -> tuple[bytes, bytes]:
-    svg = io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight")
-    raster = b""
-    if png:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-        raster = buffer.getvalue()
-    plt.close(fig)
-    return svg.getvalue(), raster
-
-
-def _figure():
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=SIZE)
-    return fig, ax
-
-
-def _finish(fig, ax, title: str, y_label: str, legend: bool) -> None:
-    with plt.rc_context(STYLE):
-        ax.set_title(title, loc="left")
-        ax.set_ylabel(y_label)
-        ax.set_xlabel("")
-        ax.set_ylim(bottom=0)
-        if legend:
-            handles, labels = ax.get_legend_handles_labels()
-            ax.legend(handles, labels, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1),
-                      ncol=min(3, len(labels)))
-
-
-def _styled(fig, ax) -> None:
-    for key, value in (("top", False), ("right", False)):
-        ax.spines[key].set_visible(value)
-    ax.grid(axis="y", color="#dddddd")
-    ax.grid(axis="x", visible=False)
-    ax.set_axisbelow(True)
-    ax.tick_params(labelsize=STYLE["xtick.labelsize"])
+def _chart(text: str, title: str, alt: str, source: str) -> Chart:
+    return Chart(text.encode("utf-8"), b"", title=title, alt=alt, source=source)
 
 
 def keep_largest(data: pd.DataFrame, hue: str, y: str, n: int = MAX_COLOURS - 1) -> pd.DataFrame:
@@ -97,55 +63,103 @@ def keep_largest(data: pd.DataFrame, hue: str, y: str, n: int = MAX_COLOURS - 1)
     return grouped.groupby([*keys, hue], sort=False, as_index=False)[y].sum()
 
 
+def _numbers(values: pd.Series) -> list[float]:
+    """``values`` as floats, NaN where missing (or not a number: a suppressed "c" is a gap)."""
+    return pd.to_numeric(values, errors="coerce").astype(float).tolist()
+
+
+def _years(values: pd.Series, what: str) -> list[float]:
+    """The x values as numbers (years); a label that is not one is the caller's mistake."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if (numbers.isna() & values.notna()).any():
+        bad = values[numbers.isna() & values.notna()].iloc[0]
+        raise ValueError(f"line chart: x column {what!r} holds {bad!r}, not a year or number")
+    return numbers.astype(float).tolist()
+
+
+def _parts(labels: list, values: list[float], n: int = MAX_COLOURS - 1) -> dict:
+    """Each label's part on the chart: itself for the ``n`` largest (by total), else
+    :data:`OTHERS` (as :func:`keep_largest`, on plain lists: a chart is drawn in milliseconds)."""
+    totals: dict = {}
+    for label, value in zip(labels, values):
+        totals[label] = totals.get(label, 0.0) + (value if value == value else 0.0)
+    if len(totals) <= n + 1:
+        return {label: label for label in totals}
+    keep = set(sorted(totals, key=totals.__getitem__, reverse=True)[:n])
+    return {label: label if label in keep else OTHERS for label in totals}
+
+
+def _add(cells: dict, key: tuple, value: float, summed: bool) -> None:
+    """Put ``value`` in ``cells`` at ``key``: added to what is there for the rest together
+    (``summed``), else in its place; a missing value only marks the place as missing."""
+    if value != value:
+        cells.setdefault(key, float("nan"))
+    elif summed and key in cells and cells[key] == cells[key]:
+        cells[key] += value
+    else:
+        cells[key] = value
+
+
+def _label(value) -> str:
+    """A bar's label: a year stored as a float (2024.0) reads as 2024."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def line_chart(data: pd.DataFrame, x: str, y: str, title: str, y_label: str, source: str,
                alt: str, hue: str | None = None, png: bool = False) -> Chart:
-    """A line chart of long-form ``data`` (one line per ``hue`` value), starting at zero."""
-    fig, ax = _figure()
-    groups = list(keep_largest(data, hue, y).groupby(hue, sort=False)) if hue else [("", data)]
-    for colour, (label, group) in zip(PALETTE, groups):
-        ordered = group.sort_values(x)
-        ax.plot(ordered[x], ordered[y], marker="o", markersize=4, linewidth=2, color=colour, label=str(label))
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    _styled(fig, ax)
-    _finish(fig, ax, title, y_label, legend=bool(hue))
-    svg, raster = _render(fig, png)
-    return Chart(svg, raster, title=title, alt=alt, source=source)
+    """A line chart of long-form ``data`` (one line per ``hue`` value, the five largest and
+    the rest together), starting at zero. A year a line has no value for (missing, or NaN)
+    breaks it: no line is drawn across. ``png`` is accepted for older callers and ignored."""
+    xs, ys = _years(data[x], x), _numbers(data[y])
+    labels = [str(v) for v in data[hue]] if hue else [""] * len(xs)
+    part = _parts(labels, ys)
+    cells: dict = {}
+    for label, at, value in zip(labels, xs, ys):
+        if at == at:
+            _add(cells, (part[label], at), value, summed=part[label] == OTHERS)
+    names = sorted(dict.fromkeys(part.values()), key=lambda name: name == OTHERS)   # the rest last
+    years = sorted({at for _, at in cells})
+    series = [drawing.Series(name, [cells.get((name, at), float("nan")) for at in years], colour)
+              for colour, name in zip(PALETTE, names)]
+    return _chart(drawing.lines(title, alt, y_label, years, series, legend=bool(hue)), title, alt, source)
 
 
 def stacked_bar_chart(data: pd.DataFrame, x: str, y: str, hue: str, title: str, y_label: str,
                       source: str, alt: str, png: bool = False) -> Chart:
     """Stacked bars of long-form ``data``: one bar per ``x``, one segment per ``hue`` value
-    (the largest first, the rest together), legend below the plot."""
-    data = keep_largest(data, hue, y)
-    wide = data.pivot_table(index=x, columns=hue, values=y, aggfunc="sum", sort=False).fillna(0)
-    order = [h for h in data.groupby(hue, sort=False)[y].sum().sort_values(ascending=False).index if h != OTHERS]
-    wide = wide[[*order, *([OTHERS] if OTHERS in wide.columns else [])]].sort_index()
-    fig, ax = _figure()
-    bottom = pd.Series(0.0, index=wide.index)
-    for colour, column in zip(PALETTE, wide.columns):
-        ax.bar([str(i) for i in wide.index], wide[column], bottom=bottom, label=column, color=colour, width=0.65)
-        bottom = bottom + wide[column]
-    _styled(fig, ax)
-    _finish(fig, ax, title, y_label, legend=True)
-    svg, raster = _render(fig, png)
-    return Chart(svg, raster, title=title, alt=alt, source=source)
+    (the largest at the bottom, the rest together on top), legend below the plot."""
+    values = _numbers(data[y])
+    labels = [str(v) for v in data[hue]]
+    part = _parts(labels, values)
+    cells: dict = {}
+    totals: dict = {}
+    for label, at, value in zip(labels, data[x].tolist(), values):
+        if not pd.isna(at) and value == value:
+            cells[(part[label], at)] = cells.get((part[label], at), 0.0) + value
+            totals[part[label]] = totals.get(part[label], 0.0) + value
+    names = sorted(totals, key=lambda name: (name == OTHERS, -totals[name]))
+    bars = sorted({at for _, at in cells})
+    segments = [drawing.Series(name, [cells.get((name, at), 0.0) for at in bars], colour)
+                for colour, name in zip(PALETTE, names)]
+    return _chart(drawing.stacked_bars(title, alt, y_label, [_label(at) for at in bars], segments), title, alt, source)
 
 
 def forecast_chart(history: pd.Series, predicted: pd.DataFrame, title: str, y_label: str, source: str,
                    alt: str, png: bool = False) -> Chart:
-    """A history line, the forecast's mean dashed, and its 80% and 95% intervals shaded."""
-    fig, ax = _figure()
-    ax.plot(history.index, history.to_numpy(), marker="o", markersize=4, color=PALETTE[0], linewidth=2,
-            label="Recorded")
-    years = [history.index[-1], *predicted.index]
-    for level, shade in ((95, 0.15), (80, 0.3)):
-        lower = [history.iloc[-1], *predicted[f"lower_{level}"]]
-        upper = [history.iloc[-1], *predicted[f"upper_{level}"]]
-        ax.fill_between(years, lower, upper, color=PALETTE[1], alpha=shade, label=f"{level}% interval")
-    ax.plot(years, [history.iloc[-1], *predicted["mean"]], linestyle="--", marker="o", markersize=4,
-            color=PALETTE[1], linewidth=2, label="Forecast")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    _styled(fig, ax)
-    _finish(fig, ax, title, y_label, legend=True)
-    svg, raster = _render(fig, png)
-    return Chart(svg, raster, title=title, alt=alt, source=source)
+    """A history line, the forecast's mean dashed from the last recorded point, and its 80%
+    and 95% intervals shaded from there."""
+    recorded = history.dropna()
+    last_year, last = float(recorded.index[-1]), float(recorded.iloc[-1])
+    xs = sorted({float(v) for v in history.index} | {float(v) for v in predicted.index})
+
+    def along(values: pd.Series, start: bool = True) -> list[float]:
+        by_year = {float(k): float(v) for k, v in values.items()}
+        if start:
+            by_year[last_year] = last
+        return [by_year.get(v, float("nan")) for v in xs]
+
+    lines = [drawing.Series("Recorded", along(recorded, start=False), PALETTE[0]),
+             drawing.Series("Forecast", along(predicted["mean"]), PALETTE[1], dashed=True)]
+    bands = [drawing.Band(f"{level}% interval", along(predicted[f"lower_{level}"]), along(predicted[f"upper_{level}"]),
+                      PALETTE[1], shade) for level, shade in ((95, 0.15), (80, 0.3))]
+    return _chart(drawing.lines(title, alt, y_label, xs, lines, bands), title, alt, source)

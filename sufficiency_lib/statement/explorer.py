@@ -15,7 +15,7 @@ without a browser:
 - **Scenarios**: entry rate, length of stay, share of IFA placements moved in-house and
   in-house places added a year, applied to the stock-and-flow model: projected children,
   cost (with weekly costs from the local data) and the in-house foster gap.
-- **Export**: the current table to CSV and chart to PNG.
+- **Export**: the current table to CSV and chart to SVG (as drawn on the page).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, disclosure, metrics
+from sufficiency_lib.analysis import benchmark, disclosure
 from sufficiency_lib.statement import charts
 from sufficiency_lib.published.figures import TOTAL
 
@@ -101,9 +101,9 @@ class Explorer:
         for control in (self.entry, self.stay, self.shift, self.recruits):
             control.observe(lambda change: self.redraw_scenario(), names="value")
         self.export_dir = w.Text(value="exports", description="Export to")
-        self.export_button = w.Button(description="Export table (CSV) and chart (PNG)")
+        self.export_button = w.Button(description="Export table (CSV) and chart (SVG)")
         self.export_button.on_click(lambda button: self.export(Path(self.export_dir.value)))
-        self._chart_png = b""
+        self._chart_svg = b""
         self.redraw()
         self.redraw_drill()
         self.redraw_scenario()
@@ -205,13 +205,12 @@ class Explorer:
             chart = charts.line_chart(plotted, x="time_period", y="value", hue="series",
                                       title=f"{self.indicator.label}: {self.breakdown.label}",
                                       y_label=self.unit.value.replace("_", " "), source=self.source,
-                                      alt=f"Line chart of {self.indicator.label} ({self.breakdown.label}) by year",
-                                      png=True)
-            self._chart_png = chart.png
+                                      alt=f"Line chart of {self.indicator.label} ({self.breakdown.label}) by year")
+            self._chart_svg = chart.svg
             self.chart.value = chart.to_html()
             self.message.value = ""
         else:
-            self._chart_png = b""
+            self._chart_svg = b""
             self.chart.value = ""
             self.message.value = "<p>No published figure for this choice (or every value is suppressed).</p>"
         self.last_redraw_seconds = time.perf_counter() - started
@@ -276,16 +275,16 @@ class Explorer:
 
     # --- export and layout -----------------------------------------------------------------------
     def export(self, folder: Path) -> list[Path]:
-        """Write the current table (CSV) and chart (PNG) into ``folder``."""
+        """Write the current table (CSV) and chart (SVG) into ``folder``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{self.authority.value}_{self.indicator.value}_{self.unit.value}"
         table = folder / f"{stem}.csv"
         self.view.assign(value=self.view["value"].map(lambda v: "" if pd.isna(v) else v)).to_csv(table, index=False)
         written = [table]
-        if self._chart_png:
-            chart = folder / f"{stem}.png"
-            chart.write_bytes(self._chart_png)
+        if self._chart_svg:
+            chart = folder / f"{stem}.svg"
+            chart.write_bytes(self._chart_svg)
             written.append(chart)
         return written
 

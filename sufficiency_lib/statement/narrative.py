@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sufficiency_lib.wording import in_sentence, money_text
+
 
 def count_text(value, sign: bool = False) -> str:
     """A count as a sentence shows it: thousands commas, ``c`` when suppressed (missing)."""
@@ -80,10 +82,14 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
                            f"the average of its statistical neighbours ({float(row['sn_mean']):,.1f}{unit})")
     text += (", " + " and ".join(comparisons) if comparisons else "") + "."
     if not pd.isna(row["rank"]):
-        best = {"high": "highest", "low": "lowest", "neutral": "lowest"}[polarity]
-        text += (f" It ranked {_ordinal(int(row['rank']))} of {int(row['ranked_of'])} authorities "
-                 f"(1 = {best}), quartile band {row['quartile_band']}.")
-    return text
+        text += (f" It was {_ordinal(int(row['rank']))} lowest of {int(row['ranked_of'])} authorities "
+                 f"(quartile band {row['quartile_band']}, where A is the lowest quarter).")
+    return text + " " + POLARITY_WORDS[polarity]
+
+
+#: DfE's polarity of a figure, in words (see analysis.benchmark.POLARITY).
+POLARITY_WORDS = {"high": "DfE counts a higher figure as better.", "low": "DfE counts a lower figure as better.",
+                  "neutral": "A higher or lower figure is neither better nor worse in itself."}
 
 
 def describe_share(series: pd.Series, label: str, subject: str) -> str:
@@ -113,9 +119,9 @@ def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: flo
     if known.empty:
         return f"The figures for {subject} are too small to show by group."
     high, low = known.idxmax(), known.idxmin()
-    text = f"Of {subject}, the share '{column}' was highest in {high} ({known[high]:.0f}%)"
+    text = f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} ({known[high]:.0f}%)"
     if low != high:
-        text += f" and lowest in {low} ({known[low]:.0f}%)"
+        text += f" and lowest in {in_sentence(low)} ({known[low]:.0f}%)"
     if not pd.isna(overall):
         text += f", against {overall:.0f}% overall"
     return text + "."
@@ -132,8 +138,8 @@ def describe_against(value: float, reference: float, subject: str, reference_nam
 # --- provision and costs -------------------------------------------------------------------
 
 def money(value) -> str:
-    """£1,234 (whole pounds); empty when missing."""
-    return "" if value is None or pd.isna(value) else f"£{value:,.0f}"
+    """Money in a sentence: £850, £25.0m (see :func:`wording.money_text`); empty when missing."""
+    return money_text(value)
 
 
 def describe_cost_change(row) -> str:
@@ -206,35 +212,19 @@ def describe_saving(saving: dict | None) -> str:
 
 # --- forecast -------------------------------------------------------------------------------
 
-def describe_accuracy(scores: pd.DataFrame, chosen: str) -> str:
-    """How the chosen method and naive did one year ahead in the backtest."""
-    one = scores.loc[scores["horizon"].eq(1)].set_index("method")
-    if one.empty or chosen not in one.index:
-        return "The series is too short to backtest the methods."
-    best = one.loc[chosen]
-    text = (f"One year ahead, the {chosen} method was off by {best['mape']:.1f}% on average over "
-            f"{int(best['forecasts'])} backtest forecasts, and its 80% interval held the outcome "
-            f"{best['coverage_80']:.0%} of the time")
-    if "naive" in one.index and chosen != "naive":
-        text += f"; the naive forecast (no change) was off by {one.loc['naive', 'mape']:.1f}%"
-    return text + "."
-
-
-def describe_national_accuracy(summary: pd.DataFrame, what: str) -> str:
-    """Each method's median one-year-ahead error across authorities, against naive's, and
-    how often the 80% intervals held the outcome."""
-    one = summary.loc[summary["horizon"].eq(1)].set_index("method")
-    if one.empty:
-        return f"No authority's {what} is long enough to backtest the methods."
-    from sufficiency_lib.analysis.forecast import METHOD_NAMES as names
-    errors = ", ".join(f"{names.get(m, m)} {one.loc[m, 'median_mape']:.1f}%" for m in one.index)
-    coverage = ", ".join(f"{names.get(m, m)} {one.loc[m, 'coverage_80']:.0%}" for m in one.index)
-    best = one["median_mape"].idxmin()
-    verdict = ("no method beat the naive forecast (no change)" if best == "naive" else
-               f"{names.get(best, best)} beat naive by {(1 - one.loc[best, 'vs_naive']) * 100:.0f}%")
-    return (f"Refitted on every earlier stretch of {int(one['authorities'].max())} authorities' {what}, the median "
-            f"one-year-ahead error was {errors}: {verdict}. The 80% intervals held the outcome this often: "
-            f"{coverage}.")
+def describe_methods(table: pd.DataFrame) -> str:
+    """The method used for the number in care a year ahead, against no change, in the
+    national backtest (:func:`chosen.methods_table`): its median error and how often its
+    80% interval held the outcome."""
+    one = table.loc[table["kind"].eq("number") & table["horizon"].astype(int).eq(1)].set_index("method")
+    used = one.loc[one["chosen"].astype(bool)]
+    if used.empty or "naive" not in one.index:
+        return "Every method was tried on every authority's published figures; the table lists how each did."
+    row, naive = used.iloc[0], one.loc["naive"]
+    return (f"Tried on every English authority's published number in care ({int(row['authorities'])} authorities, "
+            f"{int(row['forecasts'])} forecasts a year ahead), the method used here ({row['label']}) was off by "
+            f"{row['median_ape']:.1f}% (median), against {naive['median_ape']:.1f}% for assuming no change; its 80% "
+            f"intervals held the outcome {row['coverage_80']:.0%} of the time.")
 
 
 def describe_scenario(row: dict, base, year: int) -> str:

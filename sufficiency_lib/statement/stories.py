@@ -80,9 +80,10 @@ def placements(facts: Facts) -> Block:
     if len(first) >= 2:
         move = round(first.iloc[-1]) - round(first.iloc[0])
         if move:
+            effect = ("more of the spending on foster care goes at the agencies' prices" if move > 0
+                      else "less of the spending on foster care goes at the agencies' prices")
             sentences.append(f"Reliance on agency foster carers has {'grown' if move > 0 else 'eased'} by {abs(move)} "
-                             f"percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, which moves "
-                             "spending towards the market's prices.")
+                             f"percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, so {effect}.")
     return Block("story", sentences)
 
 
@@ -136,14 +137,17 @@ def data_quality(facts: Facts) -> Block:
 
 def forecast(facts: Facts, outlook) -> Block:
     if outlook is None:
-        return Block("story", ["Without the child-level return, the look ahead rests on published figures only."])
+        return Block("story", [])
     final = outlook.forecasts.loc[outlook.forecasts["time_period"].eq(outlook.end)].set_index("series")
     sentences = []
-    if CLA in final.index:
-        row, last = final.loc[CLA], outlook.series[CLA].iloc[-1]
-        sentences.append(f"If recent patterns hold, about {row['mean']:,.0f} children will be in care at 31 March "
-                         f"{outlook.end} (probably between {row['lower_80']:,.0f} and {row['upper_80']:,.0f}), "
-                         f"against {last:,.0f} now.")
+    history = outlook.history.get(CLA)
+    if CLA in final.index and history is not None and len(history):
+        row, last = final.loc[CLA], history.iloc[-1]
+        change = "more children than" if row["mean"] > last + 0.5 else ("fewer children than" if row["mean"] < last
+                                                                         - 0.5 else "about as many as")
+        sentences.append(f"The forecast for 31 March {outlook.end} is {change} today: about {row['mean']:,.0f} "
+                         f"(probably between {row['lower_80']:,.0f} and {row['upper_80']:,.0f}), against "
+                         f"{last:,.0f} now.")
     short = outlook.gap.loc[outlook.gap["gap"] < -0.5] if len(outlook.gap) else outlook.gap
     if len(short):
         worst = short.sort_values("gap").iloc[0]

@@ -27,7 +27,8 @@ from sufficiency_lib.vocabulary import CROSS, TOTAL, Unit
 SUPPRESSED = disclosure.SUPPRESSED
 
 
-NEEDS_RETURN = "This part needs the authority's child-level return (SSDA903), which was not given."
+NEEDS_RETURN = ("This part needs the council's return of each child's records to the Department for Education "
+                "(SSDA903), which was not given.")
 
 
 def nothing_for(facts: Facts, key: str, subject: str) -> Block:
@@ -173,7 +174,7 @@ def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
         return t.Column(name, text, t.INDICATOR, cell_unit, decimals, trim, show)
 
     return [t.year(label="Year (31 March)"), compared("value", la_name),
-            compared("sn_mean", "Statistical neighbours (mean)", trim=False),
+            compared("sn_mean", "Statistical neighbours (mean)"),
             compared("sn_median", "Statistical neighbours (median)"), compared("region", "Region"),
             compared("england", "England"),
             t.number("rank", "Rank (1 = lowest)"), t.number("ranked_of", "Authorities ranked"),

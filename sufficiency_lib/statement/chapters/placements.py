@@ -1,25 +1,42 @@
-"""Chapter 2, placement mix and stability: where children live, placements made in the
-year, placements that ended within 7 days, age within each placement type, and stability."""
+"""Chapter 2, placement mix and stability: where children live (and, against England, the
+shares in children's homes and supported accommodation), the age profile within each main
+placement type over the years, placements made in the year by type and by age, against
+DfE's count, placements that ended within 7 days and how, placements made outside the
+authority and how many of them were in a bordering authority, and stability.
+
+Figures beyond DfE's breakdowns come from :mod:`sufficiency_lib.analysis.placement_moves`.
+A table that shows cells another table of the page also shows takes that table's
+suppression for them (a total hidden there is hidden here; the latest year of an age
+profile is the row of the cross-tabulation), so no cell hidden in one can be worked out
+from the other."""
 from __future__ import annotations
 
-from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.statement import narrative, stories
-from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab
-from sufficiency_lib.vocabulary import (
-    DFE_AGE_GROUPS,
-    SIXTEEN_PLUS,
-    Area,
-    Group,
-    Indicator,
-    Locality,
-    PlacementGroup,
-    PlacementLength,
-    Stability,
-)
+import pandas as pd
 
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis import placement_moves as moves
+from sufficiency_lib.analysis.costs import financial_year
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.published import reference
+from sufficiency_lib.statement import charts, narrative, stories
+from sufficiency_lib.statement import tables as t
+from sufficiency_lib.statement.blocks import Block, message
+from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab, nothing_for
+from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, TOTAL, Area, Group, Indicator, Locality,
+                                        PlacementGroup, PlacementLength, Stability)
+from sufficiency_lib.ssda903.groupings import DFE_PLACEMENT_TYPES
+from sufficiency_lib.wording import in_sentence
+
+SUPPRESSED = disclosure.SUPPRESSED
+SUPPRESSED_NOTE = "Some values are suppressed to protect confidentiality (shown as c in the table)."
 AT_31_MARCH = "children looked after at 31 March"
 MADE_IN_YEAR = "placements made in the year"
+HOMES, SUPPORTED_DFE = DFE_PLACEMENT_TYPES[4], DFE_PLACEMENT_TYPES[5]
+OLDER = (DFE_AGE_GROUPS[3], SIXTEEN_PLUS)          # 10 and over
+#: Placement groups whose age profile over the years is shown (the statements' tables).
+AGE_PROFILES = {PlacementGroup.IFA: "ifa_by_age", PlacementGroup.IN_HOUSE: "in_house_by_age",
+                PlacementGroup.CHILDRENS_HOMES: "childrens_homes_by_age"}
 
 
 def mix(facts: Facts):
@@ -38,31 +55,273 @@ def mix(facts: Facts):
     return block
 
 
+# --- tables over the years, suppressed consistently with the page's other tables ----------------
+
+def shown_row(block: Block | None, row: str, label_column: str = "breakdown") -> pd.Series:
+    """One row of a block's page table as shown ('c' where suppressed); empty when absent."""
+    if block is None or block.table is None or label_column not in block.table.frame:
+        return pd.Series(dtype=object)
+    frame = block.table.frame.set_index(label_column)
+    return frame.loc[row] if row in frame.index else pd.Series(dtype=object)
+
+
+def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = None,
+            latest: pd.Series | None = None) -> pd.DataFrame:
+    """``counts`` (labels x year columns) with a Total row, suppressed: a Total that another
+    table hides (``totals``, that table's shown row) is hidden here first, and the last year
+    is ``latest`` (another table's shown cells for it, 'c' kept) where given."""
+    frame = counts.copy()
+    frame.loc[TOTAL] = frame.sum(axis=0)
+    frame = frame.astype(object)
+    years = [str(c) for c in frame.columns]
+    frame.columns = years
+    for year in years:
+        if totals is not None and str(totals.get(year, "")).strip() == SUPPRESSED:
+            frame.loc[TOTAL, year] = SUPPRESSED
+    if latest is not None and len(latest):
+        given = latest.reindex(frame.index)
+        frame[years[-1]] = given.where(given.notna(), frame[years[-1]])
+    frame = frame.rename_axis("breakdown").reset_index()
+    return disclosure.suppress_table(frame, years, total_row=TOTAL, labels="breakdown", threshold=threshold)
+
+
+def shown_numbers(shown: pd.DataFrame, years: list[str]) -> pd.DataFrame:
+    """A shown table's counts as numbers (NaN where suppressed), indexed by label."""
+    return disclosure.chart_data(shown, years).frame.set_index("breakdown")[years]
+
+
+def _share_of(numbers: pd.DataFrame, labels, year: str) -> float:
+    """The share of ``labels`` in ``year``'s Total (NaN when any of them is suppressed)."""
+    parts = numbers.loc[[label for label in labels if label in numbers.index], year]
+    total = numbers.loc[TOTAL, year]
+    return float("nan") if parts.isna().any() or pd.isna(total) or not total else parts.sum() / total * 100
+
+
+def _year_block(facts: Facts, key: str, title: str, label: str, shown: pd.DataFrame, sentences: list[str],
+                subject: str, chart: bool = True) -> Block:
+    """A table of counts over the years (as shown) with a stacked bar chart of shares (when
+    ``chart``: a few children a year are better read in the table)."""
+    years = [c for c in shown.columns if c != "breakdown"]
+    numbers = shown_numbers(shown, years)
+    share = numbers.drop(index=TOTAL).div(numbers.loc[TOTAL].replace(0, float("nan"))) * 100
+    long = share.rename_axis("breakdown").reset_index().melt(id_vars="breakdown", var_name="year",
+                                                              value_name="percent").dropna()
+    figure = charts.stacked_bar_chart(long.astype({"year": int}), x="year", y="percent", hue="breakdown",
+                                     title=f"{title}, {facts.name}, {years[0]} to {years[-1]}", y_label="Percentage",
+                                     source=facts.source, alt=f"Stacked bar chart of the percentage of {subject} by "
+                                     f"{label.lower()}, {years[0]} to {years[-1]}. {' '.join(sentences)}") \
+        if len(long) and chart else None
+    page = t.Table("", f"{title} (number), {facts.name}", facts.source,
+                   [t.text("breakdown", label), *[t.count(y, y) for y in years]], shown)
+    tidy = shown.melt(id_vars="breakdown", var_name="time_period", value_name="number").astype({"time_period": int})
+    name = label.lower().replace(" ", "_")
+    saved = t.Table(key, page.caption, facts.source, [t.year(), t.text(name, label), t.count("number", "Number")],
+                    tidy.rename(columns={"breakdown": name}))
+    hidden = shown[years].eq(SUPPRESSED).any().any()
+    notes = [disclosure.CHART_NOTE if figure is not None else SUPPRESSED_NOTE] if hidden else []
+    return Block(key, [s for s in sentences if s], page, figure, notes, [saved])
+
+
+def _older_sentence(numbers: pd.DataFrame, years: list[str], who: str, made: bool = False) -> str:
+    """'Of the 254 children in IFA foster care at 31 March 2025, 62% were aged 10 or over (67% in
+    2020).' (``made``: placements made in the financial year, of children aged 10 or over)."""
+    now, then = _share_of(numbers, OLDER, years[-1]), _share_of(numbers, OLDER, years[0])
+    total = numbers.loc[TOTAL, years[-1]]
+    if pd.isna(now) or pd.isna(total):
+        return ""
+    when = (lambda y: financial_year(int(y))) if made else (lambda y: y)
+    text = (f"Of the {total:,.0f} {who} {'in' if made else 'at 31 March'} {when(years[-1])}, {now:.0f}% "
+            f"{'were of children' if made else 'were'} aged 10 or over")
+    return text + (f" ({then:.0f}% in {when(years[0])})." if not pd.isna(then) and len(years) > 1 else ".")
+
+
+# --- age within each placement type (C5, C6) -----------------------------------------------------
+
+def age_profile(facts: Facts, group: str, key: str, mix_block: Block, cross: Block) -> Block:
+    """Children in one placement group at 31 March by age group, every year of the statement."""
+    rows = facts.figures.loc[facts.figures["breakdown_group"].eq(Group.PLACEMENT_BY_AGE)
+                             & facts.figures["unit"].eq("number")]
+    split = rows["breakdown"].astype(str).str.split("; ", n=1, expand=True)
+    mine = rows.loc[split[0].eq(group).to_numpy()].assign(age=split.loc[split[0].eq(group), 1].to_numpy())
+    if mine.empty:
+        return nothing_for(facts, key, f"the age of children in {group.lower()}")
+    counts = mine.pivot_table(index="age", columns="time_period", values="value", aggfunc="sum", fill_value=0)
+    counts = counts.reindex([*DFE_AGE_GROUPS, *sorted(set(counts.index) - set(DFE_AGE_GROUPS))],
+                            fill_value=0).reindex(columns=facts.years, fill_value=0)
+    shown = by_year(counts, facts.threshold, shown_row(mix_block, group), shown_row(cross, group, "row"))
+    years = [str(y) for y in facts.years]
+    sentence = _older_sentence(shown_numbers(shown, years), years, f"children in {in_sentence(group)}")
+    block = _year_block(facts, key, f"Children in {in_sentence(group)} at 31 March by age", "Age group", shown,
+                        [sentence], f"children in {in_sentence(group)}")
+    block.notes.append(f"The latest year is the {in_sentence(group)} row of the table of every placement by age "
+                       "above.")
+    return block
+
+
+# --- placements made in the year (C9, C11, C10, C15) -------------------------------------------
+
+def published_count(facts: Facts) -> str:
+    """The return's count of placements made in the year beside DfE's published count."""
+    mine = facts.shown(Indicator.NEW_PLACEMENTS, Group.NEW_PLACEMENT_LOCATION, TOTAL)
+    theirs = facts.published_value(Indicator.NEW_PLACEMENTS, Group.NEW_PLACEMENT_LOCATION, TOTAL)
+    if pd.isna(mine) or pd.isna(theirs):
+        return ""
+    same = "the same count" if mine == theirs else f"a difference of {mine - theirs:+,.0f}"
+    return (f"The return counts {mine:,.0f} placements made in {financial_year(facts.year)}; DfE published "
+            f"{theirs:,.0f} for the year ({same}).")
+
+
+def made_by_age(facts: Facts, made: pd.DataFrame, group: str | None, key: str, by_group: Block) -> Block:
+    """Placements made in each year by the child's age when placed: all, or of one group."""
+    counts = moves.made_by_age(made, facts.years, group).pivot(index="age_group", columns="time_period",
+                                                                values="value")
+    counts = counts.reindex([*[a for a in DFE_AGE_GROUPS if a in counts.index],
+                             *[a for a in counts.index if a not in DFE_AGE_GROUPS]])
+    shown = by_year(counts, facts.threshold, shown_row(by_group, group or TOTAL))
+    years = [str(y) for y in facts.years]
+    what = f"{in_sentence(group)} placements" if group else "placements"
+    sentence = _older_sentence(shown_numbers(shown, years), years, f"{what} made", made=True)
+    title = f"{group + ' placements' if group else 'Placements'} made in the year by age when placed"
+    return _year_block(facts, key, title, "Age group", shown, [sentence], f"{what} made in the year")
+
+
+def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block) -> Block:
+    """In-house foster placements made in each year that ended within 7 days, and how they ended."""
+    group = PlacementGroup.IN_HOUSE
+    counts = moves.ended_within_7_days(made, facts.years, group).pivot(index="ending", columns="time_period",
+                                                                       values="value")
+    shown = by_year(counts.reindex(list(moves.Ending.ENDED)), facts.threshold)
+    years = [str(y) for y in facts.years]
+    numbers = shown_numbers(shown, years)
+    placed = pd.to_numeric(shown_row(by_group, group).get(years[-1]), errors="coerce")
+    ended = numbers.loc[TOTAL, years[-1]]
+    sentences = []
+    if not pd.isna(placed) and not pd.isna(ended):
+        share = f" ({ended / placed * 100:.0f}%)" if placed else ""
+        text = (f"Of the {placed:,.0f} in-house foster placements made in {financial_year(facts.year)}, {ended:,.0f}"
+                f"{share} ended within 7 days")
+        ceased = numbers.loc[moves.Ending.CEASED, years[-1]]
+        text += (f", {f'{ceased:,.0f}' if ceased else 'none'} of them because the child ceased to be looked after."
+                 if not pd.isna(ceased) else ".")
+        sentences.append(text)
+    reasons = moves.move_reasons(made, facts.year, group)
+    if len(reasons) and reasons.iloc[0] >= facts.threshold:
+        sentences.append(f"Where such a placement ended with a move, the reason most often recorded was: "
+                         f"{reasons.index[0][0].lower()}{reasons.index[0][1:]}.")
+    title = "In-house foster placements made in the year that ended within 7 days"
+    block = _year_block(facts, "in_house_ended_within_7_days", title, "How the placement ended", shown, sentences,
+                        "in-house foster placements that ended within 7 days", chart=False)
+    block.notes.append("A placement ended when the child moved to another placement if its last episode ended with a "
+                       "change of placement, and when the child ceased to be looked after otherwise.")
+    return block
+
+
+def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block) -> Block:
+    """Placements made outside the authority, in a bordering authority or further away."""
+    bordering = facts.authority.bordering
+    if not bordering:
+        return message("out_of_area_bordering", f"The authorities that border {facts.name} are not listed in its "
+                                                "settings, so the share of out-of-area placements made in a "
+                                                "bordering authority cannot be given. Listing their local authority "
+                                                "codes would fill this part.")
+    counts = moves.out_of_area(made, facts.years, bordering).pivot(index="placed_in", columns="time_period",
+                                                                   values="value").reindex(list(moves.PlacedIn.ORDER))
+    shown = by_year(counts, facts.threshold, shown_row(locality, Locality.OUTSIDE))
+    years = [str(y) for y in facts.years]
+    numbers = shown_numbers(shown, years)
+    sentences = []
+    near, total = numbers.loc[moves.PlacedIn.BORDERING, years[-1]], numbers.loc[TOTAL, years[-1]]
+    if not pd.isna(near) and not pd.isna(total) and total:
+        first = _share_of(numbers, [moves.PlacedIn.BORDERING], years[0])
+        sentences.append(f"Of the {total:,.0f} placements made outside {facts.name} in {financial_year(facts.year)}, "
+                         f"{near:,.0f} ({near / total * 100:.0f}%) were in a bordering authority"
+                         + (f", against {first:.0f}% in {financial_year(int(years[0]))}." if not pd.isna(first)
+                            and len(years) > 1 else "."))
+    unknown = numbers.loc[moves.PlacedIn.NOT_RECORDED, years[-1]]
+    if not pd.isna(unknown) and unknown > 0:
+        sentences.append(f"For {unknown:,.0f} of them the return does not record the authority of placement.")
+    names = [_name(code) for code in bordering]
+    block = _year_block(facts, "out_of_area_bordering", "Placements made outside the authority, by where",
+                        "Where placed", shown, sentences, "placements made outside the authority")
+    block.notes.append(f"Bordering authorities: {', '.join(dict.fromkeys(names))}. Where a placement is comes from the "
+                       "return's authority of placement for the placement's first day.")
+    return block
+
+
+def _name(code: str) -> str:
+    try:
+        return str(reference.authority(code)["la_name"])
+    except reference.ReferenceError:
+        return code
+
+
+def framework_share(facts: Facts) -> Block:
+    """The share of IFA placements made through the framework: a local figure, not in the return."""
+    market = facts.local.get("provider_market")
+    rows = (market.loc[market["measure"].str.contains("framework", case=False)
+                       & market["measure"].str.contains("ifa", case=False)] if market is not None else pd.DataFrame())
+    if rows.empty:
+        return message("ifa_through_framework", "The share of IFA placements made through the external placements "
+                                                "framework is not in the return. The authority's table of its "
+                                                "commissioned market would give it, as a share of IFA placements made "
+                                                "through the framework for each year; none is recorded.")
+    row = rows.iloc[-1]
+    return message("ifa_through_framework", f"In {row['as_at']}, {row['value']:.0f}% of IFA placements were made "
+                                            f"through the framework (the authority's own record).")
+
+
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     cla, new = Indicator.CLA, Indicator.NEW_PLACEMENTS
-    return Chapter(facts, "placements", {
+    placement_mix = mix(facts)
+    new_by_group = composition(facts, "new_placements_by_placement", new, Group.PLACEMENT_GROUP, MADE_IN_YEAR,
+                               "Placements made in the year by placement")
+    new_by_group.sentences.append(published_count(facts))
+    by_locality = (composition(facts, "new_placements_by_locality", new, Group.LOCALITY, MADE_IN_YEAR,
+                               "Placements made in the year inside and outside the authority", focus=Locality.OUTSIDE)
+                   if facts.data is not None else
+                   composition(facts, "new_placements_by_locality", new, Group.NEW_PLACEMENT_LOCATION, MADE_IN_YEAR,
+                               "Placements made in the year by distance and locality"))
+    cross = crosstab(facts, "age_by_placement", Group.PLACEMENT_BY_AGE, "Placement", "Age group",
+                     "children in each placement", SIXTEEN_PLUS, columns=list(DFE_AGE_GROUPS),
+                     obvious=(PlacementGroup.SUPPORTED,))
+    blocks = {
         "story": stories.placements(facts),
-        "mix": mix(facts),
+        "mix": placement_mix,
         "foster_benchmark": benchmark_block(facts, "foster_placements_benchmark", cla,
                                             "the share of children looked after in foster placements",
                                             breakdown_group=Group.PLACEMENT, breakdown="Foster placements"),
+        "homes_benchmark": benchmark_block(facts, "childrens_homes_benchmark", cla, "the share of children looked "
+                                           "after in secure homes and children's homes", breakdown_group=Group.PLACEMENT,
+                                           breakdown=HOMES),
+        "supported_benchmark": benchmark_block(facts, "supported_accommodation_benchmark", cla, "the share of children "
+                                               "looked after in independent and semi-independent living or supported "
+                                               "accommodation", breakdown_group=Group.PLACEMENT,
+                                               breakdown=SUPPORTED_DFE),
         "providers": composition(facts, "placement_providers", cla, Group.PROVIDERS, AT_31_MARCH,
                                  "Children looked after at 31 March by placement provider"),
-        "new_by_group": composition(facts, "new_placements_by_placement", new, Group.PLACEMENT_GROUP, MADE_IN_YEAR,
-                                    "Placements made in the year by placement"),
+        "new_by_group": new_by_group,
         "new_by_provider": composition(facts, "new_placements_by_provider", new, Group.PROVIDERS, MADE_IN_YEAR,
                                        "Placements made in the year by provider"),
-        "new_by_locality": (composition(facts, "new_placements_by_locality", new, Group.LOCALITY, MADE_IN_YEAR,
-                                        "Placements made in the year inside and outside the authority",
-                                        focus=Locality.OUTSIDE) if facts.data is not None else
-                            composition(facts, "new_placements_by_locality", new, Group.NEW_PLACEMENT_LOCATION,
-                                        MADE_IN_YEAR, "Placements made in the year by distance and locality")),
+        "new_by_locality": by_locality,
         "ended_7_days": composition(facts, "placements_ended_within_7_days", new, Group.PLACEMENT_LENGTH,
                                     MADE_IN_YEAR, "Placements made in the year that ended within 7 days",
                                     focus=PlacementLength.ENDED_WITHIN_7_DAYS, chart_kind="line"),
-        "age_by_placement": crosstab(facts, "age_by_placement", Group.PLACEMENT_BY_AGE, "Placement",
-                                     "Age group", "children in each placement", SIXTEEN_PLUS,
-                                     columns=list(DFE_AGE_GROUPS), obvious=(PlacementGroup.SUPPORTED,)),
+        "age_by_placement": cross,
+        "framework": framework_share(facts),
+    }
+    if facts.data is not None:
+        made = moves.placements_made(facts.data.tables, facts.years)
+        for group, key in AGE_PROFILES.items():
+            blocks[key] = age_profile(facts, group, key, placement_mix, cross)
+        blocks["new_by_age"] = made_by_age(facts, made, None, "new_placements_by_age", new_by_group)
+        blocks["new_ifa_by_age"] = made_by_age(facts, made, PlacementGroup.IFA, "new_ifa_placements_by_age",
+                                               new_by_group)
+        blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group)
+        blocks["out_of_area"] = out_of_area(facts, made, by_locality)
+    else:
+        for key in (*AGE_PROFILES.values(), "new_by_age", "new_ifa_by_age", "in_house_ended_7_days", "out_of_area"):
+            blocks[key] = nothing_for(facts, key, "this part")
+    blocks.update({
         "stability": composition(facts, "placement_stability", cla, Group.STABILITY, AT_31_MARCH,
                                  "Children looked after at 31 March with 3 or more placements in the year",
                                  focus=Stability.THREE_OR_MORE, chart_kind="line"),
@@ -76,4 +335,6 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
                                                "the share of long-term looked after children under 16 living with "
                                                "the same carer for 2 years", breakdown_group=Group.STABILITY,
                                                breakdown=Stability.SAME_CARER),
-    }, found, areas=[Area.FOSTERING, Area.RESIDENTIAL, Area.SUPPORTED, Area.STABILITY])
+    })
+    return Chapter(facts, "placements", blocks, found,
+                   areas=[Area.FOSTERING, Area.RESIDENTIAL, Area.SUPPORTED, Area.STABILITY, Area.OUT_OF_AREA])

@@ -13,72 +13,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.analysis import disclosure, market
 from sufficiency_lib.analysis import costs as provision
+from sufficiency_lib.analysis import disclosure, market, placement_moves
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.local import local_data
-from sufficiency_lib.statement import charts, narrative
+from sufficiency_lib.statement import narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters import provision_market
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition, nothing_for
+from sufficiency_lib.statement.chapters.placements import SUPPRESSED_NOTE, by_year, shown_numbers, shown_row
+from sufficiency_lib.statement.chapters.provision_local import (LOCAL_SOURCE, NAMES, budget_block, cohorts_block,
+                                                                costs_block, fostering_block, funnel_block,
+                                                                listing_block, prices_block, source)
 from sufficiency_lib.statement.chapters.provision_market import public_source
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, PlacementGroup, Unit
 
 I = Indicator
-LOCAL_SOURCE = "The authority's local data"
-NAMES = {
-    "weekly_costs": "weekly unit costs", "placement_budget": "placement budgets",
-    "supported_accommodation_prices": "supported accommodation framework prices",
-    "fostering_recruitment": "in-house fostering recruitment", "provider_market": "the commissioned market",
-    "specialist_cohorts": "specialist cohorts", "deflator": "a price deflator",
-    "capacity": "placement capacity",
-}
-COST_COLUMNS = [t.text("financial_year", "Financial year"), t.text("placement_type", "Placement type"),
-                t.text("provider", "Provider"), t.Column("placement_group", "Placement group", t.FILTER, show=False),
-                t.pounds("weekly_cost", "Weekly cost"), t.pounds("comparator", "Comparator weekly cost"),
-                t.pounds("real_weekly_cost", "Weekly cost in real terms")]
-PRICE_COLUMNS = [t.text("lot", "Lot"), t.text("locality", "Locality"), t.pounds("weekly_price_gbp", "Weekly price", 2)]
-FOSTERING_LABELS = {"households_approved": "Households approved", "beds_approved": "Beds approved",
-                    "households_deregistered": "Households deregistered", "net_gain_households": "Net gain of households"}
-
-
-# --- sources and dates ---------------------------------------------------------------------
-
-def _source(local: local_data.LocalData, name: str) -> str:
-    table = local.get(name)
-    cited = sorted({s for s in table["source"] if s}) if table is not None and "source" in table else []
-    return f"{LOCAL_SOURCE} ({NAMES[name]})" + (f": {'; '.join(cited)}" if cited else "")
-
-
-def _missing(name: str) -> Block:
-    return message(name, f"No table of {NAMES[name]} was found in the authority's local data, so this part is "
-                         "not shown.")
-
-
-# --- local tables, and the cost of the mix ----------------------------------------------------
-
-def costs_block(facts: Facts, local: local_data.LocalData) -> Block:
-    costs = local.get("weekly_costs")
-    if costs is None or costs.empty:
-        return message("weekly_costs", "No local weekly costs were given, so the placement mix below is priced "
-                                       "with the S251 unit costs above, where they are published.")
-    table = provision.unit_costs(costs, local.get("deflator"))
-    sentences = [narrative.describe_cost_change(row) for row in provision.cost_changes(table).itertuples()]
-    if local.get("deflator") is None:
-        sentences.append("No price index was given, so costs are shown in cash terms only, not in real terms.")
-    chart_rows = table.loc[table["placement_group"].notna()]
-    long = chart_rows.assign(series=chart_rows["placement_type"] + ", " + chart_rows["provider"],
-                             year=chart_rows["financial_year"].str[:4].astype(int) + 1)
-    chart = charts.line_chart(long, x="year", y="weekly_cost", hue="series",
-                              title=f"Average weekly cost of a placement, {facts.name}",
-                              y_label="Pounds a week (cash)", source=_source(local, "weekly_costs"),
-                              alt=f"Line chart of the average weekly cost of placements by type and provider "
-                                  f"in {facts.name}, by year ending 31 March. {' '.join(sentences[:2])}") \
-        if len(long) else None
-    declared = t.Table("weekly_costs", f"Average weekly cost by placement type, {facts.name} (local data)",
-                       _source(local, "weekly_costs"), COST_COLUMNS, table.fillna({"placement_group": ""}))
-    return Block("weekly_costs", sentences, declared, chart)
+DISABILITY = "N2. Child's disability"          # DfE's category of need label (903 CIN N2)
+AT_31_MARCH = "children looked after at 31 March"
 
 
 def children_by_group(facts: Facts) -> pd.Series:
@@ -135,7 +89,7 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
              "foster care; residential care for children's homes, secure units and residential schools). S251's "
              "fostering cost averages in-house and purchased foster care. In-house costs are not in an external "
              "placements budget."]
-    sources = [facts.source, *([_source(local, "weekly_costs")] if local_costs is not None else []),
+    sources = [facts.source, *([source(local, "weekly_costs")] if local_costs is not None else []),
                *([public_source(figures, I.UNIT_COST_FOSTERING, Unit.GBP_PER_WEEK,
                                  {int(y[:4]) + 1 for y in public["financial_year"]})]
                  if public is not None and len(public) else [])]
@@ -145,70 +99,64 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
     return Block("placement_mix_cost", sentences, declared, None, notes)
 
 
-def prices_block(facts: Facts, local: local_data.LocalData) -> Block:
-    prices = local.get("supported_accommodation_prices")
-    if prices is None or prices.empty:
-        return _missing("supported_accommodation_prices")
-    matrix, checks = provision.price_matrix(prices)
-    page = t.Table("", "Supported accommodation framework: weekly price by lot and locality, with averages "
-                       "recomputed", _source(local, "supported_accommodation_prices"),
-                   [t.text("lot", "Lot"), *[t.pounds(c, c, 2) for c in matrix.columns]],
-                   matrix.reset_index().rename_axis(columns=None))
-    long = matrix.reset_index().melt(id_vars="lot", var_name="locality", value_name="weekly_price_gbp")
-    saved = t.Table("framework_prices", page.caption, page.source, PRICE_COLUMNS, long)
-    block = Block("framework_prices", [narrative.describe_price_checks(matrix, checks)], page, None, [], [saved])
-    if len(checks):
-        block.notes.append("Averages printed in the statements, against those recomputed from the prices: "
-                           + "; ".join(f"{r.lot} / {r.locality}: printed £{r.printed:,.2f}, recomputed "
-                                       f"£{r.recomputed:,.2f} ({'the same' if r.agrees else 'different'})"
-                                       for r in checks.itertuples()) + ".")
+# --- children with disabilities, and the needs of children in children's homes (D22, D23) -------
+
+def disability_block(facts: Facts) -> Block:
+    """Children looked after at 31 March by category of need over the years, with the share
+    whose main need is their own disability against England, and those in residential schools."""
+    block = composition(facts, "category_of_need", I.CLA, Group.NEED, AT_31_MARCH,
+                        "Children looked after at 31 March by category of need", focus=DISABILITY)
+    compared = benchmark_block(facts, "disability_benchmark", I.CLA, "the share of children looked after whose "
+                               "main need is their own disability", breakdown_group=Group.NEED, breakdown=DISABILITY)
+    if compared is not None and compared.sentences:
+        block.sentences += [s for s in compared.sentences if s]
+        block.extra_tables += compared.tables()
+    schools = facts.shown(I.CLA, Group.PLACEMENT_GROUP, PlacementGroup.SCHOOLS)
+    if not pd.isna(schools):
+        block.sentences.append(f"{f'{schools:,.0f}' if schools else 'No'} child{'' if schools == 1 else 'ren'} "
+                               f"{'was' if schools == 1 else 'were'} in residential schools at 31 March {facts.year}.")
+    block.notes.append("The category of need is the main reason the child came into care, recorded on entry; it is "
+                       "not a record of every disability. Special educational needs are not in the return: they come "
+                       "from the school census and the virtual school's records, which the authority would add.")
     return block
 
 
-def fostering_block(facts: Facts, local: local_data.LocalData) -> Block:
-    recruitment = local.get("fostering_recruitment")
-    if recruitment is None or recruitment.empty:
-        return _missing("fostering_recruitment")
-    summary = provision.fostering_summary(recruitment)
-    target = provision.target_net_gain(recruitment)
-    steps = provision.funnel(recruitment)
-    saving = provision.in_house_saving(provision.unit_costs(local.get("weekly_costs"))) \
-        if local.get("weekly_costs") is not None else None
-    sentences = [narrative.describe_net_gain(summary, target), narrative.describe_funnel(steps),
-                 narrative.describe_saving(saving)]
-    columns = [t.text("period", "Period"), *[t.count(c, FOSTERING_LABELS.get(c, c.replace("_", " ").capitalize()))
-                                             for c in summary.columns if c != "period"]]
-    declared = t.Table("fostering_recruitment", f"In-house fostering: households and beds approved, {facts.name}",
-                       _source(local, "fostering_recruitment"), columns, summary)
-    block = Block("fostering_recruitment", [s for s in sentences if s], declared)
-    if len(steps):
-        block.notes.append("Recruitment funnel: " + "; ".join(
-            f"{r.period} {r.stage.replace('_', ' ')} {r.value:,.0f}"
-            + ("" if pd.isna(r.conversion_percent) else f" ({r.conversion_percent:.0f}% of the stage before)")
-            for r in steps.itertuples()) + ".")
-    return block
-
-
-def listing_block(facts: Facts, local: local_data.LocalData, name: str, caption: str, columns: list[str]) -> Block:
-    table = local.get(name)
-    if table is None or table.empty:
-        return _missing(name)
-    present = [c for c in columns if c in table]
-    frame = table[present].copy()
-    frame["measure"] = frame["measure"].str.replace("_", " ")
-    declared = t.Table(name, caption, _source(local, name),
-                       [t.count(c, "Value") if c == "value" else t.text(c, c.replace("_", " ").capitalize())
-                        for c in present], frame)
-    return Block(name, [], declared)
+def home_needs_block(facts: Facts, mix: Block | None) -> Block:
+    """The category of need of the children in residential children's homes at 31 March, every
+    year; what the return cannot say about the needs they present."""
+    group = PlacementGroup.CHILDRENS_HOMES
+    if facts.data is None:
+        return nothing_for(facts, "childrens_homes_needs", "the needs of children in children's homes")
+    counts = pd.DataFrame({str(y): placement_moves.needs_in(facts.data.tables, y, group) for y in facts.years})
+    shown = by_year(counts, facts.threshold, shown_row(mix, group))
+    years = list(counts.columns)
+    numbers = shown_numbers(shown, years)
+    sentences = ["The return records why each child came into care, not the needs they present in their placement "
+                 "(such as mental health, behaviour that challenges, or a disability met by the home): the "
+                 "authority would record those itself to plan residential places."]
+    top = numbers.drop(index=TOTAL)[years[-1]].dropna()
+    if len(top) and not pd.isna(numbers.loc[TOTAL, years[-1]]):
+        need = top.idxmax()
+        sentences.insert(0, f"Of the {numbers.loc[TOTAL, years[-1]]:,.0f} children in {group.lower()} at 31 March "
+                            f"{years[-1]}, {top.max():,.0f} came into care mainly for {need.split('. ', 1)[-1].lower()}.")
+    table = t.Table("", f"Children in residential children's homes at 31 March by category of need (number), "
+                        f"{facts.name}", facts.source, [t.text("breakdown", "Category of need"),
+                                                        *[t.count(y, y) for y in years]], shown)
+    tidy = shown.melt(id_vars="breakdown", var_name="time_period", value_name="number").astype({"time_period": int})
+    saved = t.Table("childrens_homes_needs", table.caption, facts.source,
+                    [t.year(), t.text("category_of_need", "Category of need"), t.count("number", "Number")],
+                    tidy.rename(columns={"breakdown": "category_of_need"}))
+    notes = [SUPPRESSED_NOTE] if shown[years].eq(disclosure.SUPPRESSED).any().any() else []
+    return Block("childrens_homes_needs", sentences, table, None, notes, [saved])
 
 
 def found_block(facts: Facts, local: local_data.LocalData) -> Block:
     """What the page is made of: the public figures for every authority, and which local tables
     were found to add to them; saved so a reviewer sees what was used."""
-    sentences = [f"The market, capacity and money below come from public figures for every authority (Ofsted's "
-                 f"register of providers, DfE's Local Authority Interactive Tool), each with its date. Local tables add "
-                 f"to them and win where both give the same figure: local weekly costs price the placement mix before "
-                 f"S251's, and a local capacity table's places replace the public ones."]
+    sentences = ["The market, capacity and money below come from public figures for every authority (Ofsted's "
+                 "register of providers, DfE's Local Authority Interactive Tool), each with its date. Local tables add "
+                 "to them and win where both give the same figure: local weekly costs price the placement mix before "
+                 "S251's, and a local capacity table's places replace the public ones."]
     missing = [NAMES[name] for name in local.missing]
     found = [NAMES[name] for name in local.tables]
     if local.folder:
@@ -227,15 +175,27 @@ def found_block(facts: Facts, local: local_data.LocalData) -> Block:
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     local = facts.local
     public, figures = provision_market.blocks(facts)
+    mix = mix_of(facts)
     return Chapter(facts, "provision", {
         "found": found_block(facts, local),
         **public,
         "costs": costs_block(facts, local),
         "mix_cost": mix_block(facts, local, figures),
+        "budget": budget_block(facts, local),
         "prices": prices_block(facts, local),
         "fostering": fostering_block(facts, local),
+        "funnel": funnel_block(facts, local),
         "market": listing_block(facts, local, "provider_market", "The commissioned market (local data)",
                                 ["framework", "as_at", "measure", "value", "note"]),
-        "cohorts": listing_block(facts, local, "specialist_cohorts", "Specialist cohorts (local data)",
-                                 ["period", "cohort", "measure", "value", "note"]),
-    }, found, areas=[Area.FOSTERING, Area.RESIDENTIAL, Area.COSTS, Area.MARKET, Area.SUPPORTED])
+        "cohorts": cohorts_block(facts, local),
+        "disability": disability_block(facts),
+        "home_needs": home_needs_block(facts, mix),
+    }, found, areas=[Area.FOSTERING, Area.RESIDENTIAL, Area.COSTS, Area.MARKET, Area.SUPPORTED, Area.TIER_4])
+
+
+def mix_of(facts: Facts) -> Block | None:
+    """The placement mix table as the placement chapter shows it, whose suppression the
+    children's homes tables here follow."""
+    if facts.data is None:
+        return None
+    return composition(facts, "placement_mix", I.CLA, Group.PLACEMENT_GROUP, AT_31_MARCH, "placement mix")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, market
+from sufficiency_lib.analysis import benchmark, budgets, market
 from sufficiency_lib.analysis import costs as provision
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.published.releases import LICENCE, NEIGHBOUR_MODELS
@@ -79,16 +79,15 @@ def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, 
             f"for its statistical neighbours (mean), {number(row['region'])} for {region} and "
             f"{number(row['england'])} for England")
     if not pd.isna(row["rank"]):
-        best = "highest" if polarity == "high" else "lowest"
-        text += f"; it ranked {int(row['rank'])} of {int(row['ranked_of'])} authorities (1 = {best})"
-    return text + "."
+        text += f"; it ranked {int(row['rank'])} of {int(row['ranked_of'])} authorities (1 = the lowest)"
+    good = {"high": " A higher figure is better.", "low": " A lower figure is better."}.get(polarity, "")
+    return text + "." + good
 
 
-def _ranked_columns(name: str, unit: str, label: str, polarity: str) -> list[t.Column]:
-    """The benchmark columns, the rank and band saying which end is 1 and A (a neutral figure
-    is neither good nor bad: 1 and A are the lowest)."""
-    end = "highest" if polarity == "high" else "lowest"
-    relabel = {"rank": f"Rank among authorities (1 = {end})", "quartile_band": f"Quartile band (A = the {end} quarter)"}
+def _ranked_columns(name: str, unit: str) -> list[t.Column]:
+    """The benchmark columns, the rank and band saying which end is 1 and A: always the lowest,
+    as everywhere in the statement (whether high is good is said in words, never folded in)."""
+    relabel = {"rank": "Rank among authorities (1 = the lowest)", "quartile_band": "Quartile band (A = the lowest quarter)"}
     return [t.Column(c.name, relabel.get(c.name, c.label), c.kind, c.unit, c.decimals, c.trim, c.show)
             for c in benchmark_columns(name, unit)]
 
@@ -112,7 +111,7 @@ def _compare(facts: Facts, figures: pd.DataFrame, key: str, indicator: str, unit
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, its "
                                   f"region and England, {first} to {last}. {sentence}")
     declared = t.Table(key, f"{label}: {facts.name} compared with its statistical neighbours, region and England",
-                       source, _ranked_columns(facts.name, unit, label, polarity), benchmark_frame(table))
+                       source, _ranked_columns(facts.name, unit), benchmark_frame(table))
     return Block(key, [sentence], declared, chart)
 
 
@@ -173,7 +172,10 @@ def homes_block(facts: Facts, figures: pd.DataFrame) -> Block:
                                          f" {sentences[0]}") if len(over_time) else None
     notes = ["Children's homes include short-break-only and suspended homes; secure children's homes and residential "
              "special schools registered as children's homes are counted apart. Places are those registered with "
-             "Ofsted, occupied or not."]
+             "Ofsted, occupied or not.",
+             "No map of provision is drawn: Ofsted does not publish children's homes' addresses, so the public figures "
+             "place a home only in its authority. The authority's own list of the homes and supported accommodation "
+             "it commissions, with their districts, would allow one."]
     return Block("childrens_homes", sentences, declared, chart, notes)
 
 
@@ -323,6 +325,7 @@ def spending_block(facts: Facts, figures: pd.DataFrame) -> Block:
                          f"{r.measure.lower().replace(' (gross)', '')} (gross): {narrative.money(r.per_child)} per "
                          f"child aged 0 to 17, against {narrative.money(r.sn_mean_per_child)} for its neighbours and "
                          f"{narrative.money(r.england_per_child)} for England.")
+    sentences.append(drivers_sentence(facts, frame))
     sentences.append(_real_terms_note(deflator))
     cla = frame.loc[frame["indicator"].eq(I.SPEND_CLA)]
     named = {"per_child": facts.name, "sn_mean_per_child": "Statistical neighbours (mean)",
@@ -345,6 +348,57 @@ def spending_block(facts: Facts, figures: pd.DataFrame) -> Block:
     return Block("spending", sentences, declared, chart, notes)
 
 
+def drivers_sentence(facts: Facts, frame: pd.DataFrame) -> str:
+    """What drove the change in gross spending on children looked after over the last year
+    and over the years with both figures: more or fewer children, or spending per child."""
+    spend = frame.loc[frame["indicator"].eq(I.SPEND_CLA)].set_index("time_period")["value"].astype(float)
+    children = pd.Series({y: facts.published_value(I.CLA, year=int(y)) for y in spend.index}, dtype=float)
+    texts = []
+    for first in (None, int(children.dropna().index.min()) if children.notna().any() else None):
+        moved = budgets.spend_drivers(spend, children, first=first)
+        if moved is None or (texts and moved["first"] == texts[-1][0]):
+            continue
+        rise = "rose" if moved["change"] >= 0 else "fell"
+        texts.append((moved["first"], (
+            f"from {provision.financial_year(moved['first'])} to {provision.financial_year(moved['last'])} it {rise} "
+            f"{narrative.money(abs(moved['change']))}: {_signed(moved['from_numbers'])} from "
+            f"{'more' if moved['children_last'] >= moved['children_first'] else 'fewer'} children looked after "
+            f"({moved['children_first']:,.0f} to {moved['children_last']:,.0f} at 31 March) and "
+            f"{_signed(moved['from_cost_per_child'])} from the spending per child looked after "
+            f"({narrative.money(moved['per_child_first'])} to {narrative.money(moved['per_child_last'])})")))
+    if not texts:
+        return ""
+    return ("What drove gross spending on children looked after: " + "; ".join(text for _, text in texts) + ".")
+
+
+def _signed(value: float) -> str:
+    return f"{'+' if value >= 0 else '-'}{narrative.money(abs(value))}"
+
+
+def market_intelligence(facts: Facts, figures: pd.DataFrame) -> Block:
+    """What the public figures say of the national market (England's unit costs and children's
+    home places over time), and the place of the commissioners' own intelligence."""
+    sentences = []
+    costs = market.unit_costs(figures, facts.code, facts.year, facts.authority.neighbour_model)
+    for measure, rows in costs.groupby("measure", sort=False):
+        moved = market.change(rows.set_index("time_period")["england"].dropna())
+        if moved and measure != costs["measure"].iloc[-1]:
+            sentences.append(f"Across England, the S251 weekly unit cost of {measure.lower()} "
+                             f"{narrative.direction(moved[2])} {abs(moved[2]):.0f}% in cash terms from "
+                             f"{provision.financial_year(moved[0])} to {provision.financial_year(moved[1])}.")
+    places = market.comparison(figures, facts.code, I.CHILDRENS_HOME_PLACES, Unit.RATE, facts.year,
+                               facts.authority.neighbour_model).dropna(subset=["england"])
+    if len(places) >= 2:
+        first, last = places.iloc[0], places.iloc[-1]
+        sentences.append(f"Children's home places in England were {first['england']:.1f} per 10,000 children at 31 "
+                         f"March {int(first['time_period'])} and {last['england']:.1f} "
+                         f"{_when(int(last['time_period']), facts.year)} (Ofsted).")
+    sentences.append("What commissioners learn from providers (fee rises asked for, vacancies, foster carers' ages, "
+                     "providers entering or leaving the area) is not in the public figures; the authority's table of "
+                     "its commissioned market would carry it, each figure with its date. None is recorded here.")
+    return Block("market_intelligence", sentences)
+
+
 def blocks(facts: Facts) -> tuple[dict[str, Block], pd.DataFrame | None]:
     """The blocks of the public market, capacity and money, and the figures they read (the
     market's published figures with their derived rates), None without published figures."""
@@ -360,4 +414,5 @@ def blocks(facts: Facts) -> tuple[dict[str, Block], pd.DataFrame | None]:
             "openings": openings_block(facts, figures),
             "foster_capacity": foster_block(facts, figures),
             "unit_costs": unit_costs_block(facts, figures),
-            "spending": spending_block(facts, figures)}, figures
+            "spending": spending_block(facts, figures),
+            "market_intelligence": market_intelligence(facts, figures)}, figures

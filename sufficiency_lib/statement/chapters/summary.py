@@ -2,8 +2,11 @@
 joined with the actions and impact the authority recorded."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
+from sufficiency_lib.analysis import progress
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement import tables as t
@@ -60,8 +63,19 @@ def headlines(facts: Facts) -> Block:
     return Block("headline_figures", [sentence], page, None, [], [saved])
 
 
+def opening(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
+    """The summary's first block: a year without its own recorded actions says so first."""
+    story = stories.summary(facts, found_by_chapter)
+    if facts.actions.is_for(facts.year):
+        return story
+    return replace(story, sentences=[facts.actions.note(facts.year), *story.sentences])
+
+
 def build(facts: Facts, found_by_chapter: dict[str, list]) -> Chapter:
-    """The summary: every chapter's findings, in the order of the chapters' rules."""
+    """The summary: every chapter's findings, in the order of the chapters' rules, and last
+    the measures of the previous plan that moved against the way it wanted (the plan chapter's)."""
+    against = progress.challenges(progress.we_said(facts, facts.actions.previous))
+    found_by_chapter = {**found_by_chapter, "plan": against} if against else found_by_chapter
     found = [f for found in found_by_chapter.values() for f in found]
-    return Chapter(facts, "summary", {"story": stories.summary(facts, found_by_chapter),
+    return Chapter(facts, "summary", {"story": opening(facts, found_by_chapter),
                                       "headlines": headlines(facts)}, found, areas=None)

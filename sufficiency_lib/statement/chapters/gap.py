@@ -1,0 +1,113 @@
+"""The sufficiency gap of the forecast chapter: projected demand (with its interval) against
+the places in the area, each placement group and year of the horizon."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis.demand import Outlook
+from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.statement import charts
+from sufficiency_lib.statement import tables as t
+from sufficiency_lib.statement.blocks import Block, message
+from sufficiency_lib.vocabulary import PlacementGroup
+
+SUPPRESSED = disclosure.SUPPRESSED
+
+
+GAP_TABLE_COLUMNS = [
+    t.year(), t.text("placement_group", "Placement group"), t.number("demand", "Projected children", 1),
+    t.number("demand_lower_80", "80% lower", 1), t.number("demand_upper_80", "80% upper", 1),
+    t.count("capacity", "Places (capacity)"), t.number("capacity_year", "Year of the places figure", show=False),
+    t.count("local_authority_places", "Places: local authority homes"),
+    t.count("private_places", "Places: private homes"), t.count("voluntary_places", "Places: voluntary homes"),
+    t.count("health_authority_places", "Places: health authority homes"),
+    t.percent("share_met", "Share of demand the places could meet"),
+    t.number("beyond_capacity", "Children beyond the places (placed out of area or with other providers)", 1),
+    t.number("gap", "Places less projected children", 1),
+    t.Column("basis", "What the places count", t.FILTER, show=False)]
+GAP_HIDDEN_ON_PAGE = ("local_authority_places", "private_places", "voluntary_places", "health_authority_places")
+
+
+def _gap_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gap as the table holds it: a projection the page suppresses is ``c`` with what would
+    state it; a group with no capacity figure has its places and gap empty."""
+    out = frame.rename(columns={f"{s}|places": f"{s.lower().replace(' ', '_')}_places"
+                                for s in ("Local authority", "Private", "Voluntary", "Health authority")})
+    out = out.astype(object).where(out.notna(), "")
+    hidden = frame["suppressed"].astype(bool).to_numpy()
+    for column in ("demand", "demand_lower_80", "demand_upper_80"):
+        out.loc[hidden, column] = SUPPRESSED
+    for column in ("share_met", "beyond_capacity", "gap"):     # suppressed where a number would be
+        out.loc[hidden & frame["capacity"].notna().to_numpy(), column] = SUPPRESSED
+    for column in ("demand", "demand_lower_80", "demand_upper_80", "beyond_capacity", "gap"):
+        out[column] = [round(v, 1) if isinstance(v, float) else v for v in out[column]]
+    return out
+
+
+def _gap_chart(facts: Facts, frame: pd.DataFrame, sentence: str):
+    """Projected children (mean) and places, each placement group with a capacity figure."""
+    shown = frame.loc[frame["capacity"].notna() & ~frame["suppressed"].astype(bool)]
+    if shown.empty:
+        return None
+    long = pd.concat([shown.assign(series=shown["placement_group"] + ": projected children", value=shown["demand"]),
+                      shown.assign(series=shown["placement_group"] + ": places", value=shown["capacity"])])
+    cited = "; ".join(sorted({s for s in shown["capacity_source"] if s}))
+    return charts.line_chart(long[["time_period", "series", "value"]].astype({"value": float}), x="time_period",
+                             y="value", hue="series", title=f"Projected children against places, {facts.name}",
+                             y_label="Children or places", source=f"Projected children: {facts.source}; places: {cited}",
+                             alt=f"Line chart of the projected children and the places known, each year of the "
+                                 f"forecast, for the placement groups with a capacity figure in {facts.name}. "
+                                 f"{sentence}")
+
+
+def gap_block(facts: Facts, outlook: Outlook) -> Block:
+    """Projected demand (with its interval) against the places in the area, each placement
+    group and year of the horizon: the share the places could meet, the children beyond
+    them and the gap (places less demand); "no public capacity figure" where none exists."""
+    frame = outlook.gap
+    if frame.empty:
+        return message("sufficiency_gap", "No placement group is projected, so demand cannot be set against supply.")
+    known = frame.loc[frame["capacity"].notna() & ~frame["suppressed"].astype(bool)]
+    end = known.loc[known["time_period"].eq(outlook.end)]
+    sentences = []
+    if len(end):
+        sentences.append(f"By 31 March {outlook.end}: " + "; ".join(
+            f"{r.placement_group}, {r.demand:,.0f} children projected (80% interval {r.demand_lower_80:,.0f} to "
+            f"{r.demand_upper_80:,.0f}) against {r.capacity:,.0f} places ({int(r.capacity_year)}), "
+            + (f"short by {-r.gap:,.0f}" if r.gap < -0.5 else f"enough for {r.share_met:.0f}% of it")
+            for r in end.itertuples()) + ".")
+    short = known.loc[known["gap"] < -0.5]
+    sentences.append("Projected demand is within the places known in every placement group with a capacity figure."
+                     if short.empty else "Projected demand exceeds the places known, by the children who would be "
+                     "placed out of area or with other providers, in: " + "; ".join(
+                         f"{group}, by " + ", ".join(f"{-r.gap:,.0f} in {r.time_period}" for r in rows.itertuples())
+                         for group, rows in short.groupby("placement_group", sort=False)) + ".")
+    tight = end.loc[(end["gap"] >= -0.5) & (end["demand_upper_80"] > end["capacity"])]
+    if len(tight):
+        sentences.append("The upper end of the 80% interval is above the places for: " + "; ".join(
+            f"{r.placement_group} ({r.demand_upper_80:,.0f} against {r.capacity:,.0f})" for r in tight.itertuples())
+            + ", so a shortfall is within what the model thinks likely.")
+    sentences.append(f"Places in the area are open to every authority's children: a private or voluntary home in "
+                     f"{facts.name} is not reserved for {facts.name}'s, and other authorities place children there, "
+                     "so the share of demand the places could meet is an upper bound.")
+    none = [g for g in frame.loc[frame["capacity"].isna(), "placement_group"].drop_duplicates()]
+    if none:
+        why = [text for group, text in ((PlacementGroup.SUPPORTED, "Ofsted's register of supported accommodation "
+                                         "began in 2024 and is not in the published figures read"),
+                                        (PlacementGroup.IFA, "independent fostering agencies' places are not "
+                                         "published by area")) if group in none]
+        sentences.append("No public capacity figure for: " + "; ".join(none) + (f" ({'; '.join(why)})" if why else "")
+                         + ". Nothing is put in its place.")
+    notes = [f"{g}: {b}." for g, b in frame.loc[frame["capacity"].notna(), ["placement_group", "basis"]]
+             .drop_duplicates("placement_group").itertuples(index=False)]
+    notes.append("Gap = places less projected children (negative: short). Children beyond the places = projected "
+                 "children less places, where more. Projections a page must not state (1 to "
+                 f"{facts.threshold - 1} children) are shown as {SUPPRESSED}.")
+    cited = sorted({s for s in frame["capacity_source"] if s})
+    source = f"Projected children: {facts.source}" + (f"; places: {'; '.join(cited)}" if cited else "")
+    columns = [c if c.name not in GAP_HIDDEN_ON_PAGE else t.Column(c.name, c.label, c.kind, c.unit, c.decimals,
+                                                                      c.trim, show=False) for c in GAP_TABLE_COLUMNS]
+    table = t.Table("sufficiency_gap", f"Projected demand against places, {facts.name}", source, columns,
+                    _gap_frame(frame))
+    return Block("sufficiency_gap", sentences, table, _gap_chart(facts, frame, sentences[0]), notes)
