@@ -10,7 +10,7 @@ index, overview, leak check, waiting), and the peak
 memory of each worker with the kernels it started, sampled every half second.
 
     .venv/bin/python benchmarks/national_run.py [--year 2025] [--executor local|dask]
-        [--jobs 2] [--limit N] [--out DIR] [--json FILE] [--no-pdf]
+        [--jobs 2] [--limit N] [--out DIR] [--json FILE] [--no-pdf] [--keep-artifacts]
 
 Baseline: the target of 20 minutes for the 153 authorities on a 2-core machine; the ratio
 printed is the run's wall time over that (below 1 meets it). With ``--limit`` the target
@@ -20,57 +20,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
-import psutil
 
 from sufficiency_lib import inputs, parallel
 from sufficiency_lib.site import batch, execute
+from sufficiency_lib.statement import artifact
 from sufficiency_lib.site.html import notebook_to_html
 
+sys.path.insert(0, str(Path(__file__).parent))
+from measure import MemorySampler  # noqa: E402
+
 TARGET_SECONDS, TARGET_AUTHORITIES = 20 * 60, 153
-
-
-class MemorySampler(threading.Thread):
-    """Peak resident memory of each child process of this one with all its descendants
-    (a worker and the kernels it starts; with Dask, a nanny, its worker and their kernels)."""
-
-    def __init__(self, every: float = 0.5):
-        super().__init__(daemon=True)
-        self.every, self.peaks, self.main_peak, self._done = every, {}, 0.0, threading.Event()
-
-    def run(self) -> None:
-        me = psutil.Process()
-        while not self._done.is_set():
-            self.main_peak = max(self.main_peak, _rss([me]))
-            for child in me.children():
-                try:
-                    tree = [child, *child.children(recursive=True)]
-                except psutil.Error:
-                    continue
-                self.peaks[child.pid] = max(self.peaks.get(child.pid, 0.0), _rss(tree))
-            time.sleep(self.every)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-
-def _rss(processes) -> float:
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.Error:
-            pass
-    return total / 2**20
 
 
 def _floor_page(folder: str, index: int, info: dict) -> float:
@@ -104,10 +72,15 @@ def main() -> None:
     parser.add_argument("--out", help="output folder (default: a temporary one)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--no-pdf", action="store_true", help="whole statements as HTML only")
+    parser.add_argument("--keep-artifacts", action="store_true",
+                        help="reuse authority-years already computed (default: compute every one afresh)")
     args = parser.parse_args()
 
     found = [inputs.resolve(a) for a in inputs.every_authority(args.year)][: args.limit]
     out = Path(args.out or tempfile.mkdtemp(prefix="national-"))
+    if not args.keep_artifacts:
+        for one in found:
+            shutil.rmtree(artifact.ARTIFACTS_DIR / one.code / str(args.year), ignore_errors=True)
     sampler = MemorySampler()
     sampler.start()
     done = batch.render(found, out, years=[args.year], jobs=args.jobs, executor=args.executor, force=True,
@@ -135,7 +108,8 @@ def main() -> None:
         "rest_wall_seconds": round(wall - busy / args.jobs, 1),
         "statements_ok": sum(d.status == "ok" for d in done.documents), "pdf": not args.no_pdf,
         "peak_mb_per_worker": sorted(round(v) for v in sampler.peaks.values()),
-        "peak_mb_main_process": round(sampler.main_peak),
+        "peak_mb_main_process": round(sampler.root_peak),
+        "peak_mb_largest_kernel": round(sampler.kernel_peak),
         "out": str(out),
     }
     print(json.dumps(result, indent=2))

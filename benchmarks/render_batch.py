@@ -1,20 +1,22 @@
 """What a page costs, its share of the authority-year's shared computation included, against
 the floor (an empty notebook through the same papermill + nbconvert path); and the peak
-memory of every process involved.
+memory of every process involved, kernels included.
 
-Paired and alternated: each pair runs (a) the chapter run: the authority-year's artifact
-built from scratch in its own process, then each chapter page executed and converted, one
-at a time, each in its own process (with its kernel); and (b) the floor run: an empty
-notebook (a parameters cell only) through the same path, as many times as there are
-chapters. A page's cost is (artifact build + every page) / pages; the ratio is that over
-the floor's median page. Medians over the pairs. Peak memory is each process's high-water
-resident set (the page processes' include their kernel), read with ``os.wait4``.
+Paired and alternated, each run in a process of its own as a batch worker is: (a) the
+chapter run: the authority-year's artifact built from scratch, then each chapter page
+executed (in the worker's kept kernel, as the batch does) and converted; (b) the floor run:
+an empty notebook (a parameters cell only) through the same path, as many times as there
+are chapters, in a new worker. A page's cost is (artifact build + every page) / pages, the
+floor's the mean of its pages (both include one kernel start); the ratio is the first over
+the second. Medians over the pairs. Peak memory is each worker's with the kernel it started,
+sampled every 0.2 s.
 
     .venv/bin/python benchmarks/render_batch.py [--authority E06000031] [--year 2025] [--pairs 5]
         [--return-dir DIR]     (default: the demo authority's synthetic return)
 
-Baseline (before each authority-year was computed once, measured the same way in the
-issue that asked for this): about 9x the floor, and a kernel near 0.9 GB.
+Baselines, measured the same way before each change: before each authority-year was computed
+once, about 9x the floor and a kernel near 0.9 GB; with the artifact but a new kernel for
+every page, a page cost 6.23 s with its share against a 2.76 s floor (2.26x).
 """
 from __future__ import annotations
 
@@ -29,86 +31,71 @@ import tempfile
 import time
 from pathlib import Path
 
-BASELINE_RATIO, BASELINE_PEAK_MB = 9.0, 900
+sys.path.insert(0, str(Path(__file__).parent))
+from measure import MemorySampler  # noqa: E402
+
+BASELINE_RATIO, BASELINE_PEAK_MB, BASELINE_PAGE_SECONDS = 9.0, 900, 6.23
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def run(args: list[str]) -> tuple[float, float, str]:
-    """Run a Python step in its own process: (seconds, peak resident MB of it and its children,
-    what it printed)."""
-    started = time.perf_counter()
+def run(args: list[str]) -> tuple[dict, MemorySampler]:
+    """Run a step in a process of its own: (what it printed, as JSON; its memory, sampled)."""
     process = subprocess.Popen([sys.executable, __file__, *args], env={**os.environ, **ONE_THREAD},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    output = process.stdout.read() + process.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"step {args} failed:\n{output[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, output.strip()
+    sampler = MemorySampler(every=0.2, root=process.pid)
+    sampler.start()
+    output, errors = process.communicate()
+    sampler.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"step {args[:3]} failed:\n{(output + errors)[-3000:]}")
+    return json.loads(output.strip().splitlines()[-1]), sampler
 
 
 # --- the steps, each run in a process of its own --------------------------------------------
 
-def step_build(code: str, year: int, return_dir: str = "") -> None:
-    """Build the authority-year's artifact from scratch (the cached one is removed first)."""
+def _page(notebook, parameters: dict, folder: Path) -> float:
+    from sufficiency_lib.site import execute, html
+    started = time.perf_counter()
+    execute.execute_notebook(notebook, parameters, folder / "executed.ipynb")
+    html.notebook_to_html(folder / "executed.ipynb", folder / "page.html", {"la_name": "x", "year": 2025})
+    return time.perf_counter() - started
+
+
+def step_chapters(code: str, year: int, scratch: str, return_dir: str = "") -> dict:
+    """Build the authority-year's artifact from scratch (the cached one removed first), then
+    every chapter page in this process's kept kernel."""
     from sufficiency_lib import inputs
     from sufficiency_lib.statement import artifact
+    from sufficiency_lib.statement.chapters import CHAPTERS
     found = inputs.resolve(code, return_dir)
     sums = artifact.input_checksums(found)
     target = artifact.folder(found, year, artifact.key(found, year, sums))
     shutil.rmtree(target, ignore_errors=True)
-    print(artifact.ensure(found, year, sums), end="")
+    started = time.perf_counter()
+    folder = artifact.ensure(found, year, sums)
+    build = time.perf_counter() - started
+    pages = []
+    for chapter in CHAPTERS:
+        out = Path(tempfile.mkdtemp(dir=scratch))
+        pages.append(_page(chapter, {**found.as_parameters(), "year": year, "tables_dir": str(out / "tables"),
+                                     "artifact_dir": str(folder)}, out))
+    return {"build": build, "pages": pages}
 
 
-def step_page(notebook: str, parameters: str, out: str) -> None:
-    """Execute one notebook with papermill and convert it with the site's nbconvert template."""
-    from sufficiency_lib.site import execute, html
-    folder = Path(out)
-    execute.execute_notebook(notebook, json.loads(parameters), folder / "executed.ipynb")
-    html.notebook_to_html(folder / "executed.ipynb", folder / "page.html", {"la_name": "x", "year": 2025})
-
-
-def empty_notebook(folder: Path) -> Path:
+def step_floor(pages: int, scratch: str) -> dict:
+    """``pages`` empty notebooks through the same path, in this process's kept kernel."""
     import nbformat
     cell = nbformat.v4.new_code_cell("authority = ''\nyear = 0\ntables_dir = ''\nartifact_dir = ''",
                                      metadata={"tags": ["parameters"]})
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Empty"), cell], metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
-    path = folder / "empty.ipynb"
+    path = Path(tempfile.mkdtemp(dir=scratch)) / "empty.ipynb"
     nbformat.write(notebook, path)
-    return path
+    return {"pages": [_page(path, {"authority": "x"}, Path(tempfile.mkdtemp(dir=scratch))) for _ in range(pages)]}
 
 
 # --- the pairs --------------------------------------------------------------------------------
-
-def chapter_run(code: str, year: int, return_dir: str, scratch: Path) -> dict:
-    from sufficiency_lib import inputs
-    from sufficiency_lib.statement.chapters import CHAPTERS
-    build_seconds, build_mb, folder = run(["--step", "build", code, str(year), return_dir])
-    found = inputs.resolve(code, return_dir)
-    pages, peaks = [], []
-    for chapter in CHAPTERS:
-        out = Path(tempfile.mkdtemp(dir=scratch))
-        parameters = {**found.as_parameters(), "year": year, "tables_dir": str(out / "tables"),
-                      "artifact_dir": str(folder)}
-        seconds, mb, _ = run(["--step", "page", chapter, json.dumps(parameters), str(out)])
-        pages.append(seconds)
-        peaks.append(mb)
-    return {"build": build_seconds, "pages": pages, "build_mb": build_mb, "page_mb": max(peaks),
-            "per_page": (build_seconds + sum(pages)) / len(pages)}
-
-
-def floor_run(pages: int, scratch: Path) -> dict:
-    notebook = empty_notebook(Path(tempfile.mkdtemp(dir=scratch)))
-    times, peaks = [], []
-    for _ in range(pages):
-        out = Path(tempfile.mkdtemp(dir=scratch))
-        seconds, mb, _ = run(["--step", "page", str(notebook), json.dumps({"authority": "x"}), str(out)])
-        times.append(seconds)
-        peaks.append(mb)
-    return {"pages": times, "per_page": statistics.median(times), "page_mb": max(peaks)}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,14 +107,20 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:                       # one step, run by run() in its own process
         name, *rest = args.step
-        step_build(rest[0], int(rest[1]), *rest[2:]) if name == "build" else step_page(*rest)
+        result = (step_chapters(rest[0], int(rest[1]), *rest[2:]) if name == "chapters"
+                  else step_floor(int(rest[0]), rest[1]))
+        print(json.dumps(result))
         return
     scratch = Path(tempfile.mkdtemp(prefix="render-batch-"))
-    run(["--step", "build", args.authority, str(args.year), args.return_dir])   # warm: demo return, caches
+    chapter_args = ["--step", "chapters", args.authority, str(args.year), str(scratch), args.return_dir]
+    run(chapter_args)                   # warm: the demo return and the caches on disk
     chapters, floors = [], []
     for pair in range(args.pairs):
-        chapters.append(chapter_run(args.authority, args.year, args.return_dir, scratch))
-        floors.append(floor_run(len(chapters[-1]["pages"]), scratch))
+        result, memory = run(chapter_args)
+        chapters.append({**result, "memory": memory,
+                         "per_page": (result["build"] + sum(result["pages"])) / len(result["pages"])})
+        result, memory = run(["--step", "floor", str(len(chapters[-1]["pages"])), str(scratch)])
+        floors.append({**result, "memory": memory, "per_page": statistics.mean(result["pages"])})
         print(f"pair {pair + 1}: page {chapters[-1]['per_page']:.2f} s (build {chapters[-1]['build']:.1f} s + "
               f"pages {sum(chapters[-1]['pages']):.1f} s) / floor {floors[-1]['per_page']:.2f} s", flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
@@ -138,11 +131,15 @@ def main() -> None:
     print(f"\n{args.authority} {args.year}, {len(chapters[0]['pages'])} pages, {args.pairs} pairs (medians):")
     print(f"  artifact build {build:.1f} s; a chapter page alone {page_only:.2f} s; floor page {floor:.2f} s")
     print(f"  page cost with its share of the build: {page:.2f} s = {page / floor:.2f}x the floor "
-          f"(baseline {BASELINE_RATIO:.0f}x; target at most 3x)")
-    print(f"  peak memory: artifact builder {max(c['build_mb'] for c in chapters):.0f} MB; chapter page process "
-          f"with its kernel {max(c['page_mb'] for c in chapters):.0f} MB; floor page process with its kernel "
-          f"{max(f['page_mb'] for f in floors):.0f} MB (baseline: a kernel near {BASELINE_PEAK_MB} MB; "
-          f"target at most 450 MB)")
+          f"(baseline {BASELINE_RATIO:.0f}x; target at most 3x); {page / BASELINE_PAGE_SECONDS:.2f}x the "
+          f"{BASELINE_PAGE_SECONDS} s a page cost with a new kernel each")
+    def peak(runs, what):
+        return max(getattr(r["memory"], what) for r in runs)
+    print(f"  peak memory of each process: the worker that builds the artifact and runs the pages "
+          f"{peak(chapters, 'root_peak'):.0f} MB, its kernel {peak(chapters, 'kernel_peak'):.0f} MB (together "
+          f"{peak(chapters, 'tree_peak'):.0f} MB); floor worker {peak(floors, 'root_peak'):.0f} MB, its kernel "
+          f"{peak(floors, 'kernel_peak'):.0f} MB (baseline: a kernel near {BASELINE_PEAK_MB} MB; target at most "
+          f"450 MB a process)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,20 @@ def one_thread() -> None:
     os.environ.update(ONE_THREAD)
 
 
+def give_back_memory() -> None:
+    """Return freed memory to the system after a large task. A worker that computes one
+    authority after another (in a Dask worker's task thread especially, whose allocator
+    arena keeps what it freed) otherwise grows with each: glibc's ``malloc_trim``; elsewhere
+    a no-op."""
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):      # not glibc (macOS, Windows, musl): nothing to do
+        pass
+
+
 def workers(requested: int | None = None) -> int:
     """``requested``, else one per core."""
     return requested or os.cpu_count() or 1

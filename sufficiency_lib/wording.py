@@ -4,6 +4,7 @@ breaking an acronym ("IFA foster care", never "iFA foster care")."""
 from __future__ import annotations
 
 import math
+import re
 
 
 def money_text(value: float, decimals: int = 0) -> str:
@@ -24,3 +25,22 @@ def in_sentence(label: str) -> str:
     if len(label) < 2 or not label[0].isupper() or label[1].isupper() or label[1].isdigit():
         return label
     return label[0].lower() + label[1:]
+
+
+_SOURCE_FILE = re.compile(r",\s*([\w.-]+)\.csv\b")
+_OFSTED_FILES = (("providers_at_", "providers at"), ("joiners_and_leavers_year_to_", "joiners and leavers, year to"))
+
+
+def plain_source(text: str) -> str:
+    """A source line without file names: Ofsted's files say their date in words
+    ("..., providers_at_31_march_2023.csv" -> "..., providers at 31 March 2023"); DfE's and
+    LAIT's are named by their publication and release alone (the tables' metadata keeps the
+    files)."""
+    def words(match: re.Match) -> str:
+        stem = match.group(1)
+        dated = re.search(r"(\d{1,2})_march_(\d{4})$", stem)
+        for prefix, said in _OFSTED_FILES:
+            if stem.startswith(prefix) and dated:
+                return f", {said} {dated.group(1)} March {dated.group(2)}"
+        return ""
+    return _SOURCE_FILE.sub(words, str(text))

@@ -87,3 +87,10 @@ def test_summary_chapter_holds_the_union_of_the_chapters_findings():
     chapter = build_summary(make_facts(_rows({"A": {2023: 50}, "B": {2023: 20}})), found)
     frame = chapter.summary_frame()
     assert frame["Area"].tolist() == ["Fostering", "Care leavers"]       # checks stay in the data-quality annex
+
+
+def test_a_count_held_as_text_after_suppression_still_shows_its_thousands():
+    from sufficiency_lib.statement import tables
+    count = tables.count("n", "Children")
+    assert [tables.display_value(v, count) for v in ("1010", "c", 1010.0, "")] == ["1,010", "c", "1,010", ""]
+    assert tables.display_value("1010", tables.text("label", "Label")) == "1010"

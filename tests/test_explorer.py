@@ -200,3 +200,25 @@ def test_the_explorer_reads_the_authority_years_artifact():
     pd.testing.assert_frame_equal(app.loaded.figures.reset_index(drop=True), saved.reset_index(drop=True))
     assert app.loaded.model is not None and len(app.loaded.reconciliation)
     assert app.authority.value == PETERBOROUGH and len(app.authority.options) >= 150
+
+
+@pytest.mark.integration
+def test_any_authority_and_the_standing_groups_are_offered_with_dfes_figures(shared_data):
+    """Bedford has no params file and no return; the group's count is its members' in DfE's file."""
+    import csv
+    app = explorer.build("Bedford", load_return=False)
+    codes = dict((code, name) for name, code in app.authority.options)
+    assert app.authority.value == "E06000055" and len(codes) >= 153
+    group = next(code for code, name in codes.items() if name == "Cambridgeshire and Peterborough")
+    counts = {}
+    with open(shared_data / "published" / "release_2025" / "cla_number_and_rate_per_10k_children.csv",
+              newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            if row["time_period"] == "2025" and row["new_la_code"] in (CAMBS, PETERBOROUGH) \
+                    and row["population_type"].startswith("Children looked after on 31 March"):
+                counts[row["new_la_code"]] = float(row["children_count"])
+    app.authority.value = group
+    app.indicator.value = "cla_31_march"
+    app.unit.value = "number"
+    shown = app.view.loc[app.view["series"].eq("Cambridgeshire and Peterborough")].set_index("time_period")["value"]
+    assert shown[2025] == counts[CAMBS] + counts[PETERBOROUGH]

@@ -165,6 +165,11 @@ def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacit
     # a series with no published latest figure (suppressed: no forecast row) is not stated
     unpublished = forecasts.loc[forecasts["series"].ne("Supported accommodation")]
     assert len(findings.forecast_rules(None, _outlook(history, unpublished, gap.iloc[:0]))) == 1
+    # a placement type of a handful of children doubles by chance: 7 -> 15 is no finding
+    few = {**history, "Other placements": pd.Series([6.0, 8, 7], index=years)}
+    tiny = pd.concat([forecasts, pd.DataFrame([{"series": "Other placements", "method": "drift", "time_period": 2028,
+                                                "mean": 15, "lower_80": 15, "upper_80": 68}])])
+    assert len(findings.forecast_rules(None, _outlook(few, tiny, gap.iloc[:0]))) == 2
 
 
 def test_a_page_says_so_where_the_returns_count_and_dfes_differ():

@@ -212,6 +212,7 @@ def test_reconciled_groups_add_up_to_the_aggregate_forecast_in_its_mix():
         target = aggregate.iloc[k]
         for column in ("mean", "lower_80", "upper_80", "lower_95", "upper_95"):
             assert total[column] == pytest.approx(target[column], rel=0.02)
+        assert total["mean"] == pytest.approx(target["mean"], rel=1e-9)   # the very total the page states
         groups = got.xs(year, level="time_period").drop("Total")
         assert groups["mean"].sum() == pytest.approx(total["mean"], rel=1e-9)
         mix = own.xs(year, level="time_period").drop("Total")["mean"]
@@ -238,3 +239,17 @@ def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
     shown = outlook.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)
     assert shown["Secure units"] == "c" and shown["Placed for adoption"] == "c"
     assert shown[IFA] == "40" and shown[outlook.CLA] == "79"
+
+
+def test_scenarios_are_set_against_the_forecast_the_page_states():
+    from sufficiency_lib.analysis import demand
+    scenarios = pd.DataFrame({"time_period": [2026, 2026, 2027, 2027], "scenario": ["Baseline", "Fewer", "Baseline",
+                                                                                  "Fewer"],
+                              "children": [100.0, 90.0, 110.0, 95.0], "ifa": [40.0, 36.0, 44.0, 38.0],
+                              "in_house": [30.0, 27.0, 33.0, 28.0], "priced_cost": [1e6, 9e5, 1.1e6, 9.5e5]})
+    total = pd.DataFrame({"time_period": [2026, 2027], "mean": [120.0, 110.0]})
+    got = demand.on_the_forecast(scenarios, total).set_index(["time_period", "scenario"])
+    assert got.loc[(2026, "Baseline"), "children"] == 120 and got.loc[(2026, "Fewer"), "children"] == 108
+    assert got.loc[(2026, "Fewer"), "priced_cost"] == pytest.approx(1.08e6)
+    assert got.loc[(2027, "Fewer"), "children"] == 95           # the forecast's mean is the baseline already
+    assert demand.on_the_forecast(scenarios, total.iloc[:0]).equals(scenarios)

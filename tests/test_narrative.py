@@ -116,3 +116,58 @@ def test_labels_in_sentences_keep_their_acronyms_and_money_reads_as_money():
     assert in_sentence("UASC") == "UASC" and in_sentence("16 years and over") == "16 years and over"
     assert [money_text(v) for v in (25_026_954, 850, 12_400.4, -1_300_000)] == ["£25.0m", "£850", "£12,400", "-£1.3m"]
     assert money_text(768.031, 2) == "£768.03" and money_text(float("nan")) == ""
+
+
+def test_a_source_line_names_publications_and_dates_never_files():
+    from sufficiency_lib.wording import plain_source
+    assert plain_source("Ofsted, Children's social care data in England, providers_at_31_march_2023.csv; ONS mid-2022 "
+                        "population aged 0 to 17") == ("Ofsted, Children's social care data in England, providers at "
+                                                       "31 March 2023; ONS mid-2022 population aged 0 to 17")
+    assert plain_source("Ofsted, Children's social care data in England, joiners_and_leavers_year_to_31_march_2017.csv"
+                        ) == "Ofsted, Children's social care data in England, joiners and leavers, year to 31 March 2017"
+    assert plain_source("DfE, Local Authority Interactive Tool (S251 outturn), lait_finance_and_foster_capacity_long.csv"
+                        ) == "DfE, Local Authority Interactive Tool (S251 outturn)"
+    assert plain_source("DfE, Children looked after, 2025 release, la_cla_reconstructed.csv (rebuilt from the "
+                        "dashboard)") == "DfE, Children looked after, 2025 release (rebuilt from the dashboard)"
+
+
+def test_a_story_calls_a_rate_above_england_only_when_the_interval_says_so():
+    from sufficiency_lib.statement.stories import _against
+    assert _against(72.4, 67.0, "England", "higher") == "above England (67)"
+    assert _against(72.4, 67.0, "England", "similar") == ("close to England (67; the difference is within what "
+                                                          "chance alone gives)")
+    assert _against(66.8, 67.0, "England", "similar") == "level with England (67)"
+    assert _against(60.0, float("nan"), "England") == ""
+
+
+def test_a_cost_set_against_an_old_budget_says_how_old_the_budget_is():
+    from sufficiency_lib.statement.narrative import describe_mix_cost
+    budget = {"amount_gbp": 10_000_000, "financial_year": "2020/21", "budget": "External placements"}
+    old = describe_mix_cost(30e6, 27.6e6, budget, 2025, [])
+    assert "£17.6m above the 2020/21 external placements budget of £10.0m (the newest budget recorded, 4 years " \
+           "before;" in old
+    assert "newest budget recorded" not in describe_mix_cost(30e6, 27.6e6, budget, 2022, [])
+
+
+@pytest.mark.integration
+def test_the_summary_opens_with_the_five_year_trend_against_england(shared_data):
+    import csv
+    from sufficiency_lib import inputs
+    from sufficiency_lib.analysis import facts as facts_mod
+    from sufficiency_lib.statement import artifact, stories
+    rates = {}
+    for release in ("release_2023", "release_2025"):
+        with open(shared_data / "published" / release / "cla_number_and_rate_per_10k_children.csv", newline="",
+                  encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                kind = row.get("population_type") or row.get("population_count")
+                if kind.startswith("Children looked after") and row["time_period"] in ("2020", "2025") \
+                        and (row["new_la_code"] == "E06000055" or row["geographic_level"] == "National"):
+                    rates[(row["geographic_level"], row["time_period"])] = int(row["rate_per_10000"])
+    bedford = inputs.resolve("E06000055")
+    facts = facts_mod.load(bedford, 2025, artifact._published(bedford))
+    mine = rates[("Local authority", "2025")] - rates[("Local authority", "2020")]
+    england = rates[("National", "2025")] - rates[("National", "2020")]
+    assert stories._trend_against_england(facts) == (
+        f"Between 2020 and 2025 the number in care for every 10,000 children fell by {-mine} in Bedford (to "
+        f"{rates[('Local authority', '2025')]}), while England's fell by {-england} (to {rates[('National', '2025')]}).")

@@ -7,6 +7,7 @@ import pytest
 
 from sufficiency_lib import cli, config, inputs
 from sufficiency_lib.site import batch as render
+from sufficiency_lib.site import plain_english
 from sufficiency_lib.statement.chapters import CHAPTERS
 
 
@@ -73,7 +74,7 @@ def test_page_has_headings_chart_table_and_no_code_or_errors(rendered):
         images = [i for i in parsed.images if i.get("src", "").startswith("data:image/svg+xml;base64,")]
         assert all(i.get("alt") for i in images), "charts embedded, with alt text"
         # Peterborough printed no unit costs, so its provision page has tables but no chart
-        assert images or page.chapter in ("summary", "data_quality", "provision")
+        assert images or page.chapter in ("summary", "plan", "data_quality", "provision")
         assert not parsed.scripts, "no script or stylesheet is fetched: the page reads offline"
         # code would show as an editor or highlighted source; prompts as In [n]/Out [n]
         code_or_prompts = {"jp-InputPrompt", "jp-OutputPrompt", "jp-CodeMirrorEditor", "highlight"}
@@ -186,3 +187,18 @@ def test_site_in_a_headless_browser_offline(rendered, tmp_path):
         _browse(chromium, source.as_uri(), profile, f"--screenshot={shot}", "--window-size=1200,2400",
                 "--hide-scrollbars")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+@pytest.mark.e2e
+def test_every_page_and_the_pdf_keep_the_plain_english_rules(rendered):
+    """No code or file names, decimal counts or money to the pound anywhere; no model jargon
+    or internal checks in the body (the annex may name methods); no sentence in two chapters."""
+    import pypdf
+    out, pages = rendered
+    for folder in sorted({p.path.parent for p in pages}):
+        assert plain_english.problems(folder) == [], folder
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(folder / "statement.pdf").pages)
+        listed = text.find("Annex A")                  # first in the contents, then the annex itself
+        annex = text.find("Annex A", listed + 1)
+        assert listed >= 0 and annex > listed
+        assert plain_english.text_problems(text[:annex], text[annex:], f"{folder}/statement.pdf") == []

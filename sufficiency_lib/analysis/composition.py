@@ -9,6 +9,13 @@ figures of :mod:`~sufficiency_lib.analysis.metrics` do not hold.
   were one at any time they were looked after in the year: UASC status only ever ceases
   (on the UASC table's date DUC), so that is their status on the first day of the year
   they were looked after (1 April, or the day they started).
+- **The latest six months by UASC status** (:func:`six_month_change`): the number looked
+  after at 30 September (the year before the statement's year) and at 31 March (its year),
+  each counted as DfE counts "looked after at 31 March" (distinct children with an episode
+  open at the end of the day, short-break-only care, legal status V3/V4, left out), split by
+  DfE's UASC definition on that day (in the return's UASC table, with the date UASC status
+  ceased, DUC, blank or after the day), and the change between the two dates: the
+  six-month progress update of the statements.
 - **Placements made in the year by sex** (:func:`new_placements_by_sex`): every placement
   that started in the year, by the sex of the child placed.
 - **UASC by sex and by age over the years** (:func:`uasc_breakdown`): the UASC rows of the
@@ -72,6 +79,41 @@ def during_year_figures(tables: dict[str, pd.DataFrame], authority, years) -> pd
                 rows.append({"time_period": int(year), "indicator": Indicator.DURING_YEAR,
                              "breakdown_group": Group.UASC, "breakdown": label, "unit": unit, "value": value})
     return _in_place(pd.DataFrame(rows), authority)
+
+
+# --- the latest six months: 30 September to 31 March -------------------------------------------
+
+SEPTEMBER, MARCH, CHANGE = "september", "march", "change"
+
+
+def six_month_dates(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """30 September of ``year`` - 1 and 31 March of ``year``: the latest six months of the
+    statement's year."""
+    return pd.Timestamp(year=int(year) - 1, month=9, day=30), year_end(year)
+
+
+def looked_after_on_by_uasc(tables: dict[str, pd.DataFrame], day: pd.Timestamp) -> dict[str, int]:
+    """Children looked after at the end of ``day``, DfE's "looked after at 31 March" applied
+    to any day (distinct children with a non-short-break episode started on or before it and
+    not ended by it), split by UASC status on that day (DfE's definition, as
+    :func:`~sufficiency_lib.analysis.metrics.uasc_on`): ``{Uasc.YES: n, Uasc.NO: m, TOTAL: n + m}``."""
+    care = metrics.care_episodes(tables["episodes"])
+    children = pd.Series(metrics.open_at(care, pd.Timestamp(day))["CHILD"].drop_duplicates().to_numpy())
+    uasc = metrics.uasc_on(children, tables.get("uasc"), pd.Timestamp(day))
+    yes = int(uasc.sum())
+    return {Uasc.YES: yes, Uasc.NO: int(len(children) - yes), TOTAL: int(len(children))}
+
+
+def six_month_change(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """The number looked after at 30 September (``year`` - 1) and at 31 March (``year``),
+    each by UASC status (:func:`looked_after_on_by_uasc`), and the change over the six
+    months: one row per status (UASC, non-UASC, Total), columns ``breakdown``,
+    ``september``, ``march`` and ``change`` (March less September)."""
+    september, march = (looked_after_on_by_uasc(tables, day) for day in six_month_dates(year))
+    labels = [Uasc.YES, Uasc.NO, TOTAL]
+    out = pd.DataFrame({"breakdown": labels, SEPTEMBER: [september[k] for k in labels],
+                        MARCH: [march[k] for k in labels]})
+    return out.assign(**{CHANGE: out[MARCH] - out[SEPTEMBER]})
 
 
 # --- placements made in the year, by the child's sex ----------------------------------------------

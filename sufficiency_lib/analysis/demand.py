@@ -129,6 +129,20 @@ def run_scenarios(facts: Facts, chain: forecast.StockFlow, weekly: pd.Series) ->
     return pd.DataFrame(rows)
 
 
+def on_the_forecast(scenarios: pd.DataFrame, total: pd.DataFrame) -> pd.DataFrame:
+    """The scenarios set against the forecast of the number in care: each year's figures of
+    every scenario scaled by the forecast's mean over the model's own baseline, so the
+    baseline is the forecast the page states and each scenario keeps its difference from it
+    in proportion. Years the forecast lacks are left as the model made them."""
+    if scenarios.empty or total.empty:
+        return scenarios
+    base = scenarios.loc[scenarios["scenario"].eq(BASELINE)].set_index("time_period")["children"]
+    factor = (total.set_index("time_period")["mean"] / base).reindex(scenarios["time_period"]).fillna(1.0)
+    factor = factor.where(np.isfinite(factor), 1.0).to_numpy()
+    columns = ["children", "ifa", "in_house", "priced_cost"]
+    return scenarios.assign(**{c: scenarios[c].to_numpy() * factor for c in columns})
+
+
 GAP_COLUMNS = ["time_period", "placement_group", "demand", "demand_lower_80", "demand_upper_80", "capacity",
                "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "basis",
                "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
@@ -227,8 +241,9 @@ def _with_return(facts: Facts, forecasts: pd.DataFrame) -> dict:
     total = total_forecast(forecasts)
     projected = chain.reconciled(total, HORIZON) if len(total) == HORIZON else chain.project(HORIZON, by=1)
     weekly = weekly_costs(facts)
+    scenarios = on_the_forecast(run_scenarios(facts, chain, weekly), total)
     return {"chain": chain, "projected": projected, "latest": latest_shown(facts, snaps),
-            "scenarios": run_scenarios(facts, chain, weekly), "priced": bool(len(weekly)),
+            "scenarios": scenarios, "priced": bool(len(weekly)),
             "check": one_year_check(snaps, facts.year)}
 
 

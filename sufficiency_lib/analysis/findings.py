@@ -45,6 +45,7 @@ RATE_GAP = 0.10         # a rate 10% above its neighbours' mean
 NTS_WARNING = 0.9       # UASC at 90% of the ceiling or more
 MIN_YEARS = 3           # a trend needs at least three years of figures
 FORECAST_RISE = 5.0     # percent more children projected by the end of the statement's years
+FORECAST_MIN_BASE = 20   # a placement type this small rises or falls by chance: no finding on it
 REAL_RISE = 5.0         # percent rise in a weekly cost over the years recorded
 BUDGET_GAP = 0.10       # external placements costing 10% more than their budget
 
@@ -405,7 +406,8 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
             continue
         last = float(history.iloc[-1])
         rise = (row.mean / last - 1) * 100 if last else np.nan
-        if not rise >= FORECAST_RISE or (row.series != outlook_mod.CLA and not row.lower_80 > last):
+        if not rise >= FORECAST_RISE or (row.series != outlook_mod.CLA and not (row.lower_80 > last
+                                                                               and last >= FORECAST_MIN_BASE)):
             continue
         subject = ("children looked after" if row.series == outlook_mod.CLA
                    else f"children in {in_sentence(row.series)}")

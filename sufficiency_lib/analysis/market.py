@@ -27,6 +27,7 @@ from sufficiency_lib.analysis import costs as money
 from sufficiency_lib.published import ofsted
 from sufficiency_lib.published.figures import compact, concat, select
 from sufficiency_lib.vocabulary import TOTAL, Indicator, PlacementGroup, Unit
+from sufficiency_lib.wording import plain_source
 
 I = Indicator
 SECTOR = ofsted.SECTOR
@@ -91,7 +92,7 @@ def source_of(figures: pd.DataFrame, indicator: str, unit: str, years) -> str:
     """The sources of a series in ``years`` (publication and file), as a source line says them."""
     rows = select(figures, indicator, unit)
     rows = rows.loc[rows["time_period"].isin([int(y) for y in years])]
-    return "; ".join(sorted({str(s) for s in rows["source"].unique() if str(s)}))
+    return "; ".join(sorted({plain_source(s) for s in rows["source"].unique() if str(s)}))
 
 
 def comparison(figures: pd.DataFrame, code: str, indicator: str, unit: str, upto: int,

@@ -313,7 +313,8 @@ class StockFlow:
         follow ``total``, the aggregate forecast of the number in care (rows by time_period
         with mean, lower_80, upper_80, lower_95, upper_95): the run with the k-th smallest
         total is given the aggregate's quantile k / (runs + 1) (:func:`quantile_path`), and
-        every group of that run is scaled by the same factor. The page then shows one total
+        every group of that run is scaled by the same factor (and every run by one more, so
+        that the runs' mean total is the aggregate's mean). The page then shows one total
         (the aggregate's, with its tested intervals) and groups that add up to it in every
         run, in the mix the stock-and-flow model projects."""
         totals = self._groups(self.simulate(years, runs, seed), years, by)
@@ -325,6 +326,10 @@ class StockFlow:
                 raise ValueError(f"the aggregate forecast has no row for {year}; forecast {years} years ahead")
             ranks = totals["Total"][:, k].argsort(kind="stable").argsort(kind="stable")
             target[:, k] = quantile_path(indexed.loc[year], (ranks + 1) / (runs + 1))
+            # The path takes the forecast as its median; scaled so that its mean is the
+            # forecast's too, the groups add up to the very total the page states.
+            if target[:, k].mean() > 0:
+                target[:, k] *= float(indexed.loc[year, "mean"]) / target[:, k].mean()
         scale = np.divide(target, totals["Total"], out=np.zeros_like(target), where=totals["Total"] > 0)
         scaled = {group: values * scale for group, values in totals.items()}
         return self._summarise(scaled, years)

@@ -186,7 +186,9 @@ def _fail_on(bad: pd.Series, text: pd.Series, origin: str, column: Column, probl
         raise LocalDataError(f"{_where(origin, index + 2, column.name)}: value {text.iloc[index]!r} {problem}.")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_text_csv(path: Path) -> pd.DataFrame:
+    """A local CSV's cells as text (UTF-8, with or without a byte-order mark, else
+    Windows-1252, as spreadsheets save it); an empty file raises :class:`LocalDataError`."""
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -204,7 +206,7 @@ def load(folder: str | Path | None) -> LocalData:
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
         if path.is_file():
-            found.tables[name] = check(_read_csv(path), spec, str(path))
+            found.tables[name] = check(read_text_csv(path), spec, str(path))
             found.sources[name] = str(path)
     workbook = folder / WORKBOOK
     if workbook.is_file():

@@ -52,8 +52,8 @@ def load(folder: str | Path | None) -> LocalOffer:
     if path is None or not path.is_file():
         return LocalOffer()
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError) as error:
+        frame = local_data.read_text_csv(path)
+    except (local_data.LocalDataError, pd.errors.ParserError) as error:
         return LocalOffer(path=path, problems=[f"{path}: cannot be read as a CSV file ({error}); save it as CSV "
                                                 "(UTF-8) with the columns area and offer."],
                           plain_problems=["it is not a table the statement can read"])

@@ -130,12 +130,10 @@ def check(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """The file's cells as text (UTF-8, with or without a byte-order mark, else Windows-1252)."""
+    """The file's cells as text (see :func:`local_data.read_text_csv`)."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-    except pd.errors.EmptyDataError:
+        return local_data.read_text_csv(path)
+    except local_data.LocalDataError:
         raise PopulationFileError(f"{path}: the file is empty; delete it or give it a header row "
                                   "(year, ethnic_group, children).", "it is empty") from None
 

@@ -1,5 +1,8 @@
 """What a statement says that no figure can: the foreword, the voice of children and young
-people, and its governance (who approved it, when, when it is reviewed, whom to contact).
+people, the council's account of its context (current events, early help and support on the
+edge of care, its finances and corporate priorities), the services that keep children in
+stable homes and help them return home, and its governance (who approved it, when, when it is
+reviewed, whom to contact, and who oversees it with which other councils).
 
 These are the authority's words and decisions, kept in ``statement.yaml`` in its local
 data folder (``local_dir`` in its params file; the demo's is ``data/demo/local/<code>/``)::
@@ -9,6 +12,16 @@ data folder (``local_dir`` in its params file; the demo's is ``data/demo/local/<
     voice:                      # text, or a list of quotes (text, or quote and attribution)
       - quote: Having the same social worker made me feel safe.
         attribution: young person, 15, Children in Care Council
+    context: |                  # what is happening now (e.g. Covid-19, new national policy)
+      A paragraph or more.
+    early_help: |               # early help and support on the edge of care
+      Family Safeguarding, family group conferences, ...
+    financial_context: |        # the council's finances and corporate priorities
+      The savings the council must make, its priorities, ...
+    services: |                 # services that keep placements stable and reunify families
+      What they did this year: referrals, children helped, outcomes.
+    governance: |               # who oversees the plan, how it is published, work with other councils
+      The Joint Commissioning Board reviews progress every six months, ...
     approved_by: Children and Young People Committee
     approved_on: 2025-09-30     # a date, written year-month-day
     review_date: 2026-09-30
@@ -32,9 +45,12 @@ import yaml
 
 FILE_NAME = "statement.yaml"
 PARAMS_KEY = "statement"
-TEXT_KEYS = ("foreword", "approved_by", "contact")
+#: Keys whose text is kept as paragraphs (separated by blank lines).
+PARAGRAPH_KEYS = ("foreword", "context", "early_help", "financial_context", "services", "governance")
+TEXT_KEYS = (*PARAGRAPH_KEYS, "approved_by", "contact")
 DATE_KEYS = ("approved_on", "review_date")
-KEYS = ("foreword", "voice", "approved_by", "approved_on", "review_date", "contact", "illustrative", "authority")
+KEYS = ("foreword", "voice", "context", "early_help", "financial_context", "services", "governance",
+        "approved_by", "approved_on", "review_date", "contact", "illustrative", "authority")
 QUOTE_KEYS = ("quote", "attribution")
 
 
@@ -57,6 +73,11 @@ class StatementFile:
     foreword: tuple[str, ...] = ()          # paragraphs
     voice: tuple[str, ...] = ()             # paragraphs of text about the voice of children
     quotes: tuple[Quote, ...] = ()
+    context: tuple[str, ...] = ()           # paragraphs: the current context (e.g. Covid-19)
+    early_help: tuple[str, ...] = ()        # paragraphs: early help and support on the edge of care
+    financial_context: tuple[str, ...] = ()  # paragraphs: the council's finances and priorities
+    services: tuple[str, ...] = ()          # paragraphs: stability and reunification services
+    governance: tuple[str, ...] = ()        # paragraphs: oversight, publication, work with other councils
     approved_by: str = ""
     approved_on: dt.date | None = None
     review_date: dt.date | None = None
@@ -136,10 +157,11 @@ def parse(raw, where: str, authority: str | None = None) -> dict:
     for key in TEXT_KEYS:
         if key in raw and raw[key] is not None:
             if not isinstance(raw[key], str) or not raw[key].strip():
-                problems.append(f"{where}: key '{key}' must be text; write it as {key}: followed by the words, "
-                                "or remove the key.")
+                how = (f"write it as '{key}: |' with its paragraphs indented on the lines below (a blank line "
+                       "between paragraphs)") if key in PARAGRAPH_KEYS else f"write it as {key}: followed by the words"
+                problems.append(f"{where}: key '{key}' must be text; {how}, or remove the key.")
             else:
-                values[key] = _paragraphs(raw[key]) if key == "foreword" else " ".join(raw[key].split())
+                values[key] = _paragraphs(raw[key]) if key in PARAGRAPH_KEYS else " ".join(raw[key].split())
     for key in DATE_KEYS:
         if raw.get(key) is not None:
             value, problem = _date(where, key, raw[key])

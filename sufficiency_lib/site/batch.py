@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sufficiency_lib import fingerprint
+from sufficiency_lib import fingerprint, parallel
 from sufficiency_lib.config import NOTEBOOKS_DIR
 from sufficiency_lib.inputs import Inputs
-from sufficiency_lib.site import document, execute, leakcheck, pools, provenance
+from sufficiency_lib.site import document, execute, leakcheck, plain_english, pools, provenance
 from sufficiency_lib.site.html import failure_html, notebook_to_html
 from sufficiency_lib.site.index import write_index
 from sufficiency_lib.site.overview import write_overview
@@ -120,6 +120,7 @@ def page_info(page: Page, settings: Settings) -> dict:
         "year": page.year, "chapter_title": page.title, "synthetic": page.inputs.synthetic,
         "index_href": os.path.relpath(Path(settings.out_dir) / "index.html", page.path.parent),
         "chapters": page.links.get("chapters", []), "years": page.links.get("years", []),
+        "statement_href": page.links.get("statement", ""),
         "library_version": fingerprint.library_version(),
         "git_revision": provenance.git_revision() or "unknown",
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -236,7 +237,9 @@ def _links(page: Page, pages: list[Page], out_dir: Path) -> dict:
     years_planned = {p.year for p in pages if p.inputs.code == code}
     years = [(str(y), os.path.relpath(out_dir / code / str(y) / f"{page.chapter}.html", here), y == page.year)
              for y in sorted(on_disk | years_planned) if exists(code, y, page.chapter)]
-    return {"chapters": chapters, "years": years}
+    # The whole statement is made when every chapter of the authority-year renders.
+    whole = all(exists(code, page.year, c) for c in CHAPTERS)
+    return {"chapters": chapters, "years": years, "statement": f"{document.NAME}.html" if whole else ""}
 
 
 def build_artifact(inputs: Inputs, year: int, checksums: dict) -> tuple[str, int, str, float]:
@@ -247,6 +250,8 @@ def build_artifact(inputs: Inputs, year: int, checksums: dict) -> tuple[str, int
         return inputs.code, year, "", time.perf_counter() - started
     except Exception as err:   # reported on every page of the authority-year, never raised
         return inputs.code, year, _last_line(err), time.perf_counter() - started
+    finally:
+        parallel.give_back_memory()
 
 
 def _keyed(pages: list[Page], force: bool) -> dict[str, dict]:
@@ -271,6 +276,7 @@ class Batch:
     seconds: float = 0.0
     documents: list = field(default_factory=list)   # one statement (HTML and PDF) per authority-year
     artifact_seconds: dict = field(default_factory=dict)   # (code, year) -> seconds to compute it
+    wording: list = field(default_factory=list)   # breaches of the plain-English rules, (where, rule, text)
 
 
 def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = None,
@@ -309,7 +315,9 @@ def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = N
     write_overview(Path(out_dir))
     write_index(Path(out_dir))
     leaks = check_site(Path(out_dir), authorities)
-    return Batch(pages, leaks, time.perf_counter() - started, documents, built)
+    wording = [(f"{code}/{year}/{where}", rule, text) for code, year in sorted({(p.inputs.code, p.year) for p in pages})
+               for where, rule, text in plain_english.problems(Path(out_dir) / code / str(year))]
+    return Batch(pages, leaks, time.perf_counter() - started, documents, built, wording)
 
 
 def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, continue_on_error: bool, bar,
@@ -395,7 +403,10 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
             write(f"NOT USED {problem}")
     for leak in batch.leaks:
         write(f"LEAK {leak}")
+    for where, rule, text in batch.wording:
+        write(f"WORDING {where}: {rule}: {text}")
     counts = {s: sum(p.status == s for p in pages) for s in ("ok", "unchanged", "failed", "skipped")}
     write(", ".join(f"{n} {s}" for s, n in counts.items())
-          + f"; record-level data found: {len(batch.leaks)}; {batch.seconds:.1f} s")
+          + f"; record-level data found: {len(batch.leaks)}; plain-English breaches: {len(batch.wording)}"
+          + f"; {batch.seconds:.1f} s")
     return len(failed) + len(skipped) + len(batch.leaks) + sum(d.status == "failed" for d in batch.documents)

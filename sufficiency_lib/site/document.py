@@ -5,8 +5,11 @@ nbconvert with the body-only template ``templates/sufficiency_body``), stitched 
 Jinja template ``templates/statement.html.j2`` with the front and back matter::
 
     cover, contents, foreword, voice of children and young people, the sufficiency duty,
-    local context, executive summary (with the summary of findings), our plan and progress
-    (the action plan), chapters 1 to 6 (the evidence), governance, glossary,
+    local context (with the council's words on the current context, early help and its
+    finances), executive summary (with the summary of findings), our plan and progress
+    (the action plan, and the council's words on its stability and reunification
+    services), chapters 1 to 6 (the evidence), governance (with the council's words on
+    oversight and work with other councils), glossary,
     annex A methods (each chapter's "About these figures"), annex B data quality (the
     data-quality chapter), annex C tables (each table's CSV file)
 

@@ -39,7 +39,7 @@ def execute_notebook(notebook: str | Path, parameters: dict, executed_path: Path
     papermill.execute_notebook(
         str(path), str(executed_path), parameters=parameters, kernel_name=kernel_name(), cwd=str(path.parent),
         progress_bar=False, execution_timeout=timeout, log_output=False, engine_name=kernels.ENGINE,
-        kernel_cwd=str(path.parent))
+        kernel_cwd=str(path.parent), request_save_on_cell_execute=False)   # written once, when done
 
 
 def is_kernel_start_failure(err: BaseException) -> bool:

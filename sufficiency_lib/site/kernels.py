@@ -23,14 +23,13 @@ import threading
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 ENGINE = "sufficiency-warm-kernel"
-RESET_SECONDS = 60
 #: Run in the kernel before each page: an empty namespace, the notebook's folder, count 1.
 RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
          "__import__('os').chdir({folder!r})\n"
@@ -49,21 +48,20 @@ class LocalKernelManager(AsyncKernelManager):
 
 
 class WarmKernel:
-    """This thread's kernel: started on first use, reset before each later page."""
+    """This thread's kernel: started on first use, kept for the pages after."""
 
     _by_thread: dict[int, LocalKernelManager] = {}
+    _clients: dict[int, object] = {}      # each kernel's client, kept connected between pages
     _lock = threading.Lock()
 
     @classmethod
-    def ready(cls, kernel_name: str, folder: Path, start_timeout: int) -> LocalKernelManager:
-        """A kernel of ``kernel_name`` whose next page sees a fresh namespace in ``folder``."""
+    def ready(cls, kernel_name: str, folder: Path) -> tuple[LocalKernelManager, bool]:
+        """A running kernel of ``kernel_name``, and whether it ran a page before (and so
+        must be reset before the next); a new one starts in ``folder``."""
         manager = cls._by_thread.get(threading.get_ident())
         if manager is not None and manager.kernel_name == kernel_name and run_sync(manager.is_alive)():
-            try:
-                run_sync(_run_code)(manager, RESET.format(folder=str(folder)), RESET_SECONDS)
-                return manager
-            except Exception:          # no answer, or the reset failed: a fresh kernel instead
-                cls.discard()
+            return manager, True
+        cls.discard()
         manager = LocalKernelManager(kernel_name=kernel_name)
         with cls._lock:
             cls._by_thread[threading.get_ident()] = manager
@@ -73,24 +71,37 @@ class WarmKernel:
         except Exception:
             cls.discard()
             raise
-        return manager
+        return manager, False
+
+    @classmethod
+    def client(cls):
+        """This thread's kernel's client from the page before (None before the first page)."""
+        return cls._clients.get(threading.get_ident())
+
+    @classmethod
+    def keep_client(cls, client) -> None:
+        cls._clients[threading.get_ident()] = client
 
     @classmethod
     def discard(cls) -> None:
         """Shut this thread's kernel down (after an error or at exit)."""
         with cls._lock:
             manager = cls._by_thread.pop(threading.get_ident(), None)
-        _shut_down(manager)
+            client = cls._clients.pop(threading.get_ident(), None)
+        _shut_down(manager, client)
 
     @classmethod
     def close_all(cls) -> None:
         with cls._lock:
-            managers, cls._by_thread = list(cls._by_thread.values()), {}
-        for manager in managers:
-            _shut_down(manager)
+            kept = [(m, cls._clients.get(t)) for t, m in cls._by_thread.items()]
+            cls._by_thread, cls._clients = {}, {}
+        for manager, client in kept:
+            _shut_down(manager, client)
 
 
-def _shut_down(manager: LocalKernelManager | None) -> None:
+def _shut_down(manager: LocalKernelManager | None, client=None) -> None:
+    if client is not None:
+        client.stop_channels()
     if manager is None:
         return
     try:
@@ -101,16 +112,29 @@ def _shut_down(manager: LocalKernelManager | None) -> None:
     shutil.rmtree(manager.socket_dir, ignore_errors=True)
 
 
-async def _run_code(manager: LocalKernelManager, code: str, timeout: int) -> None:
-    client = manager.client()
-    client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=timeout)
-        reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue', '')}")
-    finally:
-        client.stop_channels()
+class ResetFailed(RuntimeError):
+    """A kept kernel did not take its reset: the page runs again in a new kernel."""
+
+
+class _ResettingClient(PapermillNotebookClient):
+    """papermill's client, first running ``reset`` (when set) in the kernel over its own
+    connection, before the notebook's cells."""
+
+    reset = ""
+
+    def papermill_execute_cells(self):
+        if self.reset:
+            run_sync(self._reset)()
+        super().papermill_execute_cells()
+
+    async def _reset(self) -> None:
+        try:
+            msg_id = await ensure_async(self.kc.execute(self.reset, silent=True, store_history=False))
+            reply = await self.async_wait_for_reply(msg_id)
+        except Exception as err:
+            raise ResetFailed(f"the kept kernel did not answer its reset ({err})") from err
+        if not reply or reply["content"]["status"] != "ok":
+            raise ResetFailed("the kept kernel could not be reset")
 
 
 class WarmKernelEngine(NBClientEngine):
@@ -120,23 +144,34 @@ class WarmKernelEngine(NBClientEngine):
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
         folder = Path(kwargs.pop("kernel_cwd"))
-        manager = WarmKernel.ready(kernel_name, folder, start_timeout)
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(nb_man, km=manager, **merge_kwargs(
-            kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-            log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
+        settings = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
+                                stderr_file=stderr_file)
+        try:
+            return cls._run(nb_man, kernel_name, folder, settings)
+        except ResetFailed:
+            WarmKernel.discard()
+            return cls._run(nb_man, kernel_name, folder, settings)
+
+    @staticmethod
+    def _run(nb_man, kernel_name: str, folder: Path, settings: dict):
+        manager, used = WarmKernel.ready(kernel_name, folder)
+        client = _ResettingClient(nb_man, km=manager, **settings)
+        client.reset = RESET.format(folder=str(folder)) if used else ""
+        client.kc = WarmKernel.client() if used else None   # connected already: no new handshake
         try:
             notebook = client.execute()
+        except ResetFailed:
+            raise
         except BaseException:          # a kernel that failed a page is not trusted with the next
+            WarmKernel.keep_client(client.kc)
             WarmKernel.discard()
             raise
-        else:
-            if notebook.metadata.get("papermill", {}).get("exception"):
-                WarmKernel.discard()   # a cell raised: papermill reports it once this returns
-            return notebook
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        WarmKernel.keep_client(client.kc)
+        if notebook.metadata.get("papermill", {}).get("exception"):
+            WarmKernel.discard()       # a cell raised: papermill reports it once this returns
+        return notebook
 
 
 _closing_in: set[int] = set()

@@ -85,12 +85,17 @@ def page_body(page_html: str) -> str:
     return split(text)[0]
 
 
+WHOLE_STATEMENT = "statement"     # the one document: every chapter again, so not compared for repeats
+
+
 def problems(folder: Path) -> list[tuple[str, str, str]]:
-    """Every breach in the chapter pages of a statement's folder (``<code>/<year>``)."""
+    """Every breach in the pages of a statement's folder (``<code>/<year>``): the chapter
+    pages and the whole statement, and sentences repeated between chapters."""
     folder = Path(folder)
     found, bodies = [], {}
     for page in sorted(folder.glob("*.html")):
         text = page.read_text(encoding="utf-8")
         found += text_problems(*split(text), where=page.name)
-        bodies[page.stem] = page_body(text)
+        if page.stem != WHOLE_STATEMENT:
+            bodies[page.stem] = page_body(text)
     return found + repeated_sentences(bodies)

@@ -328,13 +328,20 @@ def build(authority: str = "", published_dir: str = "", return_dir: str = "", lo
     your own), with the authority's return (or a demo authority's) loaded for drill-down and
     scenarios from its cached artifact."""
     from sufficiency_lib import config, inputs
+    from sufficiency_lib.analysis import groups
     from sufficiency_lib.published import reference, store
     from sufficiency_lib.statement import artifact
 
-    la = config.load_authority(authority) if authority else config.list_authorities()[0]
+    standing = [inputs.group(name, members) for name, members in config.load_groups().items()]
+    by_name = {g.la_name: g for g in standing}
+    la = by_name.get(authority) or (inputs.find_authority(authority) if authority else config.list_authorities()[0])
     resolved = inputs.resolve(la, return_dir, published_dir)
     published = store.load(list(resolved.published_dirs))
     names = {row.new_la_code: row.la_name for row in reference.local_authorities().itertuples()}
+    # Groups are offered beside every authority: their figures summed from their members'.
+    for group in [*standing, *([la] if la.is_group and la.la_name not in by_name else [])]:
+        published = groups.with_group(published, group)
+        names[group.new_la_code] = group.la_name
     loaded = None
     if load_return and resolved.has_return:
         loaded = load_return_view(artifact.ensure(resolved, year or la.latest_year), la.new_la_code)

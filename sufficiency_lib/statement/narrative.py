@@ -163,6 +163,10 @@ def describe_mix_cost(total: float, external: float, budget, year: int, unpriced
         text += (f"; the externally provided placements cost about {money(external)}, "
                  f"{money(abs(gap))} {'above' if gap > 0 else 'below'} the {budget['financial_year']} "
                  f"{budget['budget'].lower()} budget of {money(budget['amount_gbp'])}")
+        ended = int(str(budget["financial_year"])[:4]) + 1           # 2020/21 ends in March 2021
+        if year - ended > 2:
+            text += (f" (the newest budget recorded, {year - ended} years before; budgets and costs have both "
+                     "moved since, so the two are not like for like)")
     text += "."
     if unpriced:
         text += f" No weekly cost is recorded for: {', '.join(unpriced)}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sufficiency_lib.analysis import benchmark
 from sufficiency_lib.analysis.demand import CLA
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement.blocks import Block
@@ -25,11 +26,15 @@ def _change_words(old: float, new: float) -> str:
     return f"{abs(change):.0f}% {'more' if change > 0 else 'fewer'} than"
 
 
-def _against(value: float, reference: float, what: str) -> str:
+def _against(value: float, reference: float, what: str, verdict: str = "") -> str:
+    """'above England (67)'; with the 95% interval's ``verdict`` (higher, lower, similar) a
+    difference chance could explain is not called above or below, as the tables say."""
     if pd.isna(reference):
         return ""
     if round(value) == round(reference):
         return f"level with {what} ({reference:,.0f})"
+    if verdict == "similar":
+        return f"close to {what} ({reference:,.0f}; the difference is within what chance alone gives)"
     return f"{'above' if value > reference else 'below'} {what} ({reference:,.0f})"
 
 
@@ -49,8 +54,9 @@ def children_in_care(facts: Facts) -> Block:
         sentences.append(opening + ".")
     rate = facts.latest_published(Indicator.CLA, Unit.RATE)
     if rate is not None:
-        versus = _join([_against(float(rate["value"]), rate["england"], "England"),
-                        _against(float(rate["value"]), rate["sn_mean"], "the average of similar authorities")])
+        versus = _join([_against(float(rate["value"]), rate["england"], "England", rate.get("vs_england", "")),
+                        _against(float(rate["value"]), rate["sn_mean"], "the average of similar authorities",
+                                 rate.get("vs_neighbours", ""))])
         sentences.append(f"For every 10,000 children living in the area, {float(rate['value']):,.0f} were in care in "
                          f"{rate['time_period']}" + (f", {versus}" if versus else "") + ".")
     started, ceased = facts.shown(Indicator.STARTED), facts.shown(Indicator.CEASED)
@@ -156,13 +162,43 @@ def forecast(facts: Facts, outlook) -> Block:
     return Block("story", sentences)
 
 
+def _trend_against_england(facts: Facts) -> str:
+    """How the rate in care moved over five years against England's, from DfE's figures."""
+    rate = facts.latest_published(Indicator.CLA, Unit.RATE)
+    if rate is None or facts.published is None:
+        return ""
+    table = facts.published.figures
+    years = range(int(rate["time_period"]) - 5, int(rate["time_period"]) + 1)
+    rows = benchmark.benchmark_table(table, facts.code, Indicator.CLA, Unit.RATE, years=years,
+                                     neighbour_model=facts.authority.neighbour_model).dropna(subset=["value", "england"])
+    if len(rows) < 2:
+        return ""
+    start, end = rows.iloc[0], rows.iloc[-1]
+    mine, england = float(end["value"]) - float(start["value"]), float(end["england"]) - float(start["england"])
+
+    def moved(change: float) -> str:
+        return "stayed level" if round(change) == 0 else f"{'rose' if change > 0 else 'fell'} by {abs(change):.0f}"
+    return (f"Between {int(start['time_period'])} and {int(end['time_period'])} the number in care for every 10,000 "
+            f"children {moved(mine)} in {facts.name} (to {float(end['value']):.0f}), while England's {moved(england)} "
+            f"(to {float(end['england']):.0f}).")
+
+
 def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
+    """The opening of the executive summary: the trend against England, and the priorities
+    (the areas with the most challenges first)."""
+    trend = _trend_against_england(facts)
     challenges = [f for found in found_by_chapter.values() for f in found if not f.internal]
-    areas = list(dict.fromkeys(f.area for f in challenges))
+    counted = {area: sum(f.area == area for f in challenges) for area in dict.fromkeys(f.area for f in challenges)}
+    areas = sorted(counted, key=lambda a: -counted[a])
     if not areas:
-        return Block("story", [f"The figures for {facts.name} raise no challenge that the rules look for."])
+        return Block("story", [s for s in (trend, f"The figures for {facts.name} raise no challenge that the rules "
+                                                   "look for.") if s])
     listed = ", ".join(in_sentence(a) for a in areas[:-1]) + (f" and {in_sentence(areas[-1])}" if len(areas) > 1
                                                               else in_sentence(areas[-1]))
-    return Block("story", [f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} "
-                           f"for {facts.name} in {facts.year}, in {listed}: each is set out in its chapter and "
-                           "brought together with the actions below."])
+    priorities = (f"The priorities, by the number of challenges found, are {in_sentence(areas[0])}"
+                  + (f", then {in_sentence(areas[1])}" if len(areas) > 1 else "") + ".")
+    return Block("story", [s for s in (
+        trend,
+        f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} for {facts.name} in "
+        f"{facts.year}, in {listed}: each is set out in its chapter and brought together with the actions below.",
+        priorities) if s])

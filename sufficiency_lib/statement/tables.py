@@ -101,11 +101,21 @@ def _symbol(value) -> str | None:
     return None
 
 
+def _number_text(text: str) -> float | None:
+    """A number written as text (a table through suppression holds "1010" beside "c")."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
 def display_value(value, column: Column) -> str:
     """One cell as the page shows it."""
     symbol = _symbol(value)
     if symbol is not None:
-        return symbol
+        if not (column.numeric and column.kind != TIME and _number_text(symbol) is not None):
+            return symbol
+        value = _number_text(symbol)
     if column.kind == TIME:
         return str(int(value)) if _is_number(value) else str(value)
     if not column.numeric:

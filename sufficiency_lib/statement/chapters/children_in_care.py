@@ -1,7 +1,8 @@
 """Chapter 1, children in care: numbers looked after and rates against comparators (the
 statements' Tables 1 and 2, with their change columns), the children starting, ceasing and
-looked after during the year by UASC status, and the children who left care to
-permanence (adoption, special guardianship, child arrangements)."""
+looked after during the year by UASC status, the change over the latest six months
+(30 September to 31 March) by UASC status, and the children who left care to permanence
+(adoption, special guardianship, child arrangements)."""
 from __future__ import annotations
 
 import dataclasses
@@ -251,6 +252,75 @@ def drivers(facts: Facts) -> Block | None:
     return Block("drivers", sentences)
 
 
+# --- the latest six months (the statements' six-month progress update) ---------------------------
+
+SIX_MONTH_ROWS = {Uasc.YES: "Unaccompanied asylum-seeking children (UASC)", Uasc.NO: "Other children (not UASC)",
+                  TOTAL: "All children looked after"}
+#: The analysis frame's columns -> the table's EES names.
+SIX_MONTH_COLUMNS = {"breakdown": "uasc_status", composition.SEPTEMBER: "looked_after_30_september_count",
+                     composition.MARCH: "looked_after_31_march_count", composition.CHANGE: "six_month_change_count"}
+
+
+def _long_date(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _from_to(september, march) -> str:
+    """How a count moved between two shown counts, in words (e.g. rose from 650 to 672, 22 more);
+    empty when either is hidden."""
+    before, after = _number(september), _number(march)
+    if pd.isna(before) or pd.isna(after):
+        return ""
+    if before == after:
+        return f"stayed at {after:,.0f}"
+    word, more = ("rose", "more") if after > before else ("fell", "fewer")
+    return f"{word} from {before:,.0f} to {after:,.0f} ({abs(after - before):,.0f} {more})"
+
+
+def six_months(facts: Facts) -> Block:
+    """The number looked after at 30 September and at 31 March of the statement's year, by
+    UASC status, and the change over those six months. Each split is suppressed with its
+    total, and a change is shown only where both its counts are, so no hidden count can be
+    worked out from it."""
+    key = "cla_six_months"
+    if facts.data is None:
+        return nothing_for(facts, "six_months", "the children looked after over the latest six months")
+    values = composition.six_month_change(facts.data.tables, facts.year)
+    september, march = composition.six_month_dates(facts.year)
+    counts = [composition.SEPTEMBER, composition.MARCH]
+    shown = disclosure.suppress_table(values, counts, total_row=TOTAL, labels="breakdown", threshold=facts.threshold)
+    hidden = shown[counts].eq(SUPPRESSED).any(axis=1)
+    shown[composition.CHANGE] = values[composition.CHANGE].astype(object).where(~hidden, SUPPRESSED)
+    # shown counts back to numbers, so the page writes 1,034 (a suppressed cell stays c)
+    shown[counts] = shown[counts].map(lambda v: v if v == SUPPRESSED else int(v))
+    rows = shown.set_index("breakdown")
+    total = _from_to(*rows.loc[TOTAL, counts])
+    sentences = [f"Between {_long_date(september)} and {_long_date(march)}, the number of children looked after by "
+                 f"{facts.name} {total}." if total else
+                 f"Too few children were looked after by {facts.name} to show the change between "
+                 f"{_long_date(september)} and {_long_date(march)}."]
+    parts = [f"the number of {who} {moved}" for who, moved in
+             (("unaccompanied asylum-seeking children", _from_to(*rows.loc[Uasc.YES, counts])),
+              ("other children", _from_to(*rows.loc[Uasc.NO, counts]))) if moved]
+    if parts:
+        sentences.append(f"Over the same six months, {' and '.join(parts)}.")
+    elif total:
+        sentences.append("How the numbers of unaccompanied asylum-seeking children and of other children changed is "
+                         "not shown, as a count it rests on is too small to publish.")
+    frame = shown.assign(breakdown=shown["breakdown"].map(SIX_MONTH_ROWS)).rename(columns=SIX_MONTH_COLUMNS)
+    columns = [t.text("uasc_status", "Children"),
+               t.count("looked_after_30_september_count", f"Looked after at {_long_date(september)}"),
+               t.count("looked_after_31_march_count", f"Looked after at {_long_date(march)}"),
+               t.number("six_month_change_count", "Change over the six months")]
+    table = t.Table(key, f"Children looked after over the latest six months by UASC status, {facts.name}, "
+                         f"{_long_date(september)} to {_long_date(march)}", facts.source, columns, frame)
+    notes = ["Each date's number counts the children with a period of care open at the end of that day, as DfE "
+             "counts the children looked after at 31 March (short breaks only are not counted). A child counts as "
+             "an unaccompanied asylum-seeking child (UASC) when they were one on that day. DfE publishes no figure "
+             "for 30 September, so this six-month change comes from the return only."]
+    return Block("six_months", sentences, table, None, notes)
+
+
 # --- permanence -------------------------------------------------------------------------------
 
 PERMANENCE_LABELS = {"ceased": "Ceased to be looked after", permanence.ADOPTED: "Adopted",
@@ -369,6 +439,7 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
         "comparators_update": comparators_update(facts),
         "flows": flows(facts),
         "drivers": drivers(facts),
+        "six_months": six_months(facts),
         "permanence": permanence_block(facts),
         "adoption_benchmark": permanence_benchmark(facts, permanence.ADOPTED, "adoption_benchmark",
                                                    "the share of children ceasing to be looked after who were "

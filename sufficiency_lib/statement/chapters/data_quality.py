@@ -7,7 +7,7 @@ import pandas as pd
 
 from sufficiency_lib.analysis import disclosure
 from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.published.figures import side_by_side
+from sufficiency_lib.published.figures import INDICATORS, side_by_side
 from sufficiency_lib.statement import stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
@@ -98,6 +98,7 @@ def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
     by_group = known.groupby(["indicator", "breakdown_group"]).agg(
         figures=("difference", "size"), matching=("difference", lambda d: int((d.abs() < 0.5).sum())),
         largest_difference=("difference", lambda d: float(np.abs(d).max()))).reset_index()
+    by_group["indicator"] = by_group["indicator"].map(lambda code: INDICATORS.get(code, code))   # DfE's words
     groups = t.Table("reconciliation_by_group", "Figures compared, by indicator and breakdown", source,
                      GROUP_COLUMNS, by_group)
     return Block("published_reconciliation", [sentence], headline), Block("reconciliation_by_group", [], groups)

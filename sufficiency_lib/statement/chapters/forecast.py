@@ -28,14 +28,14 @@ INTERVAL_COLUMNS = [t.year(label="Year (31 March)"), t.count("mean", "Forecast")
 SERIES_COLUMNS = [t.Column("time_period", "Year of the forecast", t.TIME, show=False), t.text("series", "Figure"),
                   t.number("latest", "Latest figure"), t.number("mean", "Forecast"),
                   t.number("lower_80", "Likely range (80%): from"), t.number("upper_80", "to"),
-                  t.percent("typical_ape", "Typical error of such forecasts"),
+                  t.percent("typical_ape", "Typical error of such forecasts across authorities"),
                   t.count("backtest_forecasts", "Past forecasts tested")]
 TRACK_COLUMNS = [t.year(label="Year forecast (31 March)"), t.text("series", "Figure"),
                  t.number("forecast", "Forecast a year before"), t.number("lower_80", "Likely range: from"),
                  t.number("upper_80", "to"), t.number("actual", "What happened"),
                  t.percent("ape", "How far off"), t.text("inside", "Inside the likely range")]
 METHOD_COLUMNS = [t.text("kind", "Kind of figure"), t.text("label", "Method"), t.text("horizon", "Years ahead"),
-                  t.percent("median_ape", "Median error", 1), t.number("vs_naive", "Error against no change", 2),
+                  t.percent("median_ape", "Median error"), t.number("vs_naive", "Error against no change", 2),
                   t.number("coverage_80", "80% interval held the outcome", 2),
                   t.number("coverage_95", "95% interval held the outcome", 2),
                   t.count("authorities", "Authorities"), t.count("origins", "Years forecast from"),
@@ -56,8 +56,9 @@ def _typical(row) -> str:
     """How far off forecasts like this one have been, in words."""
     if pd.isna(row["typical_ape"]):
         return "forecasts this far ahead have not yet been tested against what happened"
-    return (f"forecasts made this way {int(row['horizon'])} year{'s' if row['horizon'] != 1 else ''} ahead have "
-            f"typically been within {row['typical_ape']:.0f}% of what happened")
+    return (f"across every English authority, forecasts made this way {int(row['horizon'])} "
+            f"year{'s' if row['horizon'] != 1 else ''} ahead have typically (half of them) been within "
+            f"{row['typical_ape']:.0f}% of what happened")
 
 
 def headline_block(facts: Facts, outlook: Outlook) -> Block:
@@ -93,6 +94,7 @@ def series_block(facts: Facts, outlook: Outlook) -> Block:
     shown = final.round({"latest": 0, "mean": 0, "lower_80": 0, "upper_80": 0}).astype(object)
     for column in ("mean", "lower_80", "upper_80"):
         shown[column] = shown[column].where(~small, SUPPRESSED)
+    shown["backtest_forecasts"] = shown["backtest_forecasts"].where(shown["backtest_forecasts"].ne(0), "none yet")
     rising = final.loc[counts & ~small & (final["mean"] > final["latest"] * 1.1), "series"]
     falling = final.loc[counts & ~small & (final["mean"] < final["latest"] * 0.9), "series"]
     sentences = [f"Each figure below is forecast to 31 March {outlook.end} by the method that has been most accurate "
@@ -115,9 +117,9 @@ def track_block(facts: Facts, outlook: Outlook) -> Block:
         return message("forecast_track_record", "There are not yet enough years to show how past forecasts for "
                                                  f"{facts.name} compared with what happened.")
     inside = track["covered_80"].astype(bool)
-    sentence = (f"Forecasts of the number in care made a year ahead in the same way were off by {track['ape'].mean():.0f}%"
-                f" on average over the last {len(track)} years, and what happened fell inside the likely range in "
-                f"{int(inside.sum())} of those {len(track)} years.")
+    sentence = (f"For {facts.name} itself, forecasts of the number in care made a year ahead in the same way were off "
+                f"by {track['ape'].mean():.0f}% on average over the last {len(track)} years, and what happened fell "
+                f"inside the likely range in {int(inside.sum())} of those {len(track)} years.")
     frame = track.assign(inside=inside.map({True: "yes", False: "no"}))
     table = t.Table("forecast_track_record", f"How past forecasts of the number in care compared with what "
                                              f"happened, {facts.name}", facts.benchmark_source, TRACK_COLUMNS,
@@ -155,7 +157,7 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
     projected = outlook.projected
     last = projected.loc[projected["time_period"].eq(outlook.end)].set_index("group")
     sentence = (f"Followed child by child through {outlook.chain.pairs} years of the return, the placements add up to "
-                f"the forecast total of {last.loc[TOTAL, 'mean']:,.0f} at 31 March {outlook.end} in this mix.")
+                f"the forecast of {last.loc[TOTAL, 'mean']:,.0f} children at 31 March {outlook.end} in this mix.")
     # Projected means are model output, not counts, but a small one still points at a few children.
     small = disclosure.small_mask(projected["mean"].to_numpy(), facts.threshold).to_numpy()
     shown = projected.round(0).astype(object)
@@ -198,9 +200,11 @@ def scenarios_block(facts: Facts, outlook: Outlook) -> Block | None:
                                  "cost a year of the placement groups with a weekly cost",
                     facts.source + ("; the authority's local data (weekly costs)" if outlook.priced else ""),
                     SCENARIO_COLUMNS, frame.round(0))
-    notes = ["Costs are the projected children in each group with a weekly cost times that group's newest weekly "
-             f"cost recorded up to {facts.year}, over a year, at the prices of the year each cost was recorded; "
-             "no inflation is assumed."] if outlook.priced else []
+    notes = ["The baseline is the forecast of the number in care above; each scenario keeps, in proportion, the "
+             "difference the child-by-child model makes to it."]
+    notes += ["Costs are the projected children in each group with a weekly cost times that group's newest weekly "
+              f"cost recorded up to {facts.year}, over a year, at the prices of the year each cost was recorded; "
+              "no inflation is assumed."] if outlook.priced else []
     return Block("scenarios", sentences, table, None, notes)
 
 

@@ -16,15 +16,15 @@ SUPPRESSED = disclosure.SUPPRESSED
 
 
 GAP_TABLE_COLUMNS = [
-    t.year(), t.text("placement_group", "Placement group"), t.number("demand", "Projected children", 1),
-    t.number("demand_lower_80", "80% lower", 1), t.number("demand_upper_80", "80% upper", 1),
+    t.year(), t.text("placement_group", "Placement group"), t.number("demand", "Projected children"),
+    t.number("demand_lower_80", "80% lower"), t.number("demand_upper_80", "80% upper"),
     t.count("capacity", "Places (capacity)"), t.number("capacity_year", "Year of the places figure", show=False),
     t.count("local_authority_places", "Places: local authority homes"),
     t.count("private_places", "Places: private homes"), t.count("voluntary_places", "Places: voluntary homes"),
     t.count("health_authority_places", "Places: health authority homes"),
     t.percent("share_met", "Share of demand the places could meet"),
-    t.number("beyond_capacity", "Children beyond the places (placed out of area or with other providers)", 1),
-    t.number("gap", "Places less projected children", 1),
+    t.number("beyond_capacity", "Children beyond the places (placed out of area or with other providers)"),
+    t.number("gap", "Places less projected children"),
     t.Column("basis", "What the places count", t.FILTER, show=False)]
 GAP_HIDDEN_ON_PAGE = ("local_authority_places", "private_places", "voluntary_places", "health_authority_places")
 

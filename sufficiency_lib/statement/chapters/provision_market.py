@@ -26,11 +26,11 @@ OPENING_COLUMNS = [t.year(label="Year to 31 March"), t.count("homes_opened", "Ho
                    t.number("net_places", "Net change in places")]
 FOSTER_COLUMNS = [t.year(label="Year (31 March)"), t.count("approved", "Places approved"),
                   t.count("filled", "Places filled"), t.count("vacant", "Places not filled"),
-                  t.percent("occupancy", "Occupancy", 1), t.percent("sn_occupancy", "Occupancy: neighbours (mean)", 1),
-                  t.percent("england_occupancy", "Occupancy: England", 1),
-                  t.number("per_10000", "Places approved per 10,000 children", 1),
-                  t.number("sn_per_10000", "Per 10,000: neighbours (mean)", 1),
-                  t.number("england_per_10000", "Per 10,000: England", 1),
+                  t.percent("occupancy", "Occupancy"), t.percent("sn_occupancy", "Occupancy: neighbours (mean)"),
+                  t.percent("england_occupancy", "Occupancy: England"),
+                  t.number("per_10000", "Places approved per 10,000 children", 1, trim=True),
+                  t.number("sn_per_10000", "Per 10,000: neighbours (mean)", 1, trim=True),
+                  t.number("england_per_10000", "Per 10,000: England", 1, trim=True),
                   t.Column("source", "Source of the places", t.FILTER, show=False)]
 UNIT_COST_COLUMNS = [t.year(label="Year (to 31 March)"), t.text("financial_year", "Financial year"),
                      t.text("measure", "S251 unit cost"), t.pounds("value", "Weekly cost"),
