@@ -19,6 +19,12 @@ def money_text(value: float, decimals: int = 0) -> str:
     return f"{sign}£{value:,.{decimals}f}"
 
 
+def decimal_text(value: float, decimals: int = 1) -> str:
+    """A rate or mean in a sentence: ``decimals`` places, thousands commas, and whole when it
+    is whole at that precision (31, not 31.0; 42.5 stays), so no count reads as 31.0."""
+    return f"{value:,.{decimals}f}".removesuffix("." + "0" * decimals) if decimals else f"{value:,.0f}"
+
+
 def in_sentence(label: str) -> str:
     """A label as it reads inside a sentence: the first letter lower-cased, unless the first
     word is an acronym or a name (its second letter is upper-case too, or a digit follows)."""

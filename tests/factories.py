@@ -1,11 +1,14 @@
 """Hand-made facts for unit tests: an authority-year whose figures the test writes itself."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.config import Authority
 from sufficiency_lib.inputs import Inputs
+from sufficiency_lib.local import statement_file
 from sufficiency_lib.local.actions import COLUMNS, Actions
 from sufficiency_lib.local.local_data import LocalData
 from sufficiency_lib.published.figures import figures_frame
@@ -57,3 +60,11 @@ def make_facts(rows: list[dict], published=None, quarantined: int = 0, local: Lo
     recorded = Actions(actions if actions is not None else pd.DataFrame(columns=COLUMNS), None, None)
     return Facts(Inputs(authority), years[-1], ReturnStub(quarantined), frame, years, published,
                  local or LocalData(), recorded)
+
+
+def write_statement_file(folder: Path, text: str) -> Path:
+    """The authority's statement file (foreword, voice, context...) with ``text``, in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / statement_file.FILE_NAME
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -31,7 +31,7 @@ def test_polarity_is_said_in_words_not_folded_into_the_rank():
                      "ranked_of": 150, "quartile_band": "A", "vs_england": "", "vs_neighbours": ""})
     text = narrative.describe_benchmark(row, "the share in education", "%", "high")
     assert "20th lowest of 150 authorities (quartile band A, where A is the lowest quarter)" in text
-    assert text.endswith("DfE counts a higher figure as better.")
+    assert text.endswith("DfE counts a higher share in education as better.")
 
 
 def test_intervals_match_known_values():

@@ -20,6 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sufficiency_lib import inputs
+from factories import write_statement_file
+
 from sufficiency_lib.local import statement_file
 from sufficiency_lib.site import batch as render
 from sufficiency_lib.site import document
@@ -309,15 +311,8 @@ def _artifact_dir(made) -> Path:
 
 # --- the local statement file -----------------------------------------------------------------
 
-def _write(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / statement_file.FILE_NAME
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_a_full_statement_file_is_read(tmp_path):
-    _write(tmp_path, "foreword: |\n  First line\n  same paragraph.\n\n  Second.\nvoice:\n"
+    write_statement_file(tmp_path, "foreword: |\n  First line\n  same paragraph.\n\n  Second.\nvoice:\n"
                      "  - quote: I like my school.\n    attribution: girl, 12\n  - Just words\n"
                      "approved_by: Children's Committee\napproved_on: 2025-09-30\nreview_date: '2026-09-30'\n"
                      "contact: team@example.org\n")
@@ -340,7 +335,7 @@ def test_a_full_statement_file_is_read(tmp_path):
     ("- a list\n", ["expected keys and values"]),
 ])
 def test_a_statement_file_with_a_problem_is_reported_with_file_key_and_fix_never_raised(tmp_path, text, named):
-    path = _write(tmp_path, text)
+    path = write_statement_file(tmp_path, text)
     with pytest.raises(statement_file.StatementFileError) as err:
         statement_file.read(path, CODE)
     for words in [str(path), *named]:
@@ -352,7 +347,7 @@ def test_a_statement_file_with_a_problem_is_reported_with_file_key_and_fix_never
 def test_params_give_governance_and_the_local_file_wins_key_by_key(tmp_path):
     params = tmp_path / "params.yaml"
     params.write_text("new_la_code: E06000031\nstatement:\n  approved_by: Cabinet\n  contact: old@example.org\n")
-    _write(tmp_path / "local", "contact: new@example.org\n")
+    write_statement_file(tmp_path / "local", "contact: new@example.org\n")
     found = statement_file.load(tmp_path / "local", params)
     assert (found.approved_by, found.contact, found.approved) == ("Cabinet", "new@example.org", False)
     assert found.sources == (params, tmp_path / "local" / statement_file.FILE_NAME)
@@ -376,7 +371,7 @@ def test_demo_statement_file_is_marked_illustrative_and_approves_nothing():
 
 @pytest.mark.e2e
 def test_document_shows_a_local_file_illustrative_and_approved(made, tmp_path):
-    _write(tmp_path, "illustrative: true\nforeword: Our words.\nvoice:\n  - quote: Keep me near my friends.\n"
+    write_statement_file(tmp_path, "illustrative: true\nforeword: Our words.\nvoice:\n  - quote: Keep me near my friends.\n"
                      "    attribution: young person, 15\napproved_by: Corporate Parenting Board\n"
                      "approved_on: 2025-09-30\nreview_date: 2026-09-01\ncontact: care@example.org\n")
     from dataclasses import replace

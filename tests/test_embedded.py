@@ -29,7 +29,7 @@ def canonical(rows: pd.DataFrame) -> pd.DataFrame:
 
 def test_the_committed_file_is_small_columnar_and_says_where_it_comes_from():
     assert COMMITTED.stat().st_size < 5_000_000
-    assert sorted(p.name for p in COMMITTED.parent.iterdir()) == ["published.json", "published.parquet"]
+    assert sorted(p.name for p in COMMITTED.parent.iterdir()) == ["README.md", "published.json", "published.parquet"]
     manifest = json.loads((COMMITTED.parent / embedded.MANIFEST_NAME).read_text())
     assert "Open Government Licence v3.0" in manifest["licence"] and manifest["built"]
     assert manifest["sha256"] == hashlib.sha256(COMMITTED.read_bytes()).hexdigest()

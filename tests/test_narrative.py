@@ -38,7 +38,7 @@ def test_describe_benchmark_reads_the_comparisons_and_rank():
     assert text == ("In 2025, the rate of children looked after was 49 per 10,000, lower than England "
                     "(67 per 10,000) and similar to the average of its statistical neighbours (48.8 per 10,000). "
                     "It was 34th lowest of 151 authorities (quartile band A, where A is the lowest quarter). "
-                    "A higher or lower figure is neither better nor worse in itself.")
+                    "A higher or lower rate of children looked after is neither better nor worse in itself.")
 
 
 def test_describe_benchmark_without_intervals_compares_rounded_values():
@@ -59,9 +59,14 @@ def test_ordinals():
 def test_describe_share_states_points_of_change_and_skips_suppressed_years():
     series = pd.Series({2020: 33.2, 2021: None, 2025: 38.4})
     assert narrative.describe_share(series, "IFA foster care", "children looked after") == (
-        "In 2025, the share of children looked after in 'IFA foster care' was 38%, "
-        "up 5 percentage points from 33% in 2020.")
-    assert "the same as in 2020" in narrative.describe_share(pd.Series({2020: 10.0, 2021: 10.2}), "x", "y")
+        "In 2025, 38% of children looked after were in IFA foster care, up 5 percentage points from 33% in 2020.")
+    assert narrative.describe_share(pd.Series({2020: 60.0, 2025: 55.0}), "Placed outside the local authority boundary",
+                                    "children looked after at 31 March") == (
+        "In 2025, 55% of children looked after at 31 March were placed outside the local authority boundary, down 5 "
+        "percentage points from 60% in 2020.")
+    assert narrative.describe_share(pd.Series({2025: 30.0}), "16 years and over", "children") == (
+        "In 2025, 30% of children were in the 16 years and over group.")
+    assert "the same share as in 2020" in narrative.describe_share(pd.Series({2020: 10.0, 2021: 10.2}), "x", "y")
     assert "cannot be shown" in narrative.describe_share(pd.Series({2020: None}, dtype=float), "x", "y")
 
 

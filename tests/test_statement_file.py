@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from pathlib import Path
 
 import pytest
 from markupsafe import escape
+
+from factories import write_statement_file
 
 from sufficiency_lib.local import statement_file
 from sufficiency_lib.site import document
@@ -31,17 +32,10 @@ SECTION = {"context": "local-context", "early_help": "local-context", "financial
            "services": "plan", "governance": "governance"}
 
 
-def _write(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / statement_file.FILE_NAME
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 # --- reading the file ------------------------------------------------------------------------------
 
 def test_the_context_and_services_keys_are_read_as_paragraphs(tmp_path):
-    _write(tmp_path, "context: |\n  Covid-19 closed courts\n  for months.\n\n  Referrals rose after.\n"
+    write_statement_file(tmp_path, "context: |\n  Covid-19 closed courts\n  for months.\n\n  Referrals rose after.\n"
                      "early_help: Family Safeguarding began in 2019.\n"
                      "financial_context: |\n  We must save 57 million pounds.\n\n  Seven priorities.\n"
                      "services: |\n  The reunification team worked with 40 families.\n")
@@ -54,7 +48,7 @@ def test_the_context_and_services_keys_are_read_as_paragraphs(tmp_path):
 
 
 def test_the_new_keys_are_optional_and_empty_when_not_given(tmp_path):
-    _write(tmp_path, "foreword: Hello.\n")
+    write_statement_file(tmp_path, "foreword: Hello.\n")
     found = statement_file.load(tmp_path)
     assert found.foreword == ("Hello.",) and found.problems == ()
     assert all(getattr(found, key) == () for key in NEW_KEYS)
@@ -63,7 +57,7 @@ def test_the_new_keys_are_optional_and_empty_when_not_given(tmp_path):
 @pytest.mark.parametrize("key", NEW_KEYS)
 @pytest.mark.parametrize("value", ["[one, two]", "12", "''", "{a: b}"])
 def test_a_new_key_that_is_not_text_is_a_problem_naming_file_key_and_fix_never_raised(tmp_path, key, value):
-    path = _write(tmp_path, f"{key}: {value}\n")
+    path = write_statement_file(tmp_path, f"{key}: {value}\n")
     with pytest.raises(statement_file.StatementFileError) as err:
         statement_file.read(path, CODE)
     message = str(err.value)
@@ -77,7 +71,7 @@ def test_a_new_key_that_is_not_text_is_a_problem_naming_file_key_and_fix_never_r
                                          ("service", "services"), ("contexts", "context"),
                                          ("governence", "governance")])
 def test_a_misspelt_key_suggests_the_one_meant(tmp_path, typo, meant):
-    path = _write(tmp_path, f"{typo}: Some words.\n")
+    path = write_statement_file(tmp_path, f"{typo}: Some words.\n")
     with pytest.raises(statement_file.StatementFileError, match=f"unknown key '{typo}'; did you mean '{meant}'"):
         statement_file.read(path)
 
@@ -86,7 +80,7 @@ def test_the_params_may_give_the_new_keys_and_the_local_file_wins_key_by_key(tmp
     params = tmp_path / "params.yaml"
     params.write_text("new_la_code: E06000031\nstatement:\n  context: From the params.\n"
                       "  services: Params services.\n")
-    _write(tmp_path / "local", "services: Local services.\n")
+    write_statement_file(tmp_path / "local", "services: Local services.\n")
     found = statement_file.load(tmp_path / "local", params, CODE)
     assert (found.context, found.services) == (("From the params.",), ("Local services.",))
 
@@ -114,7 +108,7 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def test_the_document_shows_each_text_in_its_place_marked_illustrative(tmp_path):
-    _write(tmp_path, "illustrative: true\ncontext: Covid words.\nearly_help: Edge of care words.\n"
+    write_statement_file(tmp_path, "illustrative: true\ncontext: Covid words.\nearly_help: Edge of care words.\n"
                      "financial_context: Money words.\nservices: |\n  Reunification words.\n\n  Second.\n")
     sections = _sections(_render(statement_file.load(tmp_path)))
     local, plan = sections["local-context"], sections["plan"]
@@ -144,6 +138,6 @@ def test_the_document_says_plainly_when_a_text_was_not_given(tmp_path):
 
 
 def test_text_that_is_not_illustrative_carries_no_warning(tmp_path):
-    _write(tmp_path, "early_help: Family group conferences for every family at risk.\n")
+    write_statement_file(tmp_path, "early_help: Family group conferences for every family at risk.\n")
     local = _sections(_render(statement_file.load(tmp_path)))["local-context"]
     assert "Family group conferences for every family at risk." in local and "Illustrative" not in local

@@ -139,7 +139,7 @@ class Facts:
                          back: int = 2):
         """The latest row of the benchmark of a published figure (value, england, sn_mean,
         region, rank, ...) within ``back`` years before the statement's year, or None."""
-        if self.published is None:
+        if self.published is None or self.published.figures.empty:
             return None
         table = benchmark.benchmark_table(self.published.figures, self.code, indicator, unit, group, breakdown,
                                           years=range(self.year - back, self.year + 1),

@@ -30,18 +30,23 @@ PIPELINE_YEARS = 4               # how many 31 Marches ahead the long-term child
 CARE_LEAVER_MARGIN = 1.04        # a coming year's care leavers wanted: the target and a few more
 
 
+def _recorded_years_ahead(t: Targets, i: int, offsets: range):
+    """(year, its 31 March as a day number) of the years ``i + offset`` ahead, within the
+    demo's years, that have a long-term figure on record (not extrapolated)."""
+    for k in offsets:
+        if i + k >= len(t.years):
+            return
+        year = int(t.years[i + k])
+        if year in t.lt_total and t.source.get("lt_total", {}).get(year) != EXTRAPOLATED:
+            yield year, int(t.ends[i + k])
+
+
 def future_long_term(book: Book, t: Targets, i: int):
     """A function telling which periods would be long-term on one of the next two 31 Marches
     that have a long-term figure on record the children now in care would fall short of
     (those are kept rather than let go); telling none when no such year is short."""
     checks = []
-    for k in range(1, PIPELINE_YEARS + 1):
-        if i + k >= len(t.years):
-            break
-        year = int(t.years[i + k])
-        if year not in t.lt_total or t.source.get("lt_total", {}).get(year) == EXTRAPOLATED:
-            continue
-        then = int(t.ends[i + k])
+    for year, then in _recorded_years_ahead(t, i, range(1, PIPELINE_YEARS + 1)):
         open_ = np.flatnonzero(book.open_at(int(t.starts_days[i]) - 1))
         if int((long_term(book, open_, then) & (book.end[open_] > then)).sum()) < t.lt_total[year]:
             checks.append(then)
@@ -60,13 +65,7 @@ def long_term_pipeline(book: Book, rng, t: Targets, i: int) -> None:
     (under 16, in care 2.5 years) but would leave before it: a later year's steering can let
     long-stayers go, not make them."""
     now = int(t.ends[i - 1])
-    for k in range(PIPELINE_YEARS):
-        if i + k >= len(t.years):
-            break
-        year = int(t.years[i + k])
-        if year not in t.lt_total or t.source.get("lt_total", {}).get(year) == EXTRAPOLATED:
-            continue
-        then = int(t.ends[i + k])
+    for year, then in _recorded_years_ahead(t, i, range(PIPELINE_YEARS)):
         open_ = np.flatnonzero(book.open_at(now))
         would_be = long_term(book, open_, then) & (book.pathway[open_] != ADOPT)
         short = int(round(PIPELINE_MARGIN * t.lt_total[year])) - int((would_be & (book.end[open_] > then)).sum())

@@ -134,7 +134,9 @@ def select(figures: pd.DataFrame, indicator: str, unit: str = "number",
     """The rows of one series: one indicator, breakdown and unit, for every place and year.
 
     A long frame (every authority's published figures) is indexed by series the first time
-    it is asked: a statement asks it for hundreds of series."""
+    it is asked: a statement asks it for hundreds of series. No figures: no rows."""
+    if figures.empty:
+        return figures
     if len(figures) >= INDEXED_FROM_ROWS:
         positions = _positions(figures).get((indicator, unit, breakdown_group, breakdown))
         return figures.iloc[positions] if positions is not None else figures.iloc[:0]

@@ -398,7 +398,8 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
     for page in failed:
         write(f"FAILED {page.inputs.code} {page.year} {page.chapter}: {page.error}")
     for doc in batch.documents:
-        write(f"{doc.status:9} {doc.seconds:6.1f}s  {doc.html_path} (and PDF)" + (f": {doc.error}" if doc.error else ""))
+        with_pdf = " (and PDF)" if doc.pdf_path.is_file() else " (HTML only)"
+        write(f"{doc.status:9} {doc.seconds:6.1f}s  {doc.html_path}{with_pdf}" + (f": {doc.error}" if doc.error else ""))
         for problem in doc.problems:
             write(f"NOT USED {problem}")
     for leak in batch.leaks:

@@ -138,8 +138,8 @@ def split_about(body: str) -> tuple[str, str]:
 def _without_page_intro(body: str, code: str) -> str:
     """Drop a chapter page's opening line naming the authority, its code, year and source:
     the cover says it once for the whole document."""
-    return re.sub(r"^\s*<p><strong>[^<]*</strong> \(" + re.escape(code) + r"\), year ending[^<]*</p>\s*", "", body,
-                  count=1)
+    opening = r'^\s*<p(?: class="page-intro")?><strong>[^<]*</strong> \(' + re.escape(code) + r"\), year ending[^<]*</p>\s*"
+    return re.sub(opening, "", body, count=1)
 
 
 def chapter_body(executed: Path, slug: str, code: str = "") -> tuple[str, str]:

@@ -48,12 +48,18 @@ def _hits(pattern: re.Pattern, text: str) -> list[str]:
     return sorted({m.group(0) for m in pattern.finditer(text)})
 
 
-def text_problems(body: str, annex: str, where: str) -> list[tuple[str, str, str]]:
-    """Each breach of the rules in a page's (or a document's) body and annex text."""
+def text_problems(body: str, annex: str, where: str, prose: tuple[str, str] | None = None
+                  ) -> list[tuple[str, str, str]]:
+    """Each breach of the rules in a page's (or a document's) body and annex text.
+
+    A count with a decimal point is looked for in ``prose`` (body and annex without their
+    tables) when given: a table's column of rates keeps one decimal on every row (31.0 beside
+    42.5), and a column of counts is whole by its declaration."""
     found = []
-    for part, text in (("body", body), ("annex", annex)):
+    prose = prose or (body, annex)
+    for part, text, words in (("body", body, prose[0]), ("annex", annex, prose[1])):
         found += [(where, f"code or file name in the {part}", hit) for hit in _hits(CODE_NAMES, text)]
-        found += [(where, f"a count with a decimal point in the {part}", hit) for hit in _hits(DECIMAL_COUNT, text)]
+        found += [(where, f"a count with a decimal point in the {part}", hit) for hit in _hits(DECIMAL_COUNT, words)]
         found += [(where, f"money to the pound in the {part}", hit) for hit in _hits(POUNDS_TO_THE_POUND, text)]
     found += [(where, "model jargon in the body", hit) for hit in _hits(JARGON, body)]
     found += [(where, "an internal check in the body", hit) for hit in _hits(INTERNAL, body)]
@@ -78,10 +84,11 @@ def repeated_sentences(bodies: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 def page_body(page_html: str) -> str:
-    """A chapter page's own words: the site's header, navigation, banner, footer, tables,
-    chart captions and notes left out (they repeat by design)."""
+    """A chapter page's own words: the site's header, navigation, banner, opening line
+    (authority, year, source), footer, tables, chart captions and notes left out (they
+    repeat by design)."""
     text = re.sub(r"<(header|footer|nav|table|figure)\b.*?</\1>", " ", page_html, flags=re.S | re.I)
-    text = re.sub(r'<p class="(?:note|source|synthetic-banner)">.*?</p>', " ", text, flags=re.S)
+    text = re.sub(r'<p class="(?:note|source|synthetic-banner|page-intro)">.*?</p>', " ", text, flags=re.S)
     return split(text)[0]
 
 
@@ -95,7 +102,8 @@ def problems(folder: Path) -> list[tuple[str, str, str]]:
     found, bodies = [], {}
     for page in sorted(folder.glob("*.html")):
         text = page.read_text(encoding="utf-8")
-        found += text_problems(*split(text), where=page.name)
+        without_tables = re.sub(r"<table\b.*?</table>", " ", text, flags=re.S | re.I)
+        found += text_problems(*split(text), where=page.name, prose=split(without_tables))
         if page.stem != WHOLE_STATEMENT:
             bodies[page.stem] = page_body(text)
     return found + repeated_sentences(bodies)

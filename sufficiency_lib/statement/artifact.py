@@ -51,7 +51,9 @@ MODULES = {"children_in_care": children_in_care, "placements": placements, "prov
 
 
 def input_checksums(inputs: Inputs) -> dict[str, str]:
-    """``{path: sha256}`` of every file the statement of ``inputs`` is made from."""
+    """``{path: sha256}`` of every file the statement of ``inputs`` is made from (a demo's
+    synthetic return made first, so the key names the files the artifact is built from)."""
+    _prepare(inputs)
     sums: dict[str, str] = {}
     for source in inputs.sources():
         sums.update(fingerprint.folder_checksums(source))
@@ -110,7 +112,7 @@ def compute(inputs: Inputs, year: int):
 
 
 def _intro(facts) -> str:
-    return (f"<p><strong>{facts.name}</strong> ({facts.code}), year ending 31 March {facts.year}. "
+    return (f'<p class="page-intro"><strong>{facts.name}</strong> ({facts.code}), year ending 31 March {facts.year}. '
             f"Figures from {facts.data.source if facts.data is not None else 'published statistics only'}.</p>")
 
 

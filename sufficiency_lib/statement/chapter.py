@@ -9,6 +9,7 @@ from sufficiency_lib.analysis import findings as findings_mod
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block
+from sufficiency_lib.statement.chapters import CHAPTERS
 
 SUMMARY_COLUMNS = [t.text("area", "Area"), t.text("challenges", "Challenges and gaps found"),
                    t.text("actions", "Actions required"), t.text("impact", "Intended impact")]
@@ -39,8 +40,8 @@ class Chapter:
         # which year's actions are shown is said once, in the executive summary
         note = self.facts.actions.note(self.facts.year) if self.slug == "summary" else ""
         if frame.empty:
-            return Block(key, ["No challenge was found in these figures, and no actions are recorded for them.",
-                               note])
+            subject = "any chapter" if self.slug == "summary" else f"the {CHAPTERS[self.slug].lower()} figures"
+            return Block(key, [f"No challenge was found in {subject}, and no actions are recorded for them.", note])
         frame = frame.set_axis(["area", "challenges", "actions", "impact"], axis=1)
         table = t.Table(key, f"Summary of findings, {self.facts.name}, {self.facts.year}",
                         "Challenges: found in the figures above by the rules set out in the methods; actions and "

@@ -31,6 +31,7 @@ import pandas as pd
 from sufficiency_lib.analysis import benchmark, disclosure
 from sufficiency_lib.statement import charts
 from sufficiency_lib.published.figures import TOTAL
+from sufficiency_lib.wording import decimal_text
 
 COMPARATORS = {"sn_mean": "Statistical neighbours (mean)", "region": "Region", "england": "England"}
 DRILLS = {"Placement group by age group": "Placement group by age group",
@@ -196,7 +197,7 @@ class Explorer:
             return
         started = time.perf_counter()
         self.view = self.trend_frame()
-        cells = self.view.assign(cell=[status if pd.isna(v) else f"{v:,.1f}".removesuffix(".0")
+        cells = self.view.assign(cell=[status if pd.isna(v) else decimal_text(v)
                                        for v, status in zip(self.view["value"], self.view["status"])])
         shown = cells.pivot_table(index="time_period", columns="series", values="cell", aggfunc="first").fillna("x")
         self.table.value = shown.reset_index().to_html(index=False, border=0, classes="data-table")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.wording import in_sentence, money_text
+from sufficiency_lib.wording import decimal_text, in_sentence, money_text
 
 
 def count_text(value, sign: bool = False) -> str:
@@ -79,33 +79,56 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
                            f"England ({float(row['england']):,.0f}{unit})")
     if not pd.isna(row["sn_mean"]):
         comparisons.append(f"{compare_word(value, float(row['sn_mean']), row.get('vs_neighbours', ''))} "
-                           f"the average of its statistical neighbours ({float(row['sn_mean']):,.1f}{unit})")
+                           f"the average of its statistical neighbours ({decimal_text(float(row['sn_mean']))}{unit})")
     text += (", " + " and ".join(comparisons) if comparisons else "") + "."
     if not pd.isna(row["rank"]):
         text += (f" It was {_ordinal(int(row['rank']))} lowest of {int(row['ranked_of'])} authorities "
                  f"(quartile band {row['quartile_band']}, where A is the lowest quarter).")
-    return text + " " + POLARITY_WORDS[polarity]
+    return text + " " + polarity_sentence(polarity, subject)
 
 
 #: DfE's polarity of a figure, in words (see analysis.benchmark.POLARITY).
-POLARITY_WORDS = {"high": "DfE counts a higher figure as better.", "low": "DfE counts a lower figure as better.",
-                  "neutral": "A higher or lower figure is neither better nor worse in itself."}
+POLARITY_WORDS = {"high": "DfE counts a higher {subject} as better.", "low": "DfE counts a lower {subject} as better.",
+                  "neutral": "A higher or lower {subject} is neither better nor worse in itself."}
+
+
+def polarity_sentence(polarity: str, subject: str) -> str:
+    """DfE's polarity said of the figure itself ("A higher or lower rate of ... is neither
+    better nor worse in itself"), so each chapter's sentence is about its own figure."""
+    named = subject[4:] if subject.startswith("the ") else subject
+    return POLARITY_WORDS[polarity].format(subject=named)
+
+
+#: First words of a breakdown label that describe the children themselves ("Placed outside
+#: the local authority boundary", "With 3 or more placements"): the children "were" so.
+DESCRIBING = ("placed", "living", "with", "aged", "looked", "in", "under", "over", "not", "male", "female",
+              "unaccompanied", "ceased", "started", "cared", "on", "at", "from")
+
+
+def _share_of(label: str, subject: str, share: float) -> str:
+    """'38% of children looked after were in IFA foster care': a label describing the
+    children says so ('were placed outside ...'); a group they are in, 'were in'."""
+    first = label.split()[0].lower() if label.split() else ""
+    if first[:1].isdigit():                      # "16 years and over", "1 to under 2 years"
+        return f"{share:.0f}% of {subject} were in the {label} group"
+    being = "were" if first in DESCRIBING or first.endswith("ed") else "were in"
+    return f"{share:.0f}% of {subject} {being} {in_sentence(label)}"
 
 
 def describe_share(series: pd.Series, label: str, subject: str) -> str:
     """The latest share of ``subject`` in ``label`` and its change, in percentage points,
-    since the first year: "In 2025, the share of children looked after in 'IFA foster
-    care' was 38%, up 5 percentage points from 33% in 2020." ``series`` is indexed by
-    year; missing (suppressed) years are skipped."""
+    since the first year: "In 2025, 38% of children looked after were in IFA foster care,
+    up 5 percentage points from 33% in 2020." ``series`` is indexed by year; missing
+    (suppressed) years are skipped."""
     series = series.dropna()
     if series.empty:
-        return f"The share of {subject} in '{label}' cannot be shown (too few children to publish)."
+        return f"How many of {subject} were in {in_sentence(label)} cannot be shown (too few children to publish)."
     years, values = list(series.index), [float(v) for v in series.to_numpy()]
-    text = f"In {years[-1]}, the share of {subject} in '{label}' was {values[-1]:.0f}%"
+    text = f"In {years[-1]}, {_share_of(label, subject, values[-1])}"
     if len(values) > 1:
         points = round(values[-1]) - round(values[0])
         if points == 0:
-            text += f", the same as in {years[0]}"
+            text += f", the same share as in {years[0]}"
         else:
             text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
                      f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")

@@ -18,6 +18,7 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapters.common import benchmark_columns, benchmark_frame, column_name
 from sufficiency_lib.vocabulary import Indicator, Unit
+from sufficiency_lib.wording import decimal_text
 
 I = Indicator
 OPENING_COLUMNS = [t.year(label="Year to 31 March"), t.count("homes_opened", "Homes opened"),
@@ -240,8 +241,9 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
                      f"for England")
     sentences = [sentence + "."]
     if pd.notna(latest["per_10000"]):
-        sentences.append(f"That is {latest['per_10000']:.1f} approved places per 10,000 children aged 0 to 17, against "
-                         f"{latest['sn_per_10000']:.1f} for its neighbours and {latest['england_per_10000']:.1f} for "
+        sentences.append(f"That is {decimal_text(latest['per_10000'])} approved places per 10,000 children aged 0 to 17, "
+                         f"against {decimal_text(latest['sn_per_10000'])} for its neighbours and "
+                         f"{decimal_text(latest['england_per_10000'])} for "
                          "England.")
     if frame["source"].eq(market.LOCAL_CAPACITY).any():
         sentences.append("Where the local capacity table records in-house places for a year, they are shown in "
@@ -390,8 +392,8 @@ def market_intelligence(facts: Facts, figures: pd.DataFrame) -> Block:
                                facts.authority.neighbour_model).dropna(subset=["england"])
     if len(places) >= 2:
         first, last = places.iloc[0], places.iloc[-1]
-        sentences.append(f"Children's home places in England were {first['england']:.1f} per 10,000 children at 31 "
-                         f"March {int(first['time_period'])} and {last['england']:.1f} "
+        sentences.append(f"Children's home places in England were {decimal_text(first['england'])} per 10,000 "
+                         f"children at 31 March {int(first['time_period'])} and {decimal_text(last['england'])} "
                          f"{_when(int(last['time_period']), facts.year)} (Ofsted).")
     sentences.append("What commissioners learn from providers (fee rises asked for, vacancies, foster carers' ages, "
                      "providers entering or leaving the area) is not in the public figures; the authority's table of "
