@@ -117,6 +117,21 @@ def test_ticks_are_nice_numbers_from_zero_covering_the_maximum(high, ticks, labe
         assert [svg.tick_label(t, decimals) for t in found] == labels
 
 
+def test_stacked_bars_follow_the_order_given_from_the_bottom():
+    """Ordered bands (time in care, age) stack as the table lists them, not by size."""
+    data = long_frame({"Under 6 months": {2025: 10}, "6 months to under 1 year": {2025: 5},
+                       "5 years and over": {2025: 40}}, x="year", hue="band", y="n")
+    order = ["Under 6 months", "6 months to under 1 year", "5 years and over"]
+    root = parse(charts.stacked_bar_chart(data, x="year", y="n", hue="band", title="Bands", y_label="Number",
+                                          source="test", alt="bars", order=order))
+    assert [t.text for t in of_class(root, "legend-label", "text")] == order
+    bottoms = [float(b.get("y")) + float(b.get("height")) for b in of_class(root, "bar", "rect")]
+    assert bottoms == sorted(bottoms, reverse=True)       # each drawn on top of the one before
+    unordered = parse(charts.stacked_bar_chart(data, x="year", y="n", hue="band", title="Bands", y_label="Number",
+                                               source="test", alt="bars"))
+    assert [t.text for t in of_class(unordered, "legend-label", "text")][0] == "5 years and over"
+
+
 def test_bar_heights_are_proportional_to_values_on_the_axis():
     # 2023: a 30, b 10 (total 40); 2024: a 20, b 25 (total 45) -> axis 0 to 50 in tens.
     data = long_frame({"a": {2023: 30, 2024: 20}, "b": {2023: 10, 2024: 25}}, x="year", hue="kind", y="n")

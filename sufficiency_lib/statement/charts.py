@@ -125,9 +125,10 @@ def line_chart(data: pd.DataFrame, x: str, y: str, title: str, y_label: str, sou
 
 
 def stacked_bar_chart(data: pd.DataFrame, x: str, y: str, hue: str, title: str, y_label: str,
-                      source: str, alt: str, png: bool = False) -> Chart:
+                      source: str, alt: str, png: bool = False, order: list[str] | None = None) -> Chart:
     """Stacked bars of long-form ``data``: one bar per ``x``, one segment per ``hue`` value
-    (the largest at the bottom, the rest together on top), legend below the plot."""
+    (in ``order`` from the bottom when given, as the table beside it lists them, else the
+    largest at the bottom; the rest together on top), legend below the plot."""
     values = _numbers(data[y])
     labels = [str(v) for v in data[hue]]
     part = _parts(labels, values)
@@ -137,7 +138,8 @@ def stacked_bar_chart(data: pd.DataFrame, x: str, y: str, hue: str, title: str, 
         if not pd.isna(at) and value == value:
             cells[(part[label], at)] = cells.get((part[label], at), 0.0) + value
             totals[part[label]] = totals.get(part[label], 0.0) + value
-    names = sorted(totals, key=lambda name: (name == OTHERS, -totals[name]))
+    place = {name: i for i, name in enumerate(order or [])}
+    names = sorted(totals, key=lambda name: (name == OTHERS, place.get(name, len(place)), -totals[name]))
     bars = sorted({at for _, at in cells})
     segments = [drawing.Series(name, [cells.get((name, at), 0.0) for at in bars], colour)
                 for colour, name in zip(PALETTE, names)]

@@ -13,6 +13,8 @@ elsewhere. Tables are declared once (:mod:`~sufficiency_lib.statement.tables`).
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -109,7 +111,8 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     long = parts.melt(id_vars="breakdown", var_name="year", value_name="percent").astype({"year": int})
     chart = None
     if long["percent"].notna().any():
-        make = charts.stacked_bar_chart if chart_kind == "bar" else charts.line_chart
+        make = (partial(charts.stacked_bar_chart, order=list(parts["breakdown"])) if chart_kind == "bar"
+                else charts.line_chart)
         chart = make(long.dropna(subset=["percent"]), x="year", y="percent", hue="breakdown",
                      title=f"{title}, {facts.name}, {year_columns[0]} to {year_columns[-1]}",
                      y_label="Percentage", source=facts.source,
