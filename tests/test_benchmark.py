@@ -30,7 +30,8 @@ def test_polarity_is_said_in_words_not_folded_into_the_rank():
     row = pd.Series({"time_period": 2025, "value": 60.0, "england": 64.0, "sn_mean": 62.0, "rank": 20,
                      "ranked_of": 150, "quartile_band": "A", "vs_england": "", "vs_neighbours": ""})
     text = narrative.describe_benchmark(row, "the share in education", "%", "high")
-    assert "20th lowest of 150 authorities (quartile band A, where A is the lowest quarter)" in text
+    assert "Of 150 authorities, it had the 20th lowest share in education (quartile band A, where A is the lowest " \
+           "quarter)" in text
     assert text.endswith("DfE counts a higher share in education as better.")
 
 

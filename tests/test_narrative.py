@@ -37,7 +37,8 @@ def test_describe_benchmark_reads_the_comparisons_and_rank():
     text = narrative.describe_benchmark(_benchmark_row(), "the rate of children looked after", " per 10,000")
     assert text == ("In 2025, the rate of children looked after was 49 per 10,000, lower than England "
                     "(67 per 10,000) and similar to the average of its statistical neighbours (48.8 per 10,000). "
-                    "It was 34th lowest of 151 authorities (quartile band A, where A is the lowest quarter). "
+                    "Of 151 authorities, it had the 34th lowest rate of children looked after (quartile band A, where A is "
+                    "the lowest quarter). "
                     "A higher or lower rate of children looked after is neither better nor worse in itself.")
 
 

@@ -14,7 +14,7 @@ from factories import make_facts
 from sufficiency_lib.analysis import composition, metrics
 from sufficiency_lib.analysis.facts import ReturnData
 from sufficiency_lib.statement.chapters import children_in_care
-from sufficiency_lib.statement.chapters.common import NEEDS_RETURN
+from sufficiency_lib.statement.chapters.common import needs_return
 from sufficiency_lib.vocabulary import TOTAL, Indicator, Uasc
 
 
@@ -159,4 +159,5 @@ def test_without_a_return_the_block_says_the_part_needs_it():
     facts = make_facts([])
     facts.data = None
     block = children_in_care.six_months(facts)
-    assert block.sentences == [NEEDS_RETURN] and block.table is None
+    assert block.sentences == [needs_return("the children looked after over the latest six months")] \
+        and block.table is None

@@ -82,7 +82,8 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
                            f"the average of its statistical neighbours ({decimal_text(float(row['sn_mean']))}{unit})")
     text += (", " + " and ".join(comparisons) if comparisons else "") + "."
     if not pd.isna(row["rank"]):
-        text += (f" It was {_ordinal(int(row['rank']))} lowest of {int(row['ranked_of'])} authorities "
+        text += (f" Of {int(row['ranked_of'])} authorities, it had the {_ordinal(int(row['rank']))} lowest "
+                 f"{_without_article(subject)} "
                  f"(quartile band {row['quartile_band']}, where A is the lowest quarter).")
     return text + " " + polarity_sentence(polarity, subject)
 
@@ -92,11 +93,14 @@ POLARITY_WORDS = {"high": "DfE counts a higher {subject} as better.", "low": "Df
                   "neutral": "A higher or lower {subject} is neither better nor worse in itself."}
 
 
+def _without_article(subject: str) -> str:
+    return subject[4:] if subject.startswith("the ") else subject
+
+
 def polarity_sentence(polarity: str, subject: str) -> str:
     """DfE's polarity said of the figure itself ("A higher or lower rate of ... is neither
     better nor worse in itself"), so each chapter's sentence is about its own figure."""
-    named = subject[4:] if subject.startswith("the ") else subject
-    return POLARITY_WORDS[polarity].format(subject=named)
+    return POLARITY_WORDS[polarity].format(subject=_without_article(subject))
 
 
 #: First words of a breakdown label that describe the children themselves ("Placed outside

@@ -29,14 +29,16 @@ from sufficiency_lib.vocabulary import CROSS, TOTAL, Unit
 SUPPRESSED = disclosure.SUPPRESSED
 
 
-NEEDS_RETURN = ("This part needs the council's return of each child's records to the Department for Education "
-                "(SSDA903), which was not given.")
+def needs_return(subject: str) -> str:
+    """What a part without the return says, naming its subject (each part says it of its own)."""
+    return (f"The figures on {subject} need the council's return of each child's records to the Department for "
+            "Education (SSDA903), which was not given.")
 
 
 def nothing_for(facts: Facts, key: str, subject: str) -> Block:
     """The block for a part with no figures: it needs the return, or the return holds none."""
     if facts.data is None:
-        return message(key, NEEDS_RETURN)
+        return message(key, needs_return(subject))
     return message(key, f"The return holds no figures for {subject}.")
 
 

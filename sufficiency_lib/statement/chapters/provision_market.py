@@ -74,7 +74,7 @@ def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, 
     """'In 2023, <subject> was 10.4 per 10,000, against 9.4 for its statistical neighbours (mean),
     7.8 for the East of England and 9.3 for England; it ranked 101st of 150 (1 = lowest).'"""
     def number(value) -> str:
-        return "not published" if pd.isna(value) else f"{float(value):,.{decimals}f}{suffix}"
+        return "not published" if pd.isna(value) else f"{decimal_text(float(value), decimals)}{suffix}"
 
     text = (f"In {int(row['time_period'])}, {subject} was {number(row['value'])}, against {number(row['sn_mean'])} "
             f"for its statistical neighbours (mean), {number(row['region'])} for {region} and "
@@ -410,8 +410,8 @@ def blocks(facts: Facts) -> tuple[dict[str, Block], pd.DataFrame | None]:
     figures = market.with_rates(facts.published.figures, facts.published.population)
     return {"homes": homes_block(facts, figures),
             "home_places_rate": _compare(facts, figures, "childrens_home_places_rate", I.CHILDRENS_HOME_PLACES,
-                                         Unit.RATE, "children's home places in the area per 10,000 children",
-                                         "Children's home places per 10,000 children", " per 10,000"),
+                                         Unit.RATE, "the number of children's home places in the area for every "
+                                         "10,000 children", "Children's home places per 10,000 children", ""),
             "home_quality": quality_block(facts, figures),
             "openings": openings_block(facts, figures),
             "foster_capacity": foster_block(facts, figures),
