@@ -21,8 +21,12 @@ def money_text(value: float, decimals: int = 0) -> str:
 
 def decimal_text(value: float, decimals: int = 1) -> str:
     """A rate or mean in a sentence: ``decimals`` places, thousands commas, and whole when it
-    is whole at that precision (31, not 31.0; 42.5 stays), so no count reads as 31.0."""
-    return f"{value:,.{decimals}f}".removesuffix("." + "0" * decimals) if decimals else f"{value:,.0f}"
+    is whole at that precision (31, not 31.0; 42.5 stays), so no count reads as 31.0; never
+    "-0"; "not available" when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available"
+    text = f"{value:,.{decimals}f}".removesuffix("." + "0" * decimals) if decimals else f"{value:,.0f}"
+    return text.removeprefix("-") if text.strip("-0.,") == "" else text
 
 
 def in_sentence(label: str) -> str:

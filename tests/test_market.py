@@ -4,6 +4,7 @@ real Ofsted and LAIT files, counted here with the csv module, for the demo autho
 from __future__ import annotations
 
 import csv
+from decimal import ROUND_HALF_UP, Decimal
 import math
 import re
 
@@ -122,11 +123,33 @@ def test_the_share_met_and_the_children_beyond_the_places_add_up(mean, places):
     local = pd.DataFrame({"year": [2025], "placement_group": [PlacementGroup.IFA], "places": [places]})
     gap = demand.demand_against_capacity(projected({PlacementGroup.IFA: (mean, 0, 0)}, years=(2026,)),
                                          market.capacity(None, CODE, 2025, local)).iloc[0]
-    assert gap["gap"] == pytest.approx(places - mean)
-    assert gap["beyond_capacity"] == pytest.approx(max(mean - places, 0))
-    if mean > 0:
-        assert 0 <= gap["share_met"] <= 100
-        assert gap["share_met"] / 100 * mean + gap["beyond_capacity"] == pytest.approx(mean)
+    whole = float(Decimal(repr(mean)).quantize(Decimal(1), rounding=ROUND_HALF_UP))   # whole children, halves up
+    assert gap["demand"] == whole
+    assert gap["gap"] == pytest.approx(places - whole)
+    assert gap["beyond_capacity"] == pytest.approx(max(whole - places, 0))
+    assert 0 <= gap["share_met"] <= 100
+    assert gap["share_met"] / 100 * whole + gap["beyond_capacity"] == pytest.approx(whole)
+
+
+def test_a_half_child_short_is_one_short_everywhere_and_none_projected_is_all_met():
+    """11.5 projected against 11 places is stated as 12 against 11: short by 1 in the table,
+    the findings and the sentences alike; 0.3 projected is 0 children, all of it met."""
+    local = pd.DataFrame({"year": [2025, 2025], "placement_group": [PlacementGroup.CHILDRENS_HOMES,
+                                                                    PlacementGroup.IN_HOUSE], "places": [11.0, 4.0]})
+    gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (11.5, 9.5, 14.5),
+                                                    PlacementGroup.IN_HOUSE: (0.3, 0.0, 1.0)}, years=(2026,)),
+                                         market.capacity(None, CODE, 2025, local))
+    homes_, in_house = gap.set_index("placement_group").loc[[PlacementGroup.CHILDRENS_HOMES, PlacementGroup.IN_HOUSE]] \
+        .itertuples()
+    assert (homes_.demand, homes_.demand_lower_80, homes_.demand_upper_80, homes_.gap) == (12, 10, 15, -1)
+    assert (in_house.demand, in_house.share_met, in_house.gap) == (0, 100, 4)
+    facts = make_facts([], published=None, local=LocalData({"capacity": local}))
+    found = findings.forecast_rules(facts, _outlook(gap, 2025))
+    assert [f.challenge for f in found if f.area == Area.GAP] == [
+        "Projected demand for residential children's homes exceeds capacity by 1 place in 2026."]
+    from sufficiency_lib.statement.chapters import gap as gap_chapter
+    sentences = " ".join(gap_chapter.gap_block(facts, _outlook(gap, 2025)).sentences)
+    assert "Residential children's homes, by 1 in 2026" in sentences and "nan" not in sentences
 
 
 def _outlook(gap: pd.DataFrame, year: int) -> demand.Outlook:

@@ -177,3 +177,38 @@ def test_the_summary_opens_with_the_five_year_trend_against_england(shared_data)
     assert stories._trend_against_england(facts) == (
         f"Between 2020 and 2025 the number in care for every 10,000 children fell by {-mine} in Bedford (to "
         f"{rates[('Local authority', '2025')]}), while England's fell by {-england} (to {rates[('National', '2025')]}).")
+
+
+def test_a_rate_in_a_sentence_is_whole_when_whole_never_minus_zero_and_says_when_missing():
+    from sufficiency_lib.wording import decimal_text
+    assert [decimal_text(v) for v in (31.0, 42.5, 1234.0, -0.04, -3.26, float("nan"))] == [
+        "31", "42.5", "1,234", "0", "-3.3", "not available"]
+    assert decimal_text(7.25, 2) == "7.25" and decimal_text(7.0, 2) == "7"
+
+
+def test_the_first_and_last_ranks_are_said_in_words():
+    first = narrative.describe_benchmark(_benchmark_row(rank=1), "the rate of children looked after")
+    last = narrative.describe_benchmark(_benchmark_row(rank=151), "the rate of children looked after")
+    assert "Of 151 authorities, it had the lowest rate of children looked after (" in first
+    assert "Of 151 authorities, it had the highest rate of children looked after (" in last
+
+
+@pytest.mark.parametrize("label, group, said", [
+    ("White", "Ethnicity", "were recorded as White"),
+    ("Full care order", "Legal status", "had a legal status of full care order"),
+    ("Locality not recorded", "Locality of placement", "had their locality not recorded"),
+    ("Placed outside the local authority boundary", "Locality of placement",
+     "were placed outside the local authority boundary"),
+    ("IFA foster care", "Placement group", "were in IFA foster care"),
+    ("16 years and over", "Age group", "were in the 16 years and over group")])
+def test_a_share_says_what_the_children_were_in_words_that_fit_the_breakdown(label, group, said):
+    text = narrative.describe_share(pd.Series({2024: 30.0, 2025: 31.0}), label, "children looked after", group)
+    assert text.startswith(f"In 2025, 31% of children looked after {said}, up 1 percentage point from 30% in 2024.")
+    hidden = narrative.describe_share(pd.Series({2025: float("nan")}), label, "children looked after", group)
+    assert hidden == f"The share of children looked after who {said} cannot be shown (too few children to publish)."
+
+
+def test_every_chapter_says_what_no_challenge_was_found_in():
+    from sufficiency_lib.statement.chapter import FOUND_IN
+    from sufficiency_lib.statement.chapters import CHAPTERS
+    assert set(FOUND_IN) == set(CHAPTERS)

@@ -181,6 +181,11 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
     figure keeps its demand with the rest missing and ``basis`` "no public capacity figure".
     With ``threshold``, a projection a page must suppress (1 to ``threshold - 1`` children,
     rounded) is marked ``suppressed`` and what would state it (gap, share, beyond) is left out.
+
+    Projections are stated in whole children (halves up) and the gap, share and children
+    beyond the places are worked from those, so every row reads places less projected
+    children exactly, in the table, the findings and the summary alike. No children
+    projected: the places meet all of it (100%).
     """
     capacity = capacity if capacity is not None else pd.DataFrame(columns=["placement_group", "year", "places"])
     rows = []
@@ -189,15 +194,17 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
         places = np.nan if found is None else float(found["places"])
         small = threshold is not None and disclosure.is_small(row.mean, threshold)
         known = not np.isnan(places) and not small
-        out = {"time_period": int(row.time_period), "placement_group": row.group, "demand": float(row.mean),
-               "demand_lower_80": float(row.lower_80), "demand_upper_80": float(row.upper_80),
+        mean = disclosure.whole_children(row.mean)
+        out = {"time_period": int(row.time_period), "placement_group": row.group, "demand": mean,
+               "demand_lower_80": disclosure.whole_children(row.lower_80),
+               "demand_upper_80": disclosure.whole_children(row.upper_80),
                "capacity": places, "capacity_year": np.nan if found is None else int(found["year"]),
                "capacity_local": bool(found.get("local", False)) if found is not None else False,
                "basis": market.NO_PUBLIC_CAPACITY if found is None else str(found.get("basis", "")),
                "capacity_source": "" if found is None else str(found.get("source", "")),
-               "share_met": min(places / row.mean, 1.0) * 100 if known and row.mean > 0 else np.nan,
-               "beyond_capacity": max(row.mean - places, 0.0) if known else np.nan,
-               "gap": places - row.mean if known else np.nan, "suppressed": small}
+               "share_met": (min(places / mean, 1.0) * 100 if mean > 0 else 100.0) if known else np.nan,
+               "beyond_capacity": max(mean - places, 0.0) if known else np.nan,
+               "gap": places - mean if known else np.nan, "suppressed": small}
         for sector in ofsted.SECTORS:
             out[f"{sector}|places"] = float(found.get(f"{sector}|places", np.nan)) if found is not None else np.nan
         rows.append(out)

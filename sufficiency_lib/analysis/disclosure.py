@@ -80,6 +80,14 @@ def _small(values: np.ndarray, threshold: int) -> np.ndarray:
         return (values > 0) & (values < threshold)
 
 
+def whole_children(value) -> float:
+    """A model's estimate of a count in whole children, halves up (5.5 is 6), as every page
+    states it; missing stays missing."""
+    if value is None or pd.isna(value):
+        return float("nan")
+    return float(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def is_small(value, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """Whether one count must be suppressed (primary suppression): 1 to ``threshold - 1``
     children. A model's estimate of a count (a projected mean) is rounded to whole
@@ -87,8 +95,7 @@ def is_small(value, threshold: int = DEFAULT_THRESHOLD) -> bool:
     shown as 6."""
     if value is None or pd.isna(value):
         return False
-    whole = float(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return 0 < whole < threshold
+    return 0 < whole_children(value) < threshold
 
 
 def small_mask(values, threshold: int = DEFAULT_THRESHOLD) -> pd.Series:

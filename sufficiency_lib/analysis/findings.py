@@ -416,7 +416,8 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
                                           f"interval {row.lower_80:,.0f} to {row.upper_80:,.0f})."))
     for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
         out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds capacity "
-                                     f"by {-row.gap:,.0f} places in {row.time_period}."))
+                                     f"by {-row.gap:,.0f} {'place' if round(-row.gap) == 1 else 'places'} in "
+                                     f"{row.time_period}."))
     return out
 
 

@@ -9,7 +9,15 @@ from sufficiency_lib.analysis import findings as findings_mod
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block
-from sufficiency_lib.statement.chapters import CHAPTERS
+
+#: What each chapter's figures are about, in "No challenge was found in ...".
+FOUND_IN = {"summary": "any chapter", "plan": "the measures of the plan",
+            "children_in_care": "the figures on children in care",
+            "placements": "the figures on placement mix and stability",
+            "provision": "the figures on provision, the market and costs",
+            "population": "the figures on who the children in care are",
+            "care_leavers": "the figures on care leavers", "forecast": "the forecast and the sufficiency gap",
+            "data_quality": "the checks of the return's quality"}
 
 SUMMARY_COLUMNS = [t.text("area", "Area"), t.text("challenges", "Challenges and gaps found"),
                    t.text("actions", "Actions required"), t.text("impact", "Intended impact")]
@@ -40,8 +48,8 @@ class Chapter:
         # which year's actions are shown is said once, in the executive summary
         note = self.facts.actions.note(self.facts.year) if self.slug == "summary" else ""
         if frame.empty:
-            subject = "any chapter" if self.slug == "summary" else f"the {CHAPTERS[self.slug].lower()} figures"
-            return Block(key, [f"No challenge was found in {subject}, and no actions are recorded for them.", note])
+            said = f"No challenge was found in {FOUND_IN.get(self.slug, 'these figures')}, and no actions are recorded."
+            return Block(key, [said, note])
         frame = frame.set_axis(["area", "challenges", "actions", "impact"], axis=1)
         table = t.Table(key, f"Summary of findings, {self.facts.name}, {self.facts.year}",
                         "Challenges: found in the figures above by the rules set out in the methods; actions and "

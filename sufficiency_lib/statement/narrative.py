@@ -82,8 +82,9 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
                            f"the average of its statistical neighbours ({decimal_text(float(row['sn_mean']))}{unit})")
     text += (", " + " and ".join(comparisons) if comparisons else "") + "."
     if not pd.isna(row["rank"]):
-        text += (f" Of {int(row['ranked_of'])} authorities, it had the {_ordinal(int(row['rank']))} lowest "
-                 f"{_without_article(subject)} "
+        rank, of = int(row["rank"]), int(row["ranked_of"])
+        place = "the lowest" if rank == 1 else "the highest" if rank == of else f"the {_ordinal(rank)} lowest"
+        text += (f" Of {of} authorities, it had {place} {_without_article(subject)} "
                  f"(quartile band {row['quartile_band']}, where A is the lowest quarter).")
     return text + " " + polarity_sentence(polarity, subject)
 
@@ -109,26 +110,44 @@ DESCRIBING = ("placed", "living", "with", "aged", "looked", "in", "under", "over
               "unaccompanied", "ceased", "started", "cared", "on", "at", "from")
 
 
-def _share_of(label: str, subject: str, share: float) -> str:
-    """'38% of children looked after were in IFA foster care': a label describing the
-    children says so ('were placed outside ...'); a group they are in, 'were in'."""
-    first = label.split()[0].lower() if label.split() else ""
+#: How a share of children in a breakdown's group is said, for the breakdowns whose labels
+#: are not places or descriptions ("were recorded as White", "had a legal status of full
+#: care order"); the others read "were in IFA foster care" or "were placed outside ...".
+BEING_IN = {"Ethnicity": "were recorded as {label}", "Legal status": "had a legal status of {lower}",
+            "Category of need": "had {lower} as their main need",
+            "Unaccompanied asylum-seeking children": "were in the {label} group"}
+
+
+def _being(label: str, group: str = "") -> str:
+    """'were in IFA foster care', 'were placed outside ...', 'were recorded as White',
+    'had their locality not recorded': what the children in ``label`` were."""
+    if group in BEING_IN:
+        return BEING_IN[group].format(label=label, lower=in_sentence(label))
+    words = label.split()
+    first = words[0].lower() if words else ""
+    if label.lower().endswith(" not recorded") or label.lower().endswith(" not known or not recorded"):
+        return f"had their {in_sentence(label)}"
     if first[:1].isdigit():                      # "16 years and over", "1 to under 2 years"
-        return f"{share:.0f}% of {subject} were in the {label} group"
-    being = "were" if first in DESCRIBING or first.endswith("ed") else "were in"
-    return f"{share:.0f}% of {subject} {being} {in_sentence(label)}"
+        return f"were in the {label} group"
+    return f"{'were' if first in DESCRIBING or first.endswith('ed') else 'were in'} {in_sentence(label)}"
 
 
-def describe_share(series: pd.Series, label: str, subject: str) -> str:
+def _share_of(label: str, subject: str, share: float, group: str = "") -> str:
+    """'38% of children looked after were in IFA foster care' (see :func:`_being`)."""
+    return f"{share:.0f}% of {subject} {_being(label, group)}"
+
+
+def describe_share(series: pd.Series, label: str, subject: str, group: str = "") -> str:
     """The latest share of ``subject`` in ``label`` and its change, in percentage points,
     since the first year: "In 2025, 38% of children looked after were in IFA foster care,
     up 5 percentage points from 33% in 2020." ``series`` is indexed by year; missing
     (suppressed) years are skipped."""
     series = series.dropna()
     if series.empty:
-        return f"How many of {subject} were in {in_sentence(label)} cannot be shown (too few children to publish)."
+        return (f"The share of {subject} who {_being(label, group)} cannot be shown (too few children to "
+                "publish).")
     years, values = list(series.index), [float(v) for v in series.to_numpy()]
-    text = f"In {years[-1]}, {_share_of(label, subject, values[-1])}"
+    text = f"In {years[-1]}, {_share_of(label, subject, values[-1], group)}"
     if len(values) > 1:
         points = round(values[-1]) - round(values[0])
         if points == 0:

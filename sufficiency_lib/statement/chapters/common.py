@@ -24,9 +24,14 @@ from sufficiency_lib.published.figures import select
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
-from sufficiency_lib.vocabulary import CROSS, TOTAL, Unit
+from sufficiency_lib.vocabulary import CROSS, TOTAL, Group, Unit
 
 SUPPRESSED = disclosure.SUPPRESSED
+
+
+#: Breakdowns whose groups run in an order (bands of age, time, distance, length): their
+#: stacked bars follow the table's order; the others stack the largest at the bottom.
+ORDERED_GROUPS = (Group.AGE, Group.TIME_IN_CARE, Group.DISTANCE, Group.PLACEMENT_LENGTH, Group.UASC_BY_AGE)
 
 
 def needs_return(subject: str) -> str:
@@ -108,13 +113,13 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     if focus is None:
         latest = parts.set_index("breakdown")[year_columns[-1]]
         focus = latest.idxmax() if latest.notna().any() else None
-    sentence = (narrative.describe_share(parts.set_index("breakdown").loc[focus, year_columns], focus, subject)
+    sentence = (narrative.describe_share(parts.set_index("breakdown").loc[focus, year_columns], focus, subject, group)
                 if focus in set(parts["breakdown"]) else "")
     long = parts.melt(id_vars="breakdown", var_name="year", value_name="percent").astype({"year": int})
     chart = None
     if long["percent"].notna().any():
-        make = (partial(charts.stacked_bar_chart, order=list(parts["breakdown"])) if chart_kind == "bar"
-                else charts.line_chart)
+        order = list(parts["breakdown"]) if group in ORDERED_GROUPS else None
+        make = partial(charts.stacked_bar_chart, order=order) if chart_kind == "bar" else charts.line_chart
         chart = make(long.dropna(subset=["percent"]), x="year", y="percent", hue="breakdown",
                      title=f"{title}, {facts.name}, {year_columns[0]} to {year_columns[-1]}",
                      y_label="Percentage", source=facts.source,

@@ -29,22 +29,6 @@ GAP_TABLE_COLUMNS = [
 GAP_HIDDEN_ON_PAGE = ("local_authority_places", "private_places", "voluntary_places", "health_authority_places")
 
 
-def as_stated(frame: pd.DataFrame) -> pd.DataFrame:
-    """The gap in whole children, as the page states it: projections rounded first, then the
-    gap, the children beyond the places and the share met worked from the rounded figures, so
-    every row reads places less projected children exactly."""
-    out = frame.copy()
-    for column in ("demand", "demand_lower_80", "demand_upper_80"):
-        out[column] = out[column].round(0)
-    known = out["capacity"].notna()
-    places = out["capacity"].astype(float)
-    out["gap"] = (places - out["demand"]).where(known)
-    out["beyond_capacity"] = (out["demand"] - places).clip(lower=0).where(known)
-    met = (places / out["demand"]).clip(upper=1.0) * 100
-    out["share_met"] = met.where(known & out["demand"].gt(0))
-    return out
-
-
 def _gap_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The gap as the table holds it: a projection the page suppresses is ``c`` with what would
     state it; a group with no capacity figure has its places and gap empty."""
@@ -81,7 +65,7 @@ def gap_block(facts: Facts, outlook: Outlook) -> Block:
     """Projected demand (with its interval) against the places in the area, each placement
     group and year of the horizon: the share the places could meet, the children beyond
     them and the gap (places less demand); "no public capacity figure" where none exists."""
-    frame = as_stated(outlook.gap)
+    frame = outlook.gap
     if frame.empty:
         return message("sufficiency_gap", "No placement group is projected, so demand cannot be set against supply.")
     known = frame.loc[frame["capacity"].notna() & ~frame["suppressed"].astype(bool)]

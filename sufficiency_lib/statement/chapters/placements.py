@@ -319,8 +319,13 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
         blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group)
         blocks["out_of_area"] = out_of_area(facts, made, by_locality)
     else:
-        for key in (*AGE_PROFILES.values(), "new_by_age", "new_ifa_by_age", "in_house_ended_7_days", "out_of_area"):
-            blocks[key] = nothing_for(facts, key, "this part")
+        subjects = {**{key: f"the age of children in {in_sentence(group)}" for group, key in AGE_PROFILES.items()},
+                    "new_by_age": "the age of children at the placements made in the year",
+                    "new_ifa_by_age": "the age of children at the IFA placements made in the year",
+                    "in_house_ended_7_days": "in-house foster placements that ended within 7 days",
+                    "out_of_area": "placements made outside the authority in the year"}
+        for key, subject in subjects.items():
+            blocks[key] = nothing_for(facts, key, subject)
     blocks.update({
         "stability": composition(facts, "placement_stability", cla, Group.STABILITY, AT_31_MARCH,
                                  "Children looked after at 31 March with 3 or more placements in the year",
