@@ -94,3 +94,10 @@ def test_a_count_held_as_text_after_suppression_still_shows_its_thousands():
     count = tables.count("n", "Children")
     assert [tables.display_value(v, count) for v in ("1010", "c", 1010.0, "")] == ["1,010", "c", "1,010", ""]
     assert tables.display_value("1010", tables.text("label", "Label")) == "1010"
+
+
+def test_every_table_of_the_return_has_a_plain_name_for_the_page():
+    from sufficiency_lib.site.plain_english import CODE_NAMES
+    from sufficiency_lib.ssda903.schema import TABLE_LABELS, TABLES
+    assert set(TABLE_LABELS) == set(TABLES)
+    assert not [label for label in TABLE_LABELS.values() if CODE_NAMES.search(label)]

@@ -76,6 +76,17 @@ def test_clean_site_passes(tmp_path, identifiers):
     assert find_leaks(site, identifiers) == []
 
 
+def test_digits_after_a_decimal_point_are_not_an_id(tmp_path, identifiers):
+    """A timestamp's fraction (papermill writes microseconds) can spell a numeric child id by
+    chance; it is not one. The same digits standing alone are."""
+    site = _clean_site(tmp_path)
+    page = site / "E10000003" / "2025" / "children_in_care.html"
+    page.write_text(page.read_text().replace("</body>", "<p>ended 2026-12-01T17:26:19.8730000123+00:00</p></body>"))
+    assert find_leaks(site, identifiers) == []
+    page.write_text(page.read_text().replace("19.8730000123", "19 8730000123"))
+    assert find_leaks(site, identifiers) == [Leak("E10000003/2025/children_in_care.html", "child id", "8730000123")]
+
+
 @pytest.mark.parametrize("planted, kind, value", [
     ("<td>8730000123</td>", "child id", "8730000123"),
     ("Child ab12345 moved", "child id", "AB12345"),

@@ -411,3 +411,36 @@ def test_the_rendered_gap_table_is_places_less_projected_children_on_every_row(c
         elif r["capacity"] == "x":
             assert r["basis"] == "no public capacity figure"
     assert checked >= 6                       # in-house foster care and children's homes, every year
+
+
+def test_a_return_of_one_year_projects_the_published_types_and_says_why():
+    """The stock-and-flow model needs two years of the return: with one, the statement still
+    has its forecast and gap (from DfE's placement types), and says what is missing."""
+    from sufficiency_lib.analysis.stockflow import StockFlow, TooFewYears
+    from sufficiency_lib.statement.chapters import forecast as forecast_chapter
+    with pytest.raises(TooFewYears):
+        StockFlow.estimate({2025: pd.DataFrame({"CHILD": ["a"], "age_group": ["10 to 15 years"],
+                                                 "placement_group": [PlacementGroup.IFA]})})
+    facts = make_facts([])
+    outlook = _outlook(pd.DataFrame(columns=demand.GAP_COLUMNS), 2025)
+    outlook.without_model = "The statement's placement groups are projected from at least two years of the return."
+    assert forecast_chapter.groups_block(facts, outlook).sentences == [outlook.without_model]
+    assert "at least two years of it" in forecast_chapter.scenarios_block(facts, outlook).sentences[0]
+
+
+@pytest.mark.integration
+def test_an_untested_authority_with_a_one_year_return_gets_every_chapter(shared_data, tmp_path):
+    """Norfolk with the shared synthetic 903 files put in a 2025 folder, as a user would: the
+    figures are computed (no failure), the groups fall back to DfE's types and say why."""
+    import shutil
+
+    from sufficiency_lib import inputs
+    from sufficiency_lib.statement import artifact
+    from sufficiency_lib.statement.chapters import CHAPTERS
+    (tmp_path / "2025").mkdir()
+    for csv_file in (shared_data / "ssda903_fake").glob("*.csv"):
+        shutil.copy(csv_file, tmp_path / "2025" / csv_file.name)
+    facts, outlook, _, chapters = artifact.compute(inputs.resolve("Norfolk", return_dir=tmp_path), 2025)
+    assert facts.data is not None and outlook.chain is None and set(chapters) == set(CHAPTERS)
+    assert "covers only 2025" in outlook.without_model
+    assert set(outlook.gap["placement_group"]) == {PlacementGroup.CHILDRENS_HOMES}

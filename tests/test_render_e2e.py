@@ -1,4 +1,5 @@
 """End to end: the demo authorities rendered to HTML in a temporary folder."""
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -59,6 +60,9 @@ def test_every_demo_page_renders(rendered):
     assert [(p.status, p.error) for p in pages] == [("ok", "")] * (2 * len(CHAPTERS))
     assert {p.authority.new_la_code for p in pages} == {"E10000003", "E06000031"}
     assert {p.chapter for p in pages} == set(CHAPTERS)
+    for page in pages:          # the browser tab and screen readers name the chapter, authority and year
+        title = re.search(r"<title>(.*?)</title>", page.path.read_text(encoding="utf-8"), re.S).group(1)
+        assert html.unescape(title) == f"{CHAPTERS[page.chapter]}: {page.authority.la_name}, {page.year}"
 
 
 @pytest.mark.e2e

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis import chosen, costs, disclosure, forecast, market, metrics, panel
+from sufficiency_lib.analysis.stockflow import TooFewYears
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.inputs import CACHE_DIR
 from sufficiency_lib.published import ofsted
@@ -52,6 +53,7 @@ class Outlook:
     priced: bool                       # whether weekly costs priced the scenarios
     gap: pd.DataFrame                  # demand (and interval) against capacity: GAP_COLUMNS
     check: dict | None                 # the stock-and-flow model fitted a year earlier, against the year
+    without_model: str = ""            # why a return gave no stock-and-flow model (too few years), if so
 
     @property
     def end(self) -> int:
@@ -272,12 +274,19 @@ def build(facts: Facts) -> Outlook:
     forecasts = series_forecasts(facts)
     history = {name: (return_history(facts) if name == CLA and facts.data is not None
                       else published_history(facts, name)) for name in forecasts["series"].unique()}
-    empty = pd.DataFrame()
-    parts = _with_return(facts, forecasts) if facts.data is not None else {
-        "chain": None, "projected": _published_groups(forecasts), "latest": pd.Series(dtype=object),
-        "scenarios": empty, "priced": False, "check": None}
+    parts, without_model = None, ""
+    if facts.data is not None:
+        try:
+            parts = _with_return(facts, forecasts)
+        except TooFewYears:       # a one-year return: the published placement types are projected instead
+            without_model = (f"The statement's placement groups are projected from at least two years of the "
+                             f"child-level return; the return given covers only {facts.year}, so the placement "
+                             "types DfE publishes are projected instead.")
+    if parts is None:
+        parts = {"chain": None, "projected": _published_groups(forecasts), "latest": pd.Series(dtype=object),
+                 "scenarios": pd.DataFrame(), "priced": False, "check": None}
     gap = demand_against_capacity(parts["projected"], capacity(facts), facts.threshold)
     return Outlook(facts.year, history, forecasts,
                    chosen.track_record(facts.published.figures, facts.code, CACHE_DIR),
                    chosen.methods_table(facts.published.figures, CACHE_DIR), parts["chain"], parts["projected"],
-                   parts["latest"], parts["scenarios"], parts["priced"], gap, parts["check"])
+                   parts["latest"], parts["scenarios"], parts["priced"], gap, parts["check"], without_model)

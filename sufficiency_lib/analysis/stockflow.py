@@ -131,6 +131,10 @@ def relabel(rng: np.random.Generator, draws: dict[int, np.ndarray], arrivals: np
     return after
 
 
+class TooFewYears(ValueError):
+    """The return covers fewer than the two years the stock-and-flow model is fitted on."""
+
+
 @dataclass
 class StockFlow:
     """A Markov chain on states (age band, placement group), estimated from snapshots.
@@ -163,7 +167,7 @@ class StockFlow:
         and entrants per state averaged over the pairs."""
         years = sorted(snapshots)
         if len(years) < 2:
-            raise ValueError("the stock-and-flow model needs at least two years of snapshots")
+            raise TooFewYears("the stock-and-flow model needs at least two years of snapshots")
         moves, new = [], []
         for before, after in zip(years, years[1:]):
             a = _states(snapshots[before], state_columns)

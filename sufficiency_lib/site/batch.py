@@ -169,7 +169,7 @@ def render_page(page: Page, settings: Settings) -> Page:
         page.attempts = getattr(err, "attempts", page.attempts)
         info = page_info(page, settings)
         fingerprint.atomic_write_text(page.path, failure_html(page.title, page.authority.la_name, page.year,
-                                                              info["index_href"], page.record_path.name, page.error))
+                                                              info["index_href"], page.error))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     page.seconds = time.perf_counter() - started
@@ -360,8 +360,7 @@ def _fail(page: Page, reason: str, settings: Settings) -> None:
     page.status, page.error = "failed", reason
     page.path.parent.mkdir(parents=True, exist_ok=True)
     fingerprint.atomic_write_text(page.path, failure_html(page.title, page.authority.la_name, page.year,
-                                                          page_info(page, settings)["index_href"],
-                                                          page.record_path.name, reason))
+                                                          page_info(page, settings)["index_href"], reason))
     _record(page, started, [])
 
 

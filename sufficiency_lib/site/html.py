@@ -51,17 +51,20 @@ def toc_html(entries: list[tuple[int, str, str]]) -> str:
 
 
 def notebook_to_html(executed_path: Path, html_path: Path, page_info: dict) -> None:
-    """Convert an executed notebook into a statement page at ``html_path``."""
+    """Convert an executed notebook into a statement page at ``html_path``, titled (in the
+    browser's tab and for screen readers) with its chapter, authority and year."""
     notebook = nbformat.read(executed_path, as_version=4)
-    body, _ = html_exporter().from_notebook_node(notebook, resources={"page": page_info})
+    title = f"{page_info.get('chapter_title', '')}: {page_info.get('la_name', '')}, {page_info.get('year', '')}"
+    body, _ = html_exporter().from_notebook_node(notebook, resources={"page": page_info, "metadata": {"name": title}})
     body = body.replace("<!--TOC-->", toc_html(table_of_contents(body)), 1)
     atomic_write_text(html_path, body)
 
 
-def failure_html(title: str, la_name: str, year: int, index_href: str, record_name: str, reason: str = "") -> str:
-    """The page left where a page failed: says so, and where the reason is recorded."""
+def failure_html(title: str, la_name: str, year: int, index_href: str, reason: str = "") -> str:
+    """The page left where a page failed: says so, and where the reason is recorded (the
+    page's record beside it, named as the page; no file name on a page a councillor reads)."""
     why = f" {html.escape(reason)}" if reason else ""
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)} "
             f"(failed)</title></head><body><p><a href=\"{html.escape(index_href)}\">All statements</a></p>"
             f"<h1>{html.escape(title)}</h1><p>{html.escape(la_name)}, {year}: this page could not be made and has "
-            f"no figures.{why} The batch summary and {html.escape(record_name)} say more.</p></body></html>\n")
+            f"no figures.{why} The batch summary and the page's record, saved beside it, say more.</p></body></html>\n")

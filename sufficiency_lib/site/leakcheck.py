@@ -59,6 +59,9 @@ SKIPPED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF")
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+#: The words a text is searched in for ids: runs of letters and digits, but not the digits
+#: after a decimal point (a timestamp's microseconds, 19.514731, are not a child's id).
+_WORD = re.compile(r"(?<![A-Za-z0-9])(?<!\d\.)[A-Za-z0-9]+")
 _FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 _POSTCODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)[ \t]*([0-9][A-Za-z]{2})"
                                r"(?![A-Za-z0-9])")
@@ -292,7 +295,7 @@ class _Search:
 
     def scan(self, text: str) -> set[tuple[str, str]]:
         hits = set()
-        for token in _TOKEN.findall(text):
+        for token in _WORD.findall(text):
             key = token.upper()
             if key in self.ids:
                 hits.add(self.ids[key])

@@ -62,6 +62,13 @@ TABLES = {spec.name: spec for spec in [
               essential_dates=("DOLO_START",), key=("CHILD", "DOLO_START"), later_dates=("DOLO_END",)),
 ]}
 
+#: Each table as a page names it (DfE's guidance calls them by these names).
+TABLE_LABELS = {"header": "Children (header)", "episodes": "Episodes of care", "uasc": "Unaccompanied asylum-seeking "
+                "children", "oc3": "Care leavers (OC3)", "oc2": "Outcomes (OC2)", "reviews": "Reviews",
+                "missing": "Missing or away from placement", "ad1": "Adoption (AD1)",
+                "placed_for_adoption": "Placed for adoption", "previous_permanence": "Previous permanence",
+                "dolo": "Deprivation of liberty orders"}
+
 #: Tables a return cannot be used without.
 REQUIRED_TABLES = tuple(name for name, spec in TABLES.items() if spec.required_table)
 

@@ -8,6 +8,7 @@ import pandas as pd
 from sufficiency_lib.analysis import disclosure
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.published.figures import INDICATORS, side_by_side
+from sufficiency_lib.ssda903.schema import TABLE_LABELS
 from sufficiency_lib.statement import stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
@@ -41,8 +42,9 @@ def validation(facts: Facts) -> tuple[Block, Block | None]:
     sentence = (f"Of the rows read from the return, {kept:,} were used as they were, {fixed:,} were corrected "
                 f"and {held:,} were set aside (quarantined); every row read is accounted for.")
     table = t.Table("validation_reconciliation", f"Rows read, kept, corrected and set aside by table, {facts.name}",
-                    facts.source, RECONCILIATION_COLUMNS, frame.assign(balanced=frame["balanced"].map(
-                        {True: "yes", False: "no"})))
+                    facts.source, RECONCILIATION_COLUMNS, frame.assign(
+                        table=frame["table"].map(lambda name: TABLE_LABELS.get(name, name)),
+                        balanced=frame["balanced"].map({True: "yes", False: "no"})))
     block = Block("validation_reconciliation", [sentence], table)
     rules = ledger.rule_summary()
     if not len(rules):
@@ -50,7 +52,8 @@ def validation(facts: Facts) -> tuple[Block, Block | None]:
     block.notes.append("The rules and the counts they found are listed below; the rows themselves stay in the "
                        "analyst's validation report, never on this page.")
     listed = t.Table("", "Validation rules that found something, with what was done and what to do",
-                     "The suite's validation of the return", RULE_COLUMNS, rules)
+                     "The suite's validation of the return", RULE_COLUMNS,
+                     rules.assign(table=rules["table"].map(lambda name: TABLE_LABELS.get(name, name))))
     return block, Block("validation_rules", [], listed)
 
 

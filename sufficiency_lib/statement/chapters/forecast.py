@@ -152,8 +152,9 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
     """The statement's placement groups from the return's stock-and-flow model, adding up to
     the forecast of the number in care; small projections suppressed."""
     if outlook.chain is None:
-        return message("placement_group_projection", "The placement groups of this statement (in-house and agency "
-                                                     "foster care, for instance) need the child-level return.")
+        return message("placement_group_projection", outlook.without_model or (
+            "The placement groups of this statement (in-house and agency foster care, for instance) need the "
+            "child-level return."))
     projected = outlook.projected
     last = projected.loc[projected["time_period"].eq(outlook.end)].set_index("group")
     sentence = (f"Followed child by child through {outlook.chain.pairs} years of the return, the placements add up to "
@@ -189,8 +190,9 @@ def scenarios_block(facts: Facts, outlook: Outlook) -> Block | None:
     projected cost a year of the groups with a weekly cost, for every year of the horizon."""
     frame = outlook.scenarios
     if frame.empty:
+        need = "at least two years of it; the return given covers one" if outlook.without_model else "the return"
         return message("scenarios", "Scenarios change what the child-level return shows (who enters care, how long "
-                                    "children stay, who cares for them), so they need the return.")
+                                    f"children stay, who cares for them), so they need {need}.")
     final = frame.loc[frame["time_period"].eq(outlook.end)].reset_index(drop=True)
     base = final.iloc[0]
     sentences = [narrative.describe_scenario(row, base, outlook.end) for row in final.iloc[1:].to_dict("records")]
