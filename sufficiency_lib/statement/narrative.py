@@ -222,7 +222,7 @@ def describe_mix_cost(total: float, external: float, budget, year: int, unpriced
 def describe_price_checks(matrix: pd.DataFrame, checks: pd.DataFrame) -> str:
     """The recomputed average framework price, and how many printed averages disagree."""
     overall = matrix.loc["Average", "Average"]
-    text = f"Across lots and localities the average weekly framework price is £{overall:,.2f}."
+    text = f"Across lots and localities the average weekly framework price is {money_text(overall)}."
     if len(checks):
         wrong = checks.loc[~checks["agrees"]]
         text += (f" Of {len(checks)} averages printed in the statements, {len(wrong)} "

@@ -193,9 +193,7 @@ def prices_block(facts: Facts, local: local_data.LocalData) -> Block:
                    matrix.reset_index().rename_axis(columns=None))
     long = matrix.reset_index().melt(id_vars="lot", var_name="locality", value_name="weekly_price_gbp")
     saved = t.Table("framework_prices", page.caption, page.source, PRICE_COLUMNS, long)
-    sentence = narrative.describe_price_checks(matrix, checks).replace(
-        f"£{matrix.loc[provision.AVERAGE, provision.AVERAGE]:,.2f}", money_text(matrix.loc[provision.AVERAGE,
-                                                                                        provision.AVERAGE]))
+    sentence = narrative.describe_price_checks(matrix, checks)
     block = Block("framework_prices", [sentence], page, None, [], [saved])
     if len(checks):
         block.notes.append("Averages printed in the statements, against those recomputed from the prices: "
