@@ -72,6 +72,16 @@ class Unit:
     GBP_PER_CHILD = "gbp_per_child"              # pounds per child aged 0 to 17 (derived, not published)
 
 
+#: How a chart's axis or a table's unit column names a share or a rate.
+UNIT_AXIS_LABELS = {Unit.PERCENT: "Percentage", Unit.RATE: "Rate per 10,000 children aged 0 to 17"}
+
+
+def unit_axis_label(unit: str, otherwise: str = "Number") -> str:
+    """The axis label of figures in ``unit``: a share or a rate by :data:`UNIT_AXIS_LABELS`,
+    anything else ``otherwise`` (what the figures count)."""
+    return UNIT_AXIS_LABELS.get(unit, otherwise)
+
+
 class Group:
     """Breakdown groups: DfE's names where DfE publishes the breakdown, else the statement's."""
 

@@ -72,6 +72,18 @@ def test_benchmark_table_on_a_hand_made_set():
     assert pd.isna(row["change_1y"])
 
 
+def test_a_benchmark_asked_again_is_the_same_and_a_callers_change_stays_its_own():
+    neighbours = reference.statistical_neighbours("E10000003", 2025)["new_la_code"].tolist()
+    figures = tiny_figures({"E10000003": 105.0, **{code: float(10 * (i + 1)) for i, code in enumerate(neighbours)}})
+    first = benchmark.benchmark_table(figures, "E10000003", "cla_31_march", years=[2024])
+    expected = first.copy()
+    first.loc[0, "sn_mean"] = -1.0
+    again = benchmark.benchmark_table(figures, "E10000003", "cla_31_march", years=range(2024, 2025))
+    pd.testing.assert_frame_equal(again, expected)
+    other = benchmark.benchmark_table(figures, neighbours[0], "cla_31_march", years=[2024])
+    assert other.loc[0, "value"] == 10.0 and other.loc[0, "rank"] == 1      # another authority: its own table
+
+
 # --- the real releases ------------------------------------------------------------------
 
 def newest_release_values(shared_data, year_from, year_to, column_for):

@@ -1,6 +1,8 @@
 """Forecasts pooled across authorities: the panel, the pooled models, calibrated intervals,
 the national backtest and the API a page uses, on hand-made panels with known answers,
 and on DfE's published files checked against counts made here with the csv module."""
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -444,3 +446,28 @@ def test_the_national_backtest_is_computed_once_per_set_of_figures(tmp_path, mon
     changed.loc[changed.index[0], "value"] = 999.0              # new figures: computed afresh
     forecast.national_accuracy(changed, tmp_path)
     assert len(calls) == 2
+
+
+def test_every_authoritys_forecasts_are_kept_on_disk_and_read_back_as_fitted(tmp_path, monkeypatch):
+    figures = _figures(seed=7, years=range(2016, 2025))
+    chosen._LAST.clear()
+    kept = chosen.series_forecasts(figures, "E07", horizon=2, cache_dir=tmp_path)
+    stored = list(tmp_path.glob("panel_forecasts_*/*.parquet"))
+    assert kept["mean"].notna().all() and len(stored) == len(set(kept["series"]))
+    chosen._LAST.clear()                       # a new process: nothing in memory, so read from disk
+    monkeypatch.setattr(chosen, "forecast_panel_at", lambda *a, **k: pytest.fail("fitted again"))
+    pd.testing.assert_frame_equal(chosen.series_forecasts(figures, "E07", horizon=2, cache_dir=tmp_path), kept)
+    monkeypatch.undo()
+    chosen._LAST.clear()
+    pd.testing.assert_frame_equal(chosen.series_forecasts(figures, "E07", horizon=2), kept)   # fitted afresh
+
+
+def test_the_forecasts_fingerprint_changes_with_an_authoritys_region(panels):
+    moved = [replace(p, region=p.region.replace({p.region.iloc[0]: "elsewhere"})) for p in panels]
+    assert evaluation.fingerprint(moved) != evaluation.fingerprint(panels)
+
+
+def test_without_panels_the_forecasts_are_empty_not_an_error(tmp_path):
+    chosen._LAST.clear()
+    empty = _figures(seed=1, years=range(2020, 2022)).iloc[:0]
+    assert chosen.series_forecasts(empty, "E07", horizon=2, cache_dir=tmp_path).empty

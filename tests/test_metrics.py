@@ -239,3 +239,15 @@ def test_ceasing_on_31_march_is_a_leaver_not_looked_after_at_the_end():
     f = figures_for(tabs, 2025)
     assert (value(f, "cla_31_march", "Total", "Total"), value(f, "cla_started", "Total", "Total"),
             value(f, "cla_ceased", "Total", "Total")) == (1, 1, 1)
+
+
+def test_the_31_march_snapshot_is_kept_per_return_and_a_callers_change_stays_its_own():
+    one = tables(("1", "01/01/2020", "", "S", "", "C2", "U4", "PR1"))
+    two = tables(("1", "01/01/2020", "", "S", "", "C2", "U4", "PR1"),
+                 ("2", "01/02/2020", "", "S", "", "C2", "U4", "PR1"))
+    first = metrics.children_at_31_march(one, 2021)
+    first["placement_group"] = "changed by a caller"
+    assert metrics.children_at_31_march(one, 2021)["placement_group"].ne("changed by a caller").all()
+    assert len(metrics.children_at_31_march(two, 2021)) == 2          # another return: not the first's
+    changed = {**one, "header": one["header"].assign(SEX="2")}         # a table replaced: worked out again
+    assert metrics.children_at_31_march(changed, 2021)["sex"].tolist() != first["sex"].tolist()

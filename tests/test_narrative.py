@@ -1,12 +1,18 @@
 import pandas as pd
 import pytest
 
-from sufficiency_lib.statement import narrative
+from sufficiency_lib.statement import narrative, stories
 
 
-def test_percent_change_and_zero_base():
-    assert narrative.percent_change(200, 150) == pytest.approx(-25)
-    assert narrative.percent_change(0, 10) is None
+def test_a_trend_from_a_zero_year_says_so_with_no_percentage():
+    text = narrative.describe_trend(pd.Series([0, 4, 8], index=[2019, 2020, 2021]), "x")
+    assert text == "At 31 March 2021, x was 8; it rose 100% on 2020 and rose from 0 in 2019."
+    assert narrative.describe_trend(pd.Series([0, 5], index=[2020, 2021]), "x") == (
+        "At 31 March 2021, x was 5; it rose from 0 in 2020.")
+    assert narrative.describe_trend(pd.Series([0, 0], index=[2020, 2021]), "x", "%") == (
+        "At 31 March 2021, x was 0%; it was also 0% in 2020.")
+    text = narrative.describe_trend(pd.Series([5, 0], index=[2020, 2021]), "x")
+    assert text == "At 31 March 2021, x was 0; it fell 100% on 2020."
 
 
 @pytest.mark.parametrize("change, word", [(3.0, "rose"), (-3.0, "fell"), (0.2, "was unchanged")])
@@ -212,3 +218,10 @@ def test_every_chapter_says_what_no_challenge_was_found_in():
     from sufficiency_lib.statement.chapter import FOUND_IN
     from sufficiency_lib.statement.chapters import CHAPTERS
     assert set(FOUND_IN) == set(CHAPTERS)
+
+
+@pytest.mark.parametrize("old, new, words", [(100, 112, "12% more than"), (100, 88, "12% fewer than"),
+                                             (100, 100.2, "about the same as"), (0, 5, "up from none"),
+                                             (0, 0, "the same as")])
+def test_a_year_on_year_change_in_the_opening_story(old, new, words):
+    assert stories._change_words(old, new) == words

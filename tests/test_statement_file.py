@@ -141,3 +141,13 @@ def test_text_that_is_not_illustrative_carries_no_warning(tmp_path):
     write_statement_file(tmp_path, "early_help: Family group conferences for every family at risk.\n")
     local = _sections(_render(statement_file.load(tmp_path)))["local-context"]
     assert "Family group conferences for every family at risk." in local and "Illustrative" not in local
+
+
+def test_hand_typed_dates_and_mistyped_words():
+    import datetime as dt
+
+    from sufficiency_lib.local.values import as_date, did_you_mean
+    assert as_date(dt.datetime(2025, 9, 30, 10)) == as_date("2025-09-30 ") == as_date(dt.date(2025, 9, 30))
+    assert as_date("30/09/2025") is None and as_date(None) is None
+    assert did_you_mean("forword", ("foreword", "contact")) == "did you mean 'foreword'? "
+    assert did_you_mean("zzz", ("foreword", "contact")) == ""

@@ -24,7 +24,7 @@ stated once:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -81,6 +81,7 @@ class _Series:
     england: pd.Series
     years: list
     ranked: dict          # year -> value, rank and band of each reporting authority, by code
+    tables: dict = field(default_factory=dict)   # benchmark tables made of it, by authority, years, model
 
 
 _NONE_RANKED = pd.DataFrame({"value": [], "rank": [], "quartile_band": []}, index=pd.Index([], name="new_la_code"))
@@ -200,7 +201,7 @@ def _region_of(series: pd.DataFrame, authority: str) -> str:
 def _neighbour_codes(authority: str, model: int) -> list[str]:
     """The authority's statistical neighbours; none for an authority DfE's model lacks."""
     try:
-        return reference.statistical_neighbours(authority, model)["new_la_code"].tolist()
+        return list(reference.neighbour_codes(authority, model))
     except reference.ReferenceError:
         return []
 
@@ -215,9 +216,21 @@ def benchmark_table(figures: pd.DataFrame, authority: str, indicator: str, unit:
     change_5y, neighbour_model.
     """
     whole = _series_tables(figures, (indicator, unit, breakdown_group, breakdown))
+    years = [int(y) for y in (years if years is not None else whole.years)]
+    asked = (authority, tuple(years), neighbour_model)
+    if any(kept[0] != authority for kept in whole.tables):
+        whole.tables.clear()           # kept for one authority at a time: a worker's memory stays flat
+    if asked not in whole.tables:      # chapters, stories and findings ask for the same table
+        whole.tables[asked] = _benchmark_table(whole, figures, authority, indicator, unit, breakdown_group,
+                                               breakdown, years, neighbour_model)
+    return whole.tables[asked].copy()
+
+
+def _benchmark_table(whole: _Series, figures: pd.DataFrame, authority: str, indicator: str, unit: str,
+                     breakdown_group: str, breakdown: str, years: list[int],
+                     neighbour_model: int | None) -> pd.DataFrame:
     la_values, status, region, england = whole.la_values, whole.status, whole.region, whole.england
     region_code = _region_of(whole.series, authority)
-    years = [int(y) for y in (years if years is not None else whole.years)]
     rows = []
     for year in years:
         in_year = whole.ranked.get(year, _NONE_RANKED)

@@ -21,9 +21,12 @@ national backtest is kept)::
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib import fingerprint, parallel
 from sufficiency_lib.analysis import evaluation, intervals, pooled
 from sufficiency_lib.analysis.panel import KIND_LABELS, Panel, build
 
@@ -47,17 +50,28 @@ def _results(figures: pd.DataFrame, cache_dir, results: pd.DataFrame | None,
         return _LAST["panels"], _LAST["results"]
     mine = panels is None and results is None
     panels = build(figures) if panels is None else panels
+    key = evaluation.fingerprint(panels) if mine and cache_dir is not None and panels else ""
     if results is None:
-        results = evaluation.cached(figures, cache_dir, panels) if cache_dir is not None else evaluation.run(panels)
+        results = evaluation.cached(figures, cache_dir, panels, key) if cache_dir is not None else \
+            evaluation.run(panels)
     if mine:
         _LAST.clear()
-        _LAST.update(figures=figures, cache=cache_dir, panels=panels, results=results)
+        _LAST.update(figures=figures, cache=cache_dir, panels=panels, results=results, key=key)
     return panels, results
 
 
 def chosen_methods(results: pd.DataFrame) -> dict[tuple[str, int], str]:
     """(kind, horizon) -> the method chosen on the backtest (:func:`evaluation.choose`);
-    a horizon the backtest could not score takes the choice of the longest one it could."""
+    a horizon the backtest could not score takes the choice of the longest one it could.
+    Worked out once for the cached backtest (an authority-year asks three times)."""
+    if results is _LAST.get("results"):
+        if "chosen" not in _LAST:
+            _LAST["chosen"] = _chosen_methods(results)
+        return dict(_LAST["chosen"])
+    return _chosen_methods(results)
+
+
+def _chosen_methods(results: pd.DataFrame) -> dict[tuple[str, int], str]:
     chosen = evaluation.choose(evaluation.summary(results))
     for kind in {k for k, _ in chosen}:
         scored = sorted(h for k, h in chosen if k == kind)
@@ -106,9 +120,9 @@ def _calibration(results: pd.DataFrame, series: str, method: str, horizon: int, 
         rows = results.loc[results["series"].eq(series) & results["method"].eq(method) & results["horizon"].eq(h)
                            & results["origin"].le(origin - h) & results["actual"].notna()]
         if len(rows) >= intervals.MIN_ERRORS:
-            error = np.log(rows["actual"] + pooled.OFFSET) - np.log(rows["forecast"] + pooled.OFFSET)
+            error = intervals.log_error(rows["actual"], rows["forecast"])
             latest = (rows["origin"] == rows["origin"].max()).to_numpy()
-            found = intervals.calibrate(error.to_numpy(), rows["size"].to_numpy(), latest=latest)
+            found = intervals.calibrate(error, rows["size"].to_numpy(), latest=latest)
             if h == horizon:
                 return found, f"calibrated on {len(rows)} backtest errors"
             return (intervals.widen(found, np.sqrt(horizon / h)),
@@ -130,17 +144,56 @@ def last_year(panel: Panel) -> int | None:
 def _every_authority(panels: list[Panel], panel: Panel, origin: int, horizon: int,
                      chosen: dict) -> dict[int, tuple[str, pd.DataFrame]]:
     """horizon -> (method, every authority's forecast from ``origin``): the pooled models are
-    fitted on all authorities at once, so one fit serves each authority a worker computes
-    (kept while the panels are the cached ones)."""
+    fitted on all authorities at once, so one fit serves every authority. Kept in memory
+    while the panels are the cached ones, and on disk beside the national backtest (same
+    fingerprint of the figures and code), so other processes and later runs reuse it."""
     key = (panel.name, origin, horizon)
-    kept = _LAST.setdefault("forecasts", {}) if panels is _LAST.get("panels") else {}
+    cached = panels is _LAST.get("panels")
+    kept = _LAST.setdefault("forecasts", {}) if cached else {}
     if key not in kept:
-        cut = panel.upto(origin)
-        design = pooled.Design(cut)
-        kept[key] = {h: (method, forecast_panel_at(cut, method, (h,), design).set_index("new_la_code"))
-                     for h in range(1, horizon + 1)
-                     for method in [chosen.get((panel.kind, h), "naive")]}
+        methods = {h: chosen.get((panel.kind, h), "naive") for h in range(1, horizon + 1)}
+        stored = _stored_path(panel, origin, methods) if cached and _LAST.get("key") else None
+        if stored is None:
+            kept[key] = _fit_every_authority(panel, origin, methods)
+        else:       # one process fits, the others wait and read (as the backtest is kept)
+            with parallel.exclusive(stored.parent / ".panel_forecasts.lock"):
+                kept[key] = _read_stored(stored, methods) if stored.is_file() else None
+                if kept[key] is None:
+                    kept[key] = _fit_every_authority(panel, origin, methods)
+                    _write_stored(stored, kept[key])
     return kept[key]
+
+
+def _fit_every_authority(panel: Panel, origin: int, methods: dict[int, str]) -> dict[int, tuple[str, pd.DataFrame]]:
+    cut = panel.upto(origin)
+    design = pooled.Design(cut)
+    return {h: (method, forecast_panel_at(cut, method, (h,), design).set_index("new_la_code"))
+            for h, method in methods.items()}
+
+
+#: This module's code is in the stored forecasts' names too (the backtest's fingerprint
+#: covers the forecasting modules, not how this one cuts the panel at an origin).
+_THIS_CODE = fingerprint.digest(Path(__file__).read_text(encoding="utf-8"))[:12]
+
+
+def _stored_path(panel: Panel, origin: int, methods: dict[int, str]) -> Path:
+    name = fingerprint.digest(panel.name, origin, sorted(methods.items()), _THIS_CODE)[:16]
+    return Path(_LAST["cache"]) / f"panel_forecasts_{_LAST['key']}" / f"{name}.parquet"
+
+
+def _read_stored(path: Path, methods: dict[int, str]) -> dict[int, tuple[str, pd.DataFrame]] | None:
+    """The stored forecasts, or None when they do not hold every horizon (then they are fitted)."""
+    table = pd.read_parquet(path)
+    found = {int(h): (rows["method"].iloc[0], rows.drop(columns="method").set_index("new_la_code"))
+             for h, rows in table.groupby("horizon", sort=True)}
+    return found if set(found) == set(methods) else None
+
+
+def _write_stored(path: Path, forecasts: dict[int, tuple[str, pd.DataFrame]]) -> None:
+    """Written whole then renamed: processes computing the same forecasts at once write
+    the same rows, and a reader never sees half a file."""
+    table = pd.concat([found.reset_index().assign(method=method) for method, found in forecasts.values()])
+    fingerprint.atomic_write_bytes(path, table.to_parquet(index=False))
 
 
 def series_forecasts(figures: pd.DataFrame, code: str, horizon: int = 3, cache_dir=None,

@@ -233,7 +233,8 @@ def goal_check(table: pd.DataFrame, chosen: dict[tuple[str, int], str]) -> pd.Da
 
 
 def fingerprint(panels: list[Panel], extra: str = "") -> str:
-    """A hash of every panel's figures and context and of this code."""
+    """A hash of every panel's figures, context, regions and neighbours, and of the
+    forecasting code."""
     digest = hashlib.sha256(extra.encode())
     here = Path(__file__).resolve().parent
     for name in _SOURCES:
@@ -244,20 +245,21 @@ def fingerprint(panels: list[Panel], extra: str = "") -> str:
         for frame in frames:
             digest.update(pd.util.hash_pandas_object(frame.reset_index(), index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_pandas_object(panel.neighbours, index=False).to_numpy().tobytes())
+        digest.update(pd.util.hash_pandas_object(panel.region, index=True).to_numpy().tobytes())
     return digest.hexdigest()[:16]
 
 
-def cached(figures: pd.DataFrame, cache_dir, panels: list[Panel] | None = None) -> pd.DataFrame:
+def cached(figures: pd.DataFrame, cache_dir, panels: list[Panel] | None = None, key: str = "") -> pd.DataFrame:
     """:func:`run` on the panels of ``figures`` (:func:`panel.build`), kept in ``cache_dir``
-    under :func:`fingerprint`, so the pages of a batch (one computes, the others wait) and
-    later runs reuse it."""
+    under :func:`fingerprint` (``key``, when already worked out), so the pages of a batch
+    (one computes, the others wait) and later runs reuse it."""
     from sufficiency_lib import parallel
 
     panels = build(figures) if panels is None else panels
     if not panels:
         return pd.DataFrame(columns=COLUMNS)
     folder = Path(cache_dir)
-    path = folder / f"panel_backtest_{fingerprint(panels)}.parquet"
+    path = folder / f"panel_backtest_{key or fingerprint(panels)}.parquet"
     with parallel.exclusive(folder / ".panel_backtest.lock"):
         if not path.is_file():
             results = run(panels)

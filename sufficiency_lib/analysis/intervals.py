@@ -38,6 +38,12 @@ MIN_ERRORS = 10          # fewer earlier errors than this: no calibrated interva
 MIN_TAIL = 10            # the latest origin widens a band only with this many errors beyond its bound
 
 
+def log_error(actual, forecast) -> np.ndarray:
+    """A forecast's error on the scale the intervals are calibrated on:
+    ``log(actual + OFFSET) - log(forecast + OFFSET)``."""
+    return np.log(np.asarray(actual, float) + OFFSET) - np.log(np.asarray(forecast, float) + OFFSET)
+
+
 def spread(errors: np.ndarray, sizes: np.ndarray) -> tuple[float, float]:
     """``(a, b)`` of ``sigma(n)^2 = a + b / (n + 0.5)`` fitted to squared ``errors`` at
     ``sizes`` by non-negative least squares (b = 0 when sizes do not vary)."""
@@ -126,7 +132,7 @@ def nested(results: pd.DataFrame, by=("method", "horizon"), scaled: bool = True,
     size = out["size"].to_numpy(float)
     origin = out["origin"].to_numpy(int)
     horizon = out["horizon"].to_numpy(int)
-    error = np.log(actual + OFFSET) - np.log(forecast + OFFSET)
+    error = log_error(actual, forecast)
     bounds_found = {f"{side}_{level}": np.full(len(out), np.nan) for level in levels for side in ("lower", "upper")}
     behind = np.zeros(len(out), dtype=int)
     for rows in out.groupby(list(by), sort=False).indices.values():

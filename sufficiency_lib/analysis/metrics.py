@@ -195,13 +195,31 @@ def _locality(location: pd.Series) -> pd.Series:
 
 # --- the children looked after on 31 March ---------------------------------------------
 
+#: The snapshots of the return last asked about, by year: an authority-year's figures,
+#: forecast and chapters ask for the same 31 March many times over. Kept with the tables
+#: themselves, so a different (or changed) return is never served another's snapshot.
+_SNAPSHOTS: dict = {}
+
+
 def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """One row per child looked after at 31 March ``year``, with the label of each
     breakdown of :data:`SNAPSHOT_GROUPS` and ``placements_in_year``, ``long_term``
     (under 16, looked after 2.5+ years) and ``same_placement_2_years``.
 
-    Record level: for computing figures, never for showing.
+    Record level: for computing figures, never for showing. Worked out once per return and
+    year (a copy is returned: pandas copies on write, so a caller's change stays its own).
     """
+    year = int(year)
+    source = [tables.get(name) for name in ("episodes", "header", "uasc")]
+    if _SNAPSHOTS.get("source") is None or any(a is not b for a, b in zip(_SNAPSHOTS["source"], source)):
+        _SNAPSHOTS.clear()
+        _SNAPSHOTS["source"] = source
+    if year not in _SNAPSHOTS:
+        _SNAPSHOTS[year] = _children_at_31_march(tables, year)
+    return _SNAPSHOTS[year].copy(deep=False)
+
+
+def _children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     end, start = year_end(year), year_start(year)
     care = care_episodes(tables["episodes"])
     current = open_at(care, end).sort_values("DECOM").drop_duplicates("CHILD", keep="last")

@@ -89,15 +89,18 @@ def _local(figures: pd.DataFrame, indicator: str, unit: str, group: str = "Total
 
 @lru_cache(maxsize=4)
 def _reference_neighbours(codes: tuple[str, ...]) -> pd.DataFrame:
+    """(code, neighbour, model) of DfE's statistical neighbour models, among ``codes`` only
+    (an authority missing from a model has no rows in it)."""
     from sufficiency_lib.published import reference
+    wanted = set(codes)
     rows = []
     for model in reference.NEIGHBOUR_MODELS:
         for code in codes:
             try:
-                found = reference.statistical_neighbours(code, model)["new_la_code"].dropna()
+                found = reference.neighbour_codes(code, model)
             except (ValueError, KeyError, OSError):      # not in that model (or no reference lists)
                 continue
-            rows += [{"code": code, "neighbour": n, "model": model} for n in found if n in codes]
+            rows += [(code, n, model) for n in found if n in wanted]
     return pd.DataFrame(rows, columns=["code", "neighbour", "model"])
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib.analysis.pooled import OFFSET
+
 LEVELS = (80, 95)
 SIMULATIONS = 1000
 EXIT = "Ceased to be looked after"
@@ -348,17 +350,18 @@ class StockFlow:
 def quantile_path(row: pd.Series, q: np.ndarray) -> np.ndarray:
     """Quantiles ``q`` of a forecast given by its mean (taken as the median) and its 80% and
     95% bounds: interpolated on the log scale between the 2.5th, 10th, 50th, 90th and
-    97.5th percentiles, and continued past them along the outer segments."""
+    97.5th percentiles, and continued past them along the outer segments (the log of the
+    count plus the forecasts' OFFSET, so a zero has a log)."""
     points = np.array([0.025, 0.10, 0.50, 0.90, 0.975])
     values = np.log(np.maximum(np.array([row["lower_95"], row["lower_80"], row["mean"], row["upper_80"],
-                                         row["upper_95"]], dtype=float), 0.0) + 0.5)
+                                         row["upper_95"]], dtype=float), 0.0) + OFFSET)
     values = np.maximum.accumulate(values)
     inside = np.interp(q, points, values)
     low_slope = (values[1] - values[0]) / (points[1] - points[0])
     high_slope = (values[-1] - values[-2]) / (points[-1] - points[-2])
     out = np.where(q < points[0], values[0] - (points[0] - q) * low_slope,
                    np.where(q > points[-1], values[-1] + (q - points[-1]) * high_slope, inside))
-    return np.maximum(np.exp(out) - 0.5, 0.0)
+    return np.maximum(np.exp(out) - OFFSET, 0.0)
 
 
 # --- a known process, to check the model's intervals ---------------------------------------

@@ -36,7 +36,6 @@ strict reader: it raises :class:`ActionsError` listing every problem.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,6 +43,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sufficiency_lib.local.values import as_date, did_you_mean
 from sufficiency_lib.vocabulary import (
     TOTAL,
     CareLeavers,
@@ -186,9 +186,8 @@ class _Report:
 
 
 def _unknown_key(report: _Report, place: str, key, allowed: tuple[str, ...]) -> None:
-    close = difflib.get_close_matches(str(key), allowed, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    report.add(place, f"unknown key '{key}', left out", f"{hint}the keys here are {', '.join(allowed)}.")
+    report.add(place, f"unknown key '{key}', left out",
+               f"{did_you_mean(key, allowed)}the keys here are {', '.join(allowed)}.")
 
 
 def _text(value) -> str:
@@ -196,16 +195,11 @@ def _text(value) -> str:
 
 
 def _due(report: _Report, place: str, value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+    found = as_date(value)
+    if found is None:
         report.add(place, f"key 'due': {value!r} is not a date, so no due date is shown",
                    "write it as year-month-day, e.g. due: 2026-03-31.")
-        return None
+    return found
 
 
 def _measures(report: _Report, place: str, value, wanted) -> tuple[tuple[str, str], ...]:
@@ -223,10 +217,8 @@ def _measures(report: _Report, place: str, value, wanted) -> tuple[tuple[str, st
         if name in MEASURES:
             found.append((name, direction or MEASURES[name].wanted))
             continue
-        close = difflib.get_close_matches(name, list(MEASURES), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
         report.add(place, f"key 'measure': {name!r} is not a figure the statement computes, so it is left out",
-                   f"{hint}the measures are {', '.join(MEASURES)}.")
+                   f"{did_you_mean(name, MEASURES)}the measures are {', '.join(MEASURES)}.")
     return tuple(found)
 
 
@@ -234,10 +226,8 @@ def _status(report: _Report, place: str, value) -> str:
     status = " ".join(str(value).replace("_", " ").split()).lower()
     if status in STATUSES:
         return status
-    close = difflib.get_close_matches(status, STATUSES, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
     report.add(place, f"key 'status': {value!r} is not a status, so no status is shown",
-               f"{hint}use one of {', '.join(STATUSES)}.")
+               f"{did_you_mean(status, STATUSES)}use one of {', '.join(STATUSES)}.")
     return ""
 
 

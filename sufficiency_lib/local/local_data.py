@@ -141,8 +141,8 @@ def check(frame: pd.DataFrame, spec: Table, origin: str) -> pd.DataFrame:
     frame = frame.rename(columns=_normalise)
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
-        raise LocalDataError(f"{origin}: missing column(s) {', '.join(missing)}; the {spec.name} table needs "
-                             f"{', '.join(spec.required)} (see sufficiency_lib/local_data.py).")
+        raise LocalDataError(f"{origin}: missing column(s) {', '.join(missing)}; the {spec.name} table needs the "
+                             f"columns {', '.join(spec.required)}, each named in its first row.")
     out = frame[[c.name for c in spec.columns if c.name in frame.columns]].copy()
     for column in (c for c in spec.columns if c.name in out.columns):
         out[column.name] = _typed(out[column.name], column, origin)

@@ -97,8 +97,7 @@ def check(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     try:
         typed = local_data.check(frame, SPEC, origin)
     except local_data.LocalDataError as error:
-        raise PopulationFileError(str(error).replace("sufficiency_lib/local_data.py",
-                                                     "sufficiency_lib/local/population_ethnicity.py")) from None
+        raise PopulationFileError(str(error)) from None
     if typed.empty:
         raise PopulationFileError(f"{origin}: no rows; give the children aged 0 to 17 in each of the five groups "
                                   f"({', '.join(GROUPS)}) for at least one year.", "it has no rows")

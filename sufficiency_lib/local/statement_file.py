@@ -36,12 +36,13 @@ the file, the key and the fix, for the document to report.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from sufficiency_lib.local.values import as_date, did_you_mean
 
 FILE_NAME = "statement.yaml"
 PARAMS_KEY = "statement"
@@ -102,21 +103,15 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _unknown_key(where: str, key, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(key), allowed, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"{where}: unknown key '{key}'; {hint}the keys are {', '.join(allowed)}."
+    return f"{where}: unknown key '{key}'; {did_you_mean(key, allowed)}the keys are {', '.join(allowed)}."
 
 
 def _date(where: str, key: str, value) -> tuple[dt.date | None, str]:
-    if isinstance(value, dt.datetime):
-        return value.date(), ""
-    if isinstance(value, dt.date):
-        return value, ""
-    try:
-        return dt.date.fromisoformat(str(value).strip()), ""
-    except ValueError:
+    found = as_date(value)
+    if found is None:
         return None, (f"{where}: key '{key}': {value!r} is not a date; write it as year-month-day, "
                       f"e.g. {key}: 2025-09-30.")
+    return found, ""
 
 
 def _quotes(where: str, value) -> tuple[tuple[Quote, ...], list[str]]:

@@ -125,7 +125,7 @@ def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 SERIES_KEY = ["indicator", "unit", "breakdown_group", "breakdown"]
-INDEXED_FROM_ROWS = 20_000      # frames this long get an index of their series
+INDEXED_FROM_ROWS = 2_000       # frames this long get an index of their series
 _series_index: dict[int, tuple[pd.DataFrame, dict]] = {}
 
 
@@ -148,12 +148,12 @@ def select(figures: pd.DataFrame, indicator: str, unit: str = "number",
 def _positions(figures: pd.DataFrame) -> dict:
     """(indicator, unit, breakdown_group, breakdown) -> row positions, kept for the last few
     frames (held here, so an id is never another frame's; a frame is read-only once made)."""
-    kept = _series_index.get(id(figures))
+    kept = _series_index.pop(id(figures), None)
     if kept is None or kept[0] is not figures or len(kept[0]) != len(figures):
-        if len(_series_index) >= 4:
+        if len(_series_index) >= 4:             # the least recently asked goes
             _series_index.pop(next(iter(_series_index)))
         kept = (figures, figures.groupby(SERIES_KEY, observed=True, sort=False, dropna=True).indices)
-        _series_index[id(figures)] = kept
+    _series_index[id(figures)] = kept
     return kept[1]
 
 

@@ -174,6 +174,27 @@ def statistical_neighbours(code: str, model: int) -> pd.DataFrame:
     return _statistical_neighbours(code, int(model)).copy()
 
 
+def neighbour_codes(code: str, model: int) -> tuple[str, ...]:
+    """The new codes of ``code``'s ten neighbours in ``model`` (those DfE still codes), in
+    rank order: what benchmarks and the forecasting panel ask for hundreds of times."""
+    found = _neighbour_code_lists().get((int(model), _old_codes().get(code, code)))
+    if found is None:
+        _statistical_neighbours(code, int(model))      # says why
+    return found
+
+
+@lru_cache(maxsize=None)
+def _neighbour_code_lists() -> dict[tuple[int, str], tuple[str, ...]]:
+    """(model, old code) -> its neighbours' new codes, in the lists' order (by rank)."""
+    las = local_authorities().drop_duplicates("old_la_code").set_index("old_la_code")
+    frame = _neighbours()
+    new = frame["neighbour_old_la_code"].map(las["new_la_code"])
+    rows = pd.DataFrame({"model": frame["model"].astype(int).to_numpy(),
+                         "of": frame["old_la_code"].astype(str).to_numpy(), "new": new.to_numpy()})
+    lists = rows.groupby(["model", "of"], sort=False)["new"].agg(lambda codes: tuple(str(c) for c in codes.dropna()))
+    return {(int(model), str(of)): codes for (model, of), codes in lists.items()}
+
+
 def _statistical_neighbours(code: str, model: int) -> pd.DataFrame:
     found = _neighbour_lists().get((model, _old_codes().get(code, code)))
     if found is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sufficiency_lib.analysis.trends import percent_change
 from sufficiency_lib.wording import decimal_text, in_sentence, money_text
 
 
@@ -11,11 +12,6 @@ def count_text(value, sign: bool = False) -> str:
     if value is None or pd.isna(value):
         return "c"
     return f"{value:+,.0f}" if sign else f"{value:,.0f}"
-
-
-def percent_change(old: float, new: float) -> float | None:
-    """Change from ``old`` to ``new`` as a percentage of ``old`` (None when ``old`` is 0)."""
-    return None if old == 0 else (new - old) / old * 100
 
 
 def direction(change: float, steady_within: float = 0.5) -> str:
@@ -29,7 +25,7 @@ def describe_trend(series: pd.Series, subject: str, unit: str = "") -> str:
     """One sentence on the latest value, the change on last year and over the whole series.
 
     ``series`` is indexed by year, oldest first. Percentages are whole numbers, as DfE
-    publishes them.
+    publishes them; a change from 0 is said as such, having no percentage.
     """
     series = series.dropna()
     if series.empty:
@@ -38,17 +34,20 @@ def describe_trend(series: pd.Series, subject: str, unit: str = "") -> str:
     latest = f"{values[-1]:,.0f}{unit}"
     if len(values) == 1:
         return f"At 31 March {years[-1]}, {subject} was {latest}."
-    parts = [f"At 31 March {years[-1]}, {subject} was {latest}"]
-    last = percent_change(values[-2], values[-1])
-    if last is not None:
-        parts.append(f"it {direction(last)}" + (f" {abs(last):.0f}%" if abs(last) >= 0.5 else "")
-                     + f" on {years[-2]}")
+    sentence = (f"At 31 March {years[-1]}, {subject} was {latest}; "
+                f"it {_moved(values[-1], values[-2], years[-2], unit)}")
     if len(values) > 2:
-        whole = percent_change(values[0], values[-1])
-        if whole is not None:
-            parts.append(f"and {direction(whole)}" + (f" {abs(whole):.0f}%" if abs(whole) >= 0.5 else "")
-                         + f" since {years[0]} ({values[0]:,.0f}{unit})")
-    return parts[0] + "; " + " ".join(parts[1:]) + "."
+        sentence += f" and {_moved(values[-1], values[0], years[0], unit, since=True)}"
+    return sentence + "."
+
+
+def _moved(now: float, before: float, year: int, unit: str, since: bool = False) -> str:
+    """'rose 10% on 2020', 'fell 4% since 2019 (500)'; from 0, 'rose from 0 in 2020'."""
+    if before == 0:
+        return f"was also 0{unit} in {year}" if now == 0 else f"rose from 0{unit} in {year}"
+    change = percent_change(now, before)
+    size = f" {abs(change):.0f}%" if abs(change) >= 0.5 else ""
+    return direction(change) + size + (f" since {year} ({before:,.0f}{unit})" if since else f" on {year}")
 
 
 def _ordinal(n: int) -> str:

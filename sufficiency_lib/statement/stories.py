@@ -12,16 +12,20 @@ import pandas as pd
 from sufficiency_lib.analysis import benchmark
 from sufficiency_lib.analysis.demand import CLA
 from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.analysis.trends import percent_change
 from sufficiency_lib.statement.blocks import Block
-from sufficiency_lib.statement.narrative import percent_change
 from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, CareLeavers, Distance, Group, Indicator, Locality,
                                         PlacementGroup, Uasc, Unit)
 from sufficiency_lib.wording import in_sentence
 
 
 def _change_words(old: float, new: float) -> str:
-    change = percent_change(old, new) if old else None
-    if change is None or abs(change) < 0.5:
+    """How ``new`` compares with ``old`` a year before: "12% more than", "about the same as",
+    "up from none" (no percentage of 0)."""
+    if old == 0:
+        return "the same as" if new == 0 else "up from none"
+    change = percent_change(new, old)
+    if pd.isna(change) or abs(change) < 0.5:
         return "about the same as"
     return f"{abs(change):.0f}% {'more' if change > 0 else 'fewer'} than"
 

@@ -24,7 +24,7 @@ from sufficiency_lib.published.figures import select
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
-from sufficiency_lib.vocabulary import CROSS, TOTAL, Group, Unit
+from sufficiency_lib.vocabulary import CROSS, TOTAL, Group, Unit, unit_axis_label
 
 SUPPRESSED = disclosure.SUPPRESSED
 
@@ -226,9 +226,8 @@ def benchmark_block(facts: Facts, key: str, indicator: str, subject: str, unit: 
     long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
     first, last = table["time_period"].min(), table["time_period"].max()
     what = label or subject[0].upper() + subject[1:]
-    y_label = {Unit.PERCENT: "Percentage", Unit.RATE: "Rate per 10,000 children aged 0 to 17"}.get(unit, "Number")
     chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{what}, {first} to {last}",
-                              y_label=y_label, source=facts.benchmark_source,
+                              y_label=unit_axis_label(unit), source=facts.benchmark_source,
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
                                   f"its region and England, {first} to {last}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",

@@ -20,6 +20,7 @@ from sufficiency_lib.local.actions import ILLUSTRATIVE, MEASURES, UP, Action, Ac
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
+from sufficiency_lib.vocabulary import unit_axis_label
 from sufficiency_lib.wording import in_sentence
 
 NOT_RECORDED = "Not recorded"
@@ -126,8 +127,7 @@ def _number(value: progress.Value | None):
 
 
 def _unit(row: progress.Progress) -> str:
-    return {"percent": "Percentage", "rate_per_10000": "Per 10,000 children aged 0 to 17",
-            "number": "Number"}.get(row.measure.unit, "") if row.key else ""
+    return unit_axis_label(row.measure.unit) if row.key else ""
 
 
 def _we_said_sentences(rows: list[progress.Progress], said: Actions, facts: Facts) -> list[str]:

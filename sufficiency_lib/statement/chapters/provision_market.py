@@ -17,7 +17,7 @@ from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapters.common import benchmark_columns, benchmark_frame, column_name
-from sufficiency_lib.vocabulary import Indicator, Unit
+from sufficiency_lib.vocabulary import Indicator, Unit, unit_axis_label
 from sufficiency_lib.wording import decimal_text
 
 I = Indicator
@@ -107,8 +107,7 @@ def _compare(facts: Facts, figures: pd.DataFrame, key: str, indicator: str, unit
     long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
     first, last = int(table["time_period"].min()), int(table["time_period"].max())
     chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{label}, {first} to {last}",
-                              y_label={Unit.PERCENT: "Percentage", Unit.RATE: "Per 10,000 children aged 0 to 17"}
-                              .get(unit, label), source=source,
+                              y_label=unit_axis_label(unit, label), source=source,
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, its "
                                   f"region and England, {first} to {last}. {sentence}")
     declared = t.Table(key, f"{label}: {facts.name} compared with its statistical neighbours, region and England",
