@@ -177,7 +177,8 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
 
 def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
     """The declared columns of a benchmark table (see :func:`benchmark.benchmark_table`); the
-    table's caption names the figure, so the headings need not."""
+    table's caption names the figure, so the headings need not. Rank 1 and band A are always
+    the lowest, everywhere in the statement (whether high is good is said in words)."""
     cell_unit = "%" if unit == Unit.PERCENT else ""
 
     def compared(name, text, decimals=1, show=True, trim=True):
@@ -187,12 +188,12 @@ def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
             compared("sn_mean", "Statistical neighbours (mean)"),
             compared("sn_median", "Statistical neighbours (median)"), compared("region", "Region"),
             compared("england", "England"),
-            t.number("rank", "Rank (1 = lowest)"), t.number("ranked_of", "Authorities ranked"),
+            t.number("rank", "Rank among authorities (1 = the lowest)"), t.number("ranked_of", "Authorities ranked"),
             compared("change_1y", "Change on the year before", show=False),
             compared("change_5y", "Change over five years", show=False),
             compared("ci_low", "Lower 95% confidence limit", show=False),
             compared("ci_high", "Upper 95% confidence limit", show=False),
-            t.text("quartile_band", "Quartile band (A = lowest quarter)"),
+            t.text("quartile_band", "Quartile band (A = the lowest quarter)"),
             t.text("compared_with_england", "Compared with England (95% interval)")]
 
 
@@ -223,17 +224,27 @@ def benchmark_block(facts: Facts, key: str, indicator: str, subject: str, unit: 
     suffix = "%" if unit == Unit.PERCENT else (" per 10,000" if unit == Unit.RATE else "")
     pol = polarity or benchmark.polarity_of(indicator, unit, breakdown_group, breakdown)
     sentence = narrative.describe_benchmark(table.dropna(subset=["value"]).iloc[-1], subject, suffix, pol)
-    long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
-    first, last = table["time_period"].min(), table["time_period"].max()
     what = label or subject[0].upper() + subject[1:]
+    chart, declared = compared_chart_and_table(facts, key, table, subject, what, unit, facts.benchmark_source,
+                                               sentence)
+    mixed = facts.sources_differ(indicator, breakdown_group, breakdown) if facts.data is not None else ""
+    return Block(key, [sentence, mixed], declared, chart)
+
+
+def compared_chart_and_table(facts: Facts, key: str, table: pd.DataFrame, subject: str, what: str, unit: str,
+                             source: str, sentence: str, y_label: str | None = None) -> tuple:
+    """The line chart and the declared table of a benchmark table (the authority, its
+    neighbours' mean, region and England by year); the chart's description ends with
+    ``sentence``, what the block says of it."""
+    long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
+    first, last = int(table["time_period"].min()), int(table["time_period"].max())
     chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{what}, {first} to {last}",
-                              y_label=unit_axis_label(unit), source=facts.benchmark_source,
+                              y_label=y_label or unit_axis_label(unit), source=source,
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
                                   f"its region and England, {first} to {last}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",
-                       facts.benchmark_source, benchmark_columns(facts.name, unit), benchmark_frame(table))
-    mixed = facts.sources_differ(indicator, breakdown_group, breakdown) if facts.data is not None else ""
-    return Block(key, [sentence, mixed], declared, chart)
+                       source, benchmark_columns(facts.name, unit), benchmark_frame(table))
+    return chart, declared
 
 
 def series_block(facts: Facts, key: str, columns: dict[str, tuple[str, str]], title: str,

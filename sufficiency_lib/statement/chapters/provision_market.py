@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, budgets, market
+from sufficiency_lib.analysis import budgets, market
 from sufficiency_lib.analysis import costs as provision
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.published.releases import LICENCE, NEIGHBOUR_MODELS
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
-from sufficiency_lib.statement.chapters.common import benchmark_columns, benchmark_frame, column_name
+from sufficiency_lib.statement.chapters.common import column_name, compared_chart_and_table
 from sufficiency_lib.vocabulary import Indicator, Unit, unit_axis_label
 from sufficiency_lib.wording import decimal_text
 
@@ -36,7 +36,7 @@ FOSTER_COLUMNS = [t.year(label="Year (31 March)"), t.count("approved", "Places a
 UNIT_COST_COLUMNS = [t.year(label="Year (to 31 March)"), t.text("financial_year", "Financial year"),
                      t.text("measure", "S251 unit cost"), t.pounds("value", "Weekly cost"),
                      t.pounds("sn_mean", "Neighbours (mean)"), t.pounds("region", "Region"),
-                     t.pounds("england", "England"), t.number("rank", "Rank (1 = lowest)"),
+                     t.pounds("england", "England"), t.number("rank", "Rank among authorities (1 = the lowest)"),
                      t.pounds("real_value", "Weekly cost in real terms")]
 SPEND_COLUMNS = [t.year(label="Year (to 31 March)"), t.text("financial_year", "Financial year"),
                  t.text("measure", "Gross spending"), t.pounds("value", "Spending"),
@@ -85,14 +85,6 @@ def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, 
     return text + "." + good
 
 
-def _ranked_columns(name: str, unit: str) -> list[t.Column]:
-    """The benchmark columns, the rank and band saying which end is 1 and A: always the lowest,
-    as everywhere in the statement (whether high is good is said in words, never folded in)."""
-    relabel = {"rank": "Rank among authorities (1 = the lowest)", "quartile_band": "Quartile band (A = the lowest quarter)"}
-    return [t.Column(c.name, relabel.get(c.name, c.label), c.kind, c.unit, c.decimals, c.trim, c.show)
-            for c in benchmark_columns(name, unit)]
-
-
 def _compare(facts: Facts, figures: pd.DataFrame, key: str, indicator: str, unit: str, subject: str,
              label: str, suffix: str, polarity: str = "neutral") -> Block:
     """A public figure beside the neighbours, region and England in every year it is published."""
@@ -104,14 +96,8 @@ def _compare(facts: Facts, figures: pd.DataFrame, key: str, indicator: str, unit
                                  polarity)
     sentence += f" The latest figure is {_when(int(latest['time_period']), facts.year)}."
     source = public_source(figures, indicator, unit, table["time_period"], facts)
-    long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
-    first, last = int(table["time_period"].min()), int(table["time_period"].max())
-    chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{label}, {first} to {last}",
-                              y_label=unit_axis_label(unit, label), source=source,
-                              alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, its "
-                                  f"region and England, {first} to {last}. {sentence}")
-    declared = t.Table(key, f"{label}: {facts.name} compared with its statistical neighbours, region and England",
-                       source, _ranked_columns(facts.name, unit), benchmark_frame(table))
+    chart, declared = compared_chart_and_table(facts, key, table, subject, label, unit, source, sentence,
+                                               unit_axis_label(unit, label))
     return Block(key, [sentence], declared, chart)
 
 
