@@ -88,6 +88,11 @@ def load_authority(code_or_path: str | Path, params_dir: Path = PARAMS_DIR) -> A
     missing = [key for key in REQUIRED_KEYS if key not in raw]
     if missing:
         raise ParamsError(f"{path}: missing key(s) {', '.join(missing)}; add them to the file.")
+    named = path.stem
+    if named.startswith("E") and named != str(raw["new_la_code"]):
+        raise ParamsError(f"{path}: the file is named for {named} but is the params of {raw['la_name']} "
+                          f"({raw['new_la_code']}), perhaps copied from it; start from params/template.yaml.example "
+                          f"and set the codes, name and region of {named}.")
     return Authority(
         new_la_code=str(raw["new_la_code"]),
         old_la_code=str(raw["old_la_code"]),

@@ -57,6 +57,47 @@ class Indicator:
     INHOUSE_FOSTER_PLACES_FILLED = "inhouse_foster_places_filled"   # percent: occupancy
 
 
+#: How a reader names each indicator (the explorer's list, for one).
+INDICATOR_NAMES = {
+    Indicator.CLA: "Children looked after on 31 March",
+    Indicator.STARTED: "Children starting to be looked after during the year",
+    Indicator.CEASED: "Children ceasing to be looked after during the year",
+    Indicator.DURING_YEAR: "Children looked after during the year",
+    Indicator.TWO_YEARS: "Children looked after for at least 2 years on 31 March",
+    Indicator.LONG_TERM_UNDER_16: "Children under 16 looked after for at least 2.5 years on 31 March",
+    Indicator.NEW_PLACEMENTS: "New placements during the year",
+    Indicator.CARE_LEAVERS_17_18: "Care leavers aged 17 to 18",
+    Indicator.CARE_LEAVERS_19_21: "Care leavers aged 19 to 21",
+    Indicator.POPULATION: "Children aged 0 to 17 (ONS estimate)",
+    Indicator.CHILDRENS_HOMES: "Children's homes",
+    Indicator.CHILDRENS_HOME_PLACES: "Children's home places",
+    Indicator.SECURE_HOMES: "Secure children's homes",
+    Indicator.SECURE_HOME_PLACES: "Secure children's home places",
+    Indicator.RSS_HOMES: "Residential special schools registered as children's homes",
+    Indicator.RSS_HOME_PLACES: "Places in residential special schools registered as children's homes",
+    Indicator.SHORT_BREAK_HOMES: "Short-break homes",
+    Indicator.SHORT_BREAK_HOME_PLACES: "Short-break home places",
+    Indicator.FOSTERING_AGENCIES: "Independent fostering agencies",
+    Indicator.HOMES_GOOD_OR_OUTSTANDING: "Children's homes judged good or outstanding",
+    Indicator.UNIT_COST_FOSTERING: "Weekly unit cost of fostering (S251)",
+    Indicator.UNIT_COST_RESIDENTIAL: "Weekly unit cost of residential care (S251)",
+    Indicator.UNIT_COST_CLA: "Weekly unit cost of all children looked after (S251)",
+    Indicator.SPEND_CLA: "Gross spending on children looked after",
+    Indicator.SPEND_LEAVING_CARE: "Gross spending on leaving care support",
+    Indicator.INHOUSE_FOSTER_PLACES: "In-house foster places approved",
+    Indicator.INHOUSE_FOSTER_PLACES_FILLED: "In-house foster places filled",
+}
+
+
+def indicator_name(indicator: str) -> str:
+    """A reader's name for ``indicator``: 'Children's home places', and for Ofsted's joiners
+    and leavers 'Children's home places: opened in the year'."""
+    for ending, words in (("_opened", "opened in the year"), ("_closed", "closed in the year")):
+        if indicator.endswith(ending) and indicator.removesuffix(ending) in INDICATOR_NAMES:
+            return f"{INDICATOR_NAMES[indicator.removesuffix(ending)]}: {words}"
+    return INDICATOR_NAMES.get(indicator, indicator.replace("_", " ").capitalize())
+
+
 class Unit:
     """Units of the figures shape."""
 
@@ -154,6 +195,11 @@ class Distance:
     NEAR = "Placed 20 miles or less from home"
     FAR = "Placed more than 20 miles from home"
     UNKNOWN = "Distance not known or not recorded"
+
+
+#: Breakdowns that say the return did not record the child's: when every child of a
+#: breakdown group is in one, the group's other shares are not known (not 0%).
+UNRECORDED = frozenset({NOT_KNOWN, Locality.NOT_RECORDED, Distance.UNKNOWN})
 
 
 class Stability:

@@ -54,3 +54,8 @@ def plain_source(text: str) -> str:
                 return f", {said} {dated.group(1)} March {dated.group(2)}"
         return ""
     return _SOURCE_FILE.sub(words, str(text))
+
+
+def year_span(first, last) -> str:
+    """'2016 to 2018'; one year as itself ('2018'), never '2018 to 2018'."""
+    return str(first) if str(first) == str(last) else f"{first} to {last}"

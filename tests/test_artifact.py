@@ -63,3 +63,18 @@ def test_the_key_changes_with_the_inputs_and_the_year(tmp_path):
     assert key == artifact.key(found, 2025, dict(sums))
     assert artifact.key(found, 2024, sums) != key
     assert artifact.key(found, 2025, {"a.csv": "2"}) != key
+
+
+def test_a_return_that_does_not_hold_the_year_is_not_carried_into_it(tmp_path):
+    from sufficiency_lib.analysis import facts as facts_mod
+    from tests import return_builder as rb
+    found = inputs.resolve("E10000029", rb.write(tmp_path / "return", 2021))      # Suffolk: a 2021 return only
+    published = artifact._published(found)
+    held = facts_mod.load(found, 2021, published)
+    assert held.data is not None and held.notes == [] and held.shown("cla_31_march") == 10
+    later = facts_mod.load(found, 2025, published)
+    assert later.data is None and later.notes == [
+        "The council's return given holds the year to 31 March 2021, not 2025, so this statement for 2025 is made "
+        "from the published statistics only; give the return for 2025 to use the council's own figures."]
+    assert later.shown("cla_31_march") == later.published_value("cla_31_march")   # DfE's count, not the 10 still open
+    assert "not 2025" in artifact._intro(later)

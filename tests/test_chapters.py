@@ -40,6 +40,15 @@ def test_composition_suppresses_table_chart_and_sentence():
     assert block.notes == [disclosure.CHART_NOTE]
 
 
+def test_a_breakdown_with_no_children_says_none_not_too_few():
+    rows = [{"time_period": 2023, "indicator": "care_leavers_19_21", "breakdown_group": "Activity", "breakdown": b,
+             "unit": "number", "value": 0.0} for b in ("In education", "Total")]
+    facts = make_facts(rows)
+    block = common.composition(facts, "activity", "care_leavers_19_21", "Activity", "care leavers aged 19 to 21",
+                               "Care leavers by activity", years=[2023])
+    assert block.sentences == ["There were no care leavers aged 19 to 21 in 2023."]
+
+
 def test_shares_hide_values_whose_count_or_total_is_suppressed():
     counts = pd.DataFrame({"breakdown": ["A", "B", "Total"], "2023": [3.0, 7.0, 10.0]})
     shown = disclosure.suppress_table(counts, ["2023"], total_row="Total", labels="breakdown")

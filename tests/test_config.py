@@ -32,3 +32,13 @@ def test_scenarios_default_and_are_checked(tmp_path):
         (tmp_path / "E1.yaml").write_text(base + "scenarios:\n" + bad + "\n")
         with pytest.raises(config.ParamsError, match=message):
             config.load_authority("E1", tmp_path)
+
+
+def test_the_params_template_copied_for_an_authority_is_read_and_a_copy_of_another_is_refused(tmp_path):
+    import shutil
+    shutil.copy(config.PARAMS_DIR / "template.yaml.example", tmp_path / "E10000029.yaml")
+    suffolk = config.load_authority("E10000029", tmp_path)
+    assert (suffolk.la_name, suffolk.bordering, suffolk.demo, suffolk.return_dir) == ("Suffolk", (), False, "")
+    shutil.copy(config.PARAMS_DIR / "E10000003.yaml", tmp_path / "E10000021.yaml")
+    with pytest.raises(config.ParamsError, match="named for E10000021 but is the params of Cambridgeshire"):
+        config.load_authority("E10000021", tmp_path)

@@ -447,6 +447,18 @@ def test_local_context_from_published_figures_when_the_artifact_has_none(tmp_pat
                         "10,000."]
 
 
+def test_local_context_rate_is_the_returns_own_when_its_count_is_not_dfes(tmp_path, toy_authority):
+    import pandas as pd
+    published = _published([(2021, "Local authority", "E99999999", "cla_31_march", "Total", "number", 500),
+                            (2021, "Local authority", "E99999999", "cla_31_march", "Total", "rate_per_10000", 100),
+                            (2021, "National", "", "cla_31_march", "Total", "rate_per_10000", 67)],
+                           [(2020, "Local authority", "E99999999", 50_000)])
+    pd.DataFrame({"time_period": [2021], "indicator": ["cla_31_march"], "breakdown": ["Total"], "unit": ["number"],
+                  "value": [600.0]}).to_parquet(tmp_path / "figures.parquet")
+    figures = frontmatter.local_figures(toy_authority, 2021, tmp_path, published)
+    assert (figures.looked_after, figures.rate) == (600, 120)        # 600 / 50,000 x 10,000, not DfE's 100 for 500
+
+
 def test_local_context_of_a_group_sums_its_members_and_says_when_nothing_is_known(tmp_path, toy_authority):
     from dataclasses import replace
     group = replace(toy_authority, members=("E1", "E2"))
@@ -463,3 +475,10 @@ def test_local_context_of_a_group_sums_its_members_and_says_when_nothing_is_know
     assert "On 31 March 2021, 50 children were looked after by the councils." in said
     nothing = frontmatter.local_context("Nowhere", "", frontmatter.LocalFigures(2021))
     assert nothing[0] == "No figures for Nowhere at 31 March 2021 were available for this section."
+
+
+def test_a_statement_not_made_says_why_in_the_batch_report(tmp_path):
+    lines = []
+    doc = document.Document(CODE, YEAR, tmp_path, status="skipped")
+    assert render.summarise(render.Batch(pages=[], documents=[doc]), lines.append) == 0
+    assert lines[0].startswith("not made ") and "when every chapter of its year is rendered" in lines[0]

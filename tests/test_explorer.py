@@ -123,10 +123,12 @@ def test_export_writes_the_table_and_the_chart(app, tmp_path):
     table, chart = app.export(tmp_path)
     saved = pd.read_csv(table)
     assert len(saved) == len(app.view) and (saved["status"] == "c").sum() == 1
+    written = saved["value"].dropna()                     # one decimal at most, as the table shows them
+    assert written.eq(written.round(1)).all() and len(written)
     assert chart.suffix == ".svg"
     drawn = ElementTree.fromstring(chart.read_bytes())     # the chart as on the page: parses, titled
     assert drawn.tag == "{http://www.w3.org/2000/svg}svg"
-    assert drawn.find("{http://www.w3.org/2000/svg}title").text == "cla_31_march: All children"
+    assert drawn.find("{http://www.w3.org/2000/svg}title").text == "Children looked after on 31 March: All children"
     lines = drawn.findall(".//{http://www.w3.org/2000/svg}path[@class='line']")
     assert len(lines) == 3      # Peterborough, Region, England (the comparators by default)
     names = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "legend-label"]

@@ -471,3 +471,10 @@ def test_without_panels_the_forecasts_are_empty_not_an_error(tmp_path):
     chosen._LAST.clear()
     empty = _figures(seed=1, years=range(2020, 2022)).iloc[:0]
     assert chosen.series_forecasts(empty, "E07", horizon=2, cache_dir=tmp_path).empty
+
+
+def test_a_past_statements_track_record_holds_only_what_was_known_by_its_year(figures, panels, results):
+    every = chosen.track_record(figures, "E07", results=results, panels=panels)
+    then = chosen.track_record(figures, "E07", results=results, panels=panels, until=2020)
+    assert every["time_period"].max() > 2020 and len(then) and then["time_period"].max() == 2020
+    pd.testing.assert_frame_equal(then, every.loc[every["time_period"].le(2020)].reset_index(drop=True))

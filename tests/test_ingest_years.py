@@ -193,6 +193,7 @@ def test_prefixed_xml_is_read_quietly(tmp_path):
     assert len(result.tables["episodes"]) == 10 and len(result.tables["header"]) == 10
     summary = quality_report.summarise(result, quality_report.assess(result))
     assert "Empty DataFrame" not in summary and "usable: yes" in summary
+    assert "collection years read (each to 31 March): 2021" in summary.splitlines()
 
 
 def test_excel_sheet_with_a_title_row_is_read(tmp_path):

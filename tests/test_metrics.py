@@ -251,3 +251,16 @@ def test_the_31_march_snapshot_is_kept_per_return_and_a_callers_change_stays_its
     assert len(metrics.children_at_31_march(two, 2021)) == 2          # another return: not the first's
     changed = {**one, "header": one["header"].assign(SEX="2")}         # a table replaced: worked out again
     assert metrics.children_at_31_march(changed, 2021)["sex"].tolist() != first["sex"].tolist()
+
+
+def test_a_breakdown_the_return_never_recorded_has_no_shares_not_zero_percent():
+    tabs = tables(("1", "01/01/2020", "", "S", "", "C2", "U4", "PR1", "", ""),
+                  ("2", "01/01/2020", "", "S", "", "C2", "U4", "PR1", "", ""))
+    f = figures_for(tabs)
+    assert value(f, "cla_31_march", "Locality of placement", Locality.NOT_RECORDED) == 2
+    assert pd.isna(value(f, "cla_31_march", "Locality of placement", Locality.OUTSIDE, "percent"))
+    assert value(f, "cla_31_march", "Locality of placement", Locality.NOT_RECORDED, "percent") == 100
+    assert pd.isna(value(f, "cla_31_march", "Distance between home and placement", Distance.FAR, "percent"))
+    partly = figures_for(tables(("1", "01/01/2020", "", "S", "", "C2", "U4", "PR1", "", ""),
+                                ("2", "01/01/2020", "", "S", "", "C2", "U4", "PR1", "OUT", "25")))
+    assert value(partly, "cla_31_march", "Locality of placement", Locality.OUTSIDE, "percent") == 50   # DfE's way

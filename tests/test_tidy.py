@@ -25,3 +25,12 @@ def test_write_table_refuses_meta_for_missing_column(tmp_path, toy_authority):
     meta = tidy.meta_frame({"nope_count": ("Nope", "", 0)})
     with pytest.raises(ValueError, match="nope_count"):
         tidy.write_table(tidy.la_frame(toy_authority, [2021]), meta, tmp_path / "t.csv")
+
+
+def test_meta_decimal_places_are_written_as_whole_numbers(tmp_path, toy_authority):
+    table = tidy.la_frame(toy_authority, [2021]).assign(area="A", share=50.0, children_count=3)
+    meta = tidy.meta_frame({"share": ("Share", "%", 1), "children_count": ("Children", "", 0)}, {"area": "Area"})
+    tidy.write_table(table, meta, tmp_path / "t.csv")
+    rows = (tmp_path / "t.meta.csv").read_text().splitlines()
+    assert rows[1].startswith("area,Filter,Area,") and rows[1].split(",")[5] == ""
+    assert [r.split(",")[5] for r in rows[2:]] == ["1", "0"]

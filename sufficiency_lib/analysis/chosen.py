@@ -243,17 +243,20 @@ def series_forecasts(figures: pd.DataFrame, code: str, horizon: int = 3, cache_d
 
 
 def track_record(figures: pd.DataFrame, code: str, cache_dir=None, results: pd.DataFrame | None = None,
-                 panels: list[Panel] | None = None, horizons=(1, 2)) -> pd.DataFrame:
+                 panels: list[Panel] | None = None, horizons=(1, 2), until: int | None = None) -> pd.DataFrame:
     """Authority ``code``'s past forecasts by the method chosen for each kind of series and
     horizon, made at each earlier origin on the figures known then (the national
     backtest), against what happened: columns :data:`TRACK_COLUMNS` (``fitted`` False
-    where the pooled model had nothing to learn from yet and forecast no change)."""
+    where the pooled model had nothing to learn from yet and forecast no change). With
+    ``until`` (a statement's year), only forecasts of years up to it: what was known then."""
     panels, results = _results(figures, cache_dir, results, panels)
     if results.empty:
         return pd.DataFrame(columns=TRACK_COLUMNS)
     chosen = chosen_methods(results)
     mine = results.loc[results["new_la_code"].eq(code) & results["actual"].notna()
                        & results["horizon"].isin(list(horizons))]
+    if until is not None:
+        mine = mine.loc[(mine["origin"] + mine["horizon"]).le(int(until))]
     keep = [chosen.get((k, int(h))) == m for k, h, m in zip(mine["kind"], mine["horizon"], mine["method"])]
     mine = mine.loc[keep]
     out = mine.assign(time_period=mine["origin"] + mine["horizon"],

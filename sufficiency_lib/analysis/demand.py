@@ -274,19 +274,23 @@ def build(facts: Facts) -> Outlook:
     forecasts = series_forecasts(facts)
     history = {name: (return_history(facts) if name == CLA and facts.data is not None
                       else published_history(facts, name)) for name in forecasts["series"].unique()}
-    parts, without_model = None, ""
+    parts, one_year = None, False
     if facts.data is not None:
         try:
             parts = _with_return(facts, forecasts)
         except TooFewYears:       # a one-year return: the published placement types are projected instead
-            without_model = (f"The statement's placement groups are projected from at least two years of the "
-                             f"child-level return; the return given covers only {facts.year}, so the placement "
-                             "types DfE publishes are projected instead.")
+            one_year = True
     if parts is None:
         parts = {"chain": None, "projected": _published_groups(forecasts), "latest": pd.Series(dtype=object),
                  "scenarios": pd.DataFrame(), "priced": False, "check": None}
+    without_model = ""
+    if one_year:
+        instead = ("so the placement types DfE publishes are projected instead." if len(parts["projected"]) else
+                   "and no placement type DfE publishes can be projected from that year either.")
+        without_model = (f"The statement's placement groups are projected from at least two years of the "
+                         f"child-level return; the return given covers only {facts.year}, {instead}")
     gap = demand_against_capacity(parts["projected"], capacity(facts), facts.threshold)
     return Outlook(facts.year, history, forecasts,
-                   chosen.track_record(facts.published.figures, facts.code, CACHE_DIR),
+                   chosen.track_record(facts.published.figures, facts.code, CACHE_DIR, until=facts.year),
                    chosen.methods_table(facts.published.figures, CACHE_DIR), parts["chain"], parts["projected"],
                    parts["latest"], parts["scenarios"], parts["priced"], gap, parts["check"], without_model)

@@ -115,6 +115,8 @@ class Facts:
     @property
     def source(self) -> str:
         """Where the return's figures come from, as a source line says it."""
+        if self.data is None and self.published is not None:    # the figures are DfE's published ones
+            return self.published.source_line()
         text = self.data.source if self.data is not None else "no children looked after return"
         return text[0].upper() + text[1:]
 
@@ -219,9 +221,35 @@ def load(inputs: Inputs, year: int, published, history: int = HISTORY_YEARS) -> 
     """Load the facts of ``inputs``' authority for ``year``: the return and its figures for
     the statement's years, with the ``published`` statistics given."""
     data = load_return(inputs)
+    notes = []
+    if data is not None and not covers(data, year):
+        notes.append(not_covered(data, year))
+        data = None           # a return's children are never carried into years it does not cover
     years = history_years(data, year, history)
     figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
                if data is not None else published_figures(published, inputs.code, years))
     local = local_data.load(inputs.local_dir)
     actions = actions_mod.load(inputs.local_dir, int(year), inputs.code)
-    return Facts(inputs, int(year), data, figures, years, published, local, actions)
+    return Facts(inputs, int(year), data, figures, years, published, local, actions, notes=notes)
+
+
+def return_years(data: ReturnData) -> tuple[int, int]:
+    """The first and last collection years (ending 31 March) the return holds."""
+    years = data.episodes["return_year"].dropna().astype(int)
+    return int(years.min()), int(years.max())
+
+
+def covers(data: ReturnData, year: int) -> bool:
+    """Whether the return holds the collection year ending 31 March ``year``: a statement's
+    figures come from it only then (its children still open at its end are not known to be
+    in care later, nor is anyone who came into care after it)."""
+    first, last = return_years(data)
+    return first <= int(year) <= last
+
+
+def not_covered(data: ReturnData, year: int) -> str:
+    """What a statement for a year the return does not hold says of it."""
+    first, last = return_years(data)
+    held = f"the year to 31 March {last}" if first == last else f"the years to 31 March {first} to {last}"
+    return (f"The council's return given holds {held}, not {year}, so this statement for {year} is made from the "
+            f"published statistics only; give the return for {year} to use the council's own figures.")

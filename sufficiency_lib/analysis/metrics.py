@@ -54,7 +54,7 @@ from sufficiency_lib.ssda903.periods import year_end, year_start
 from sufficiency_lib.vocabulary import (CARE_LEAVER_INDICATORS, CROSS, DFE_AGE_GROUPS, NOT_KNOWN,
                                         TIME_IN_CARE_BANDS, TOTAL, CareLeavers, Distance, Group, Indicator,
                                         LegalStatus, Locality, PlacementGroup, PlacementLength, Sex, Stability,
-                                        Uasc, Unit)
+                                        UNRECORDED, Uasc, Unit)
 
 NEW_PLACEMENT_RNE = frozenset({"S", "P", "B", "T", "U"})
 WITHIN_DAYS = 7                     # "placements that ended within 7 days" of starting
@@ -424,12 +424,17 @@ GROUP_ORDER = {
 
 
 def _with_percent(rows: list[dict]) -> list[dict]:
-    """Add a percent row (of the group's Total) for every count row, Total included."""
+    """Add a percent row (of the group's Total) for every count row, Total included; a
+    group the return did not record for anyone (all :data:`UNRECORDED`) has no shares."""
     totals = {(r["indicator"], r["breakdown_group"]): r["value"] for r in rows if r["breakdown"] == TOTAL}
+    unrecorded = {(r["indicator"], r["breakdown_group"]) for r in rows if r["breakdown"] in UNRECORDED
+                  and r["value"] and r["value"] == totals.get((r["indicator"], r["breakdown_group"]))}
     out = list(rows)
     for row in rows:
         total = totals.get((row["indicator"], row["breakdown_group"]))
-        share = row["value"] / total * 100 if total else np.nan
+        known = ((row["indicator"], row["breakdown_group"]) not in unrecorded
+                 or row["breakdown"] in UNRECORDED | {TOTAL})
+        share = row["value"] / total * 100 if total and known else np.nan
         out.append({**row, "unit": Unit.PERCENT, "value": share})
     return out
 

@@ -106,10 +106,13 @@ def is_current(page: Page) -> bool:
     return bool(record and record.get("status") == "ok" and record.get("key") == page.key and page.path.is_file())
 
 
-def _data_source(inputs: Inputs) -> str:
-    if inputs.synthetic:
+def _data_source(page: Page) -> str:
+    used = artifact.manifest(page.artifact_dir).get("has_return", page.inputs.has_return)
+    if page.inputs.synthetic and used:
         return "a synthetic return of children's records, made for demonstration"
-    return ("the council's return of children looked after to the Department for Education" if inputs.has_return
+    if used:
+        return "the council's return of children looked after to the Department for Education"
+    return ("published statistics only (the return given does not hold this year)" if page.inputs.has_return
             else "published statistics only (no return was given)")
 
 
@@ -117,14 +120,15 @@ def page_info(page: Page, settings: Settings) -> dict:
     """What the page template shows around the notebook's output."""
     return {
         "la_name": page.authority.la_name, "new_la_code": page.authority.new_la_code,
-        "year": page.year, "chapter_title": page.title, "synthetic": page.inputs.synthetic,
+        "year": page.year, "chapter_title": page.title,
+        "synthetic": page.inputs.synthetic and artifact.manifest(page.artifact_dir).get("has_return", True),
         "index_href": os.path.relpath(Path(settings.out_dir) / "index.html", page.path.parent),
         "chapters": page.links.get("chapters", []), "years": page.links.get("years", []),
         "statement_href": page.links.get("statement", ""),
         "library_version": fingerprint.library_version(),
         "git_revision": provenance.git_revision() or "unknown",
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "data_source": _data_source(page.inputs),
+        "data_source": _data_source(page),
         "published_source": "DfE, ONS, Ofsted and DfE finance statistics as published",
         "provenance_href": page.record_path.name,
     }
@@ -192,11 +196,7 @@ def _record(page: Page, started_at: datetime, tables: list[str]) -> None:
 
 def _inputs_of(page: Page) -> dict:
     """The input files (and checksums) the page's artifact was made from."""
-    manifest = page.artifact_dir / "manifest.json"
-    if not manifest.is_file():
-        return {}
-    import json
-    return json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {})
+    return artifact.manifest(page.artifact_dir).get("inputs", {})
 
 
 def _last_line(err: BaseException) -> str:
@@ -397,10 +397,18 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
     for page in failed:
         write(f"FAILED {page.inputs.code} {page.year} {page.chapter}: {page.error}")
     for doc in batch.documents:
+        if doc.status == "skipped":
+            write(f"{'not made':9} {doc.seconds:6.1f}s  {doc.html_path}: the whole statement is made when every "
+                  "chapter of its year is rendered")
+            continue
         with_pdf = " (and PDF)" if doc.pdf_path.is_file() else " (HTML only)"
         write(f"{doc.status:9} {doc.seconds:6.1f}s  {doc.html_path}{with_pdf}" + (f": {doc.error}" if doc.error else ""))
         for problem in doc.problems:
             write(f"NOT USED {problem}")
+    noted = {(p.inputs.code, p.year): p.artifact_dir for p in pages if p.artifact_key}
+    for (code, year), folder in noted.items():        # e.g. a return that does not hold the year
+        for note in artifact.manifest(folder).get("notes", []):
+            write(f"NOTE {code} {year}: {note}")
     for leak in batch.leaks:
         write(f"LEAK {leak}")
     for where, rule, text in batch.wording:

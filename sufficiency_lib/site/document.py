@@ -36,7 +36,7 @@ from sufficiency_lib.inputs import Inputs
 from sufficiency_lib.local import statement_file
 from sufficiency_lib.site import provenance
 from sufficiency_lib.site.html import TEMPLATES_DIR, html_exporter
-from sufficiency_lib.statement import frontmatter
+from sufficiency_lib.statement import artifact, frontmatter
 from sufficiency_lib.statement.chapters import CHAPTERS
 
 NAME = "statement"
@@ -218,9 +218,10 @@ def render_html(inputs: Inputs, year: int, folder: Path, artifact_dir: Path, mad
         published = store.load(list(inputs.published_dirs))
     figures = frontmatter.local_figures(authority, year, artifact_dir, published)
     parts = _chapters(Path(folder), authority.new_la_code)
+    used = artifact.manifest(artifact_dir).get("has_return", inputs.has_return)   # the return holds the year
     text = _environment().get_template(TEMPLATE).render(
-        la_name=authority.la_name, code=authority.new_la_code, year=year, synthetic=inputs.synthetic,
-        has_return=inputs.has_return, made_on=(made_on or date.today()), local=local,
+        la_name=authority.la_name, code=authority.new_la_code, year=year, synthetic=inputs.synthetic and used,
+        has_return=used, return_given=inputs.has_return, made_on=(made_on or date.today()), local=local,
         context=frontmatter.local_context(authority.la_name, authority.region_name, figures,
                                           max(1, len(authority.members))),
         chapters=[p for p in parts if p["slug"] != DATA_QUALITY],

@@ -114,6 +114,10 @@ def summarise(result: CleanReturn, assessment: Assessment, examples: int = 2) ->
     """A few lines for the terminal: verdict (with reasons and fixes), reconciliation, rules that fired."""
     lines = ["usable: yes" if assessment.usable else "usable: NO"]
     lines += [f"  - {reason}" for reason in assessment.reasons]
+    episodes = result.tables.get("episodes")
+    held = sorted({int(y) for y in episodes["return_year"].dropna()}) if episodes is not None else []
+    if held:     # from the folder and file names, else from the dates in the files (findings Y01, Y02)
+        lines.append(f"collection years read (each to 31 March): {', '.join(map(str, held))}")
     reconciliation = result.ledger.reconciliation()
     if len(reconciliation):
         lines.append(reconciliation.to_string(index=False))

@@ -21,6 +21,7 @@ pages started at once build it once and never read half of it.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
 import pickle
@@ -77,6 +78,12 @@ def is_complete(path: Path) -> bool:
     return (Path(path) / "manifest.json").is_file()
 
 
+def manifest(path: Path) -> dict:
+    """The manifest of the artifact at ``path`` ({} when it is not there)."""
+    file = Path(path) / "manifest.json"
+    return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+
+
 def _published(inputs: Inputs):
     """The published statistics a statement compares with: the embedded figures, and the
     user's own downloads where given (the newest release wins); a group's own figures added."""
@@ -112,8 +119,9 @@ def compute(inputs: Inputs, year: int):
 
 
 def _intro(facts) -> str:
+    notes = "".join(f" {html.escape(note)}" for note in facts.notes)
     return (f'<p class="page-intro"><strong>{facts.name}</strong> ({facts.code}), year ending 31 March {facts.year}. '
-            f"Figures from {facts.data.source if facts.data is not None else 'published statistics only'}.</p>")
+            f"Figures from {facts.data.source if facts.data is not None else 'published statistics only'}.{notes}</p>")
 
 
 def _write_chapter(staging: Path, facts, chapter) -> dict:
@@ -158,7 +166,7 @@ def build(inputs: Inputs, year: int, target: Path, checksums: dict[str, str]) ->
         _write_for_explorer(staging, facts, outlook)
         manifest = {"schema": SCHEMA, "key": target.name, "authority": inputs.code, "year": int(year),
                     "la_name": inputs.authority.la_name, "synthetic": inputs.synthetic,
-                    "has_return": inputs.has_return, "inputs": checksums,
+                    "has_return": facts.data is not None, "notes": facts.notes, "inputs": checksums,
                     "library_version": fingerprint.library_version(),
                     "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "seconds": round(time.perf_counter() - started, 2),

@@ -31,6 +31,8 @@ import pandas as pd
 from sufficiency_lib.analysis import benchmark, disclosure
 from sufficiency_lib.statement import charts
 from sufficiency_lib.published.figures import TOTAL
+from sufficiency_lib.safe_csv import write_csv
+from sufficiency_lib.vocabulary import indicator_name
 from sufficiency_lib.wording import decimal_text
 
 COMPARATORS = {"sn_mean": "Statistical neighbours (mean)", "region": "Region", "england": "England"}
@@ -111,9 +113,9 @@ class Explorer:
 
     # --- trends ---------------------------------------------------------------------------------
     def _set_indicator_options(self) -> None:
-        indicators = sorted(self.figures["indicator"].unique())
+        indicators = sorted(self.figures["indicator"].unique(), key=indicator_name)
         self._busy = True
-        self.indicator.options = indicators
+        self.indicator.options = [(indicator_name(i), i) for i in indicators]
         self.indicator.value = "cla_31_march" if "cla_31_march" in indicators else indicators[0]
         self._busy = False
         self._set_breakdown_options()
@@ -281,7 +283,9 @@ class Explorer:
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{self.authority.value}_{self.indicator.value}_{self.unit.value}"
         table = folder / f"{stem}.csv"
-        self.view.assign(value=self.view["value"].map(lambda v: "" if pd.isna(v) else v)).to_csv(table, index=False)
+        values = pd.to_numeric(self.view["value"], errors="coerce").round(1)      # as the table shows them
+        text = values.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".removesuffix(".0"))
+        write_csv(self.view.assign(value=text), table)
         written = [table]
         if self._chart_svg:
             chart = folder / f"{stem}.svg"

@@ -126,11 +126,14 @@ def local_figures(authority, year: int, artifact_dir: str | Path, published) -> 
     codes = tuple(authority.members) or (authority.new_la_code,)
     figures = published.figures if published is not None else pd.DataFrame(
         columns=["time_period", "indicator", "unit", "breakdown", "geographic_level", "new_la_code", "value"])
+    published_count = _published(figures, codes, LOCAL, Unit.NUMBER, year)
     count = _count_from_artifact(Path(artifact_dir), year)
     if count is None:
-        count = _published(figures, codes, LOCAL, Unit.NUMBER, year)
+        count = published_count
     population = _population(getattr(published, "population", None), codes, year - 1)
-    rate = None if len(codes) > 1 else _published(figures, codes, LOCAL, Unit.RATE, year)
+    # DfE's rate only beside DfE's count: a return's own count gets its rate worked out here
+    same = len(codes) == 1 and count is not None and published_count is not None and count == published_count
+    rate = _published(figures, codes, LOCAL, Unit.RATE, year) if same else None
     if rate is None and count is not None and population:
         rate = count / population * 10_000
     england = _published(figures, codes, NATIONAL, Unit.RATE, year)

@@ -1,6 +1,8 @@
 """Sentences that read the numbers, generated from tables rather than typed in notebooks."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sufficiency_lib.analysis.trends import percent_change
@@ -121,9 +123,13 @@ def _being(label: str, group: str = "") -> str:
     """'were in IFA foster care', 'were placed outside ...', 'were recorded as White',
     'had their locality not recorded': what the children in ``label`` were."""
     if group in BEING_IN:
-        return BEING_IN[group].format(label=label, lower=in_sentence(label))
+        plain = re.sub(r"^[A-Z]\d+\. ", "", label)      # "N2. Child's disability": the need, not its code
+        return BEING_IN[group].format(label=plain, lower=in_sentence(plain))
+    label = label.removeprefix("Total ") if label != "Total" else label   # DfE's "Total in education, ..."
     words = label.split()
     first = words[0].lower() if words else ""
+    if label.lower() == "information not known":
+        return "had no information recorded on this"
     if label.lower().endswith(" not recorded") or label.lower().endswith(" not known or not recorded"):
         return f"had their {in_sentence(label)}"
     if first[:1].isdigit():                      # "16 years and over", "1 to under 2 years"
@@ -162,7 +168,8 @@ def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: flo
     (``shares`` indexed by row label, missing where suppressed)."""
     known = shares.dropna()
     if known.empty:
-        return f"The figures for {subject} are too small to show by group."
+        return (f"Counts of {subject} in the {in_sentence(column)} column are too small to publish, so its shares "
+                "are not shown.")
     high, low = known.idxmax(), known.idxmin()
     text = f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} ({known[high]:.0f}%)"
     if low != high:

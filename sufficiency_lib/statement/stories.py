@@ -108,9 +108,14 @@ def population(facts: Facts) -> Block:
                          "moves towards supported accommodation and leaving care.")
     if not pd.isna(uasc):
         sentences.append(f"{uasc:,.0f} of them came to the country as unaccompanied children seeking asylum.")
+    unrecorded = facts.shown(Indicator.CLA, Group.LOCALITY, Locality.NOT_RECORDED, unit=Unit.PERCENT)
     if not pd.isna(outside) and not pd.isna(far):
+        gap = f" (the return does not record where {unrecorded:.0f}% of them lived)" if unrecorded >= 0.5 else ""
         sentences.append(f"{outside:.0f}% lived outside the authority's boundary and {far:.0f}% more than 20 miles "
-                         "from home, a measure of how far local placements fall short.")
+                         f"from home{gap}, a measure of how far local placements fall short.")
+    elif unrecorded >= 99.5:
+        sentences.append("The return does not record where the children lived, so how many were placed outside "
+                         "the authority's boundary or far from home is not known.")
     return Block("story", sentences)
 
 
@@ -121,12 +126,17 @@ def care_leavers(facts: Facts) -> Block:
         eet = facts.latest_published(indicator, Unit.PERCENT, Group.ACTIVITY, CareLeavers.EET)
         if pd.isna(total) and eet is None:
             continue
-        text = (f"The authority had {total:,.0f} care leavers aged {ages}" if not pd.isna(total)
-                else f"Of its care leavers aged {ages}")
-        if eet is not None:
-            text += (f"; {float(eet['value']):.0f}% of them were in education, employment or training in "
-                     f"{eet['time_period']}, against {float(eet['england']):.0f}% in England")
-        sentences.append(text + ".")
+        busy = "" if eet is None else (f"{float(eet['value']):.0f}% were in education, employment or training in "
+                                       f"{eet['time_period']}, against {float(eet['england']):.0f}% in England")
+        if pd.isna(total):
+            sentences.append(f"Of its care leavers aged {ages}, {busy}.")
+        elif total == 0:
+            sentences.append(f"The return records no care leavers aged {ages} in {facts.year}" +
+                             (f"; DfE's figures say that of the authority's care leavers of that age, {busy}." if busy
+                              else "."))
+        else:
+            sentences.append(f"The authority had {total:,.0f} care leavers aged {ages}" +
+                             (f"; of them, {busy}." if busy else "."))
     suitable = facts.latest_published(Indicator.CARE_LEAVERS_19_21, Unit.PERCENT, Group.ACCOMMODATION,
                                       CareLeavers.SUITABLE)
     if suitable is not None:

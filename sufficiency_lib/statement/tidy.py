@@ -46,7 +46,8 @@ def meta_frame(indicators: dict[str, tuple[str, str, int]], filters: dict[str, s
     rows += [{"col_name": name, "col_type": "Indicator", "label": label,
               "indicator_unit": unit, "indicator_dp": dp}
              for name, (label, unit, dp) in indicators.items()]
-    return pd.DataFrame(rows).reindex(columns=META_COLUMNS)
+    frame = pd.DataFrame(rows).reindex(columns=META_COLUMNS)
+    return frame.astype({"indicator_dp": "Int64"})       # EES reads whole numbers: 0, not 0.0
 
 
 def write_table(table: pd.DataFrame, meta: pd.DataFrame, path: Path) -> Path:

@@ -15,6 +15,7 @@ from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters.common import benchmark_block, composition
 from sufficiency_lib.vocabulary import Area, CareLeavers, Group, Indicator
+from sufficiency_lib.wording import year_span
 
 AGES = {Indicator.CARE_LEAVERS_17_18: "17 to 18", Indicator.CARE_LEAVERS_19_21: "19 to 21"}
 NUMBER_COLUMNS = {CareLeavers.AGED_17_18: "aged_17_18", CareLeavers.AGED_19_21: "aged_19_21",
@@ -45,10 +46,10 @@ def numbers(facts: Facts) -> Block:
     long = plotted.melt(id_vars="time_period", value_vars=list(NUMBER_COLUMNS)[:2], var_name="series",
                         value_name="young people").dropna()
     chart = charts.line_chart(long, x="time_period", y="young people", hue="series",
-                              title=f"Care leavers, {facts.name}, {facts.years[0]} to {facts.years[-1]}",
+                              title=f"Care leavers, {facts.name}, {year_span(facts.years[0], facts.years[-1])}",
                               y_label="Number of care leavers", source=source,
                               alt=f"Line chart of the number of care leavers aged 17 to 18 and 19 to 21 in "
-                                  f"{facts.name}, {facts.years[0]} to {facts.years[-1]}. {sentence}")
+                                  f"{facts.name}, {year_span(facts.years[0], facts.years[-1])}. {sentence}")
     note = ("Care leavers are young people who were looked after for at least 13 weeks after their 14th birthday, "
             "including some time after their 16th, counted in the year of their 17th to 21st birthday, as DfE "
             "publishes them.")

@@ -20,6 +20,7 @@ from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters.common import benchmark_block, nothing_for, series_block
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, Uasc, Unit
+from sufficiency_lib.wording import year_span
 
 COUNT_LABEL = "Children looked after at 31 March"
 RATE_LABEL = "Children looked after at 31 March per 10,000 children aged 0 to 17"
@@ -190,10 +191,10 @@ def flows(facts: Facts) -> Block:
     sentences = _flow_sentences(facts, shown, plotted)
     chart = charts.line_chart(long, x="time_period", y="children", hue="series",
                               title=f"Children starting and ceasing to be looked after, {facts.name}, "
-                                    f"{facts.years[0]} to {facts.years[-1]}",
+                                    f"{year_span(facts.years[0], facts.years[-1])}",
                               y_label="Number of children", source=facts.source,
                               alt=f"Line chart of the children starting and ceasing to be looked after in "
-                                  f"{facts.name}, {facts.years[0]} to {facts.years[-1]}. {' '.join(sentences)}")
+                                  f"{facts.name}, {year_span(facts.years[0], facts.years[-1])}. {' '.join(sentences)}")
     notes = ["Years run from 1 April to 31 March. A child who started (or ceased) more than once in a year is counted "
              "once; short-break-only care is not counted. A child counts as an unaccompanied asylum-seeking child "
              "(UASC) when they were one on the day they started, on the day before they ceased, and, for the year as "

@@ -20,11 +20,13 @@ import pandas as pd
 
 from sufficiency_lib.analysis import benchmark, disclosure
 from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.analysis.metrics import GROUP_ORDER
 from sufficiency_lib.published.figures import select
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.vocabulary import CROSS, TOTAL, Group, Unit, unit_axis_label
+from sufficiency_lib.wording import year_span
 
 SUPPRESSED = disclosure.SUPPRESSED
 
@@ -64,7 +66,9 @@ def counts_by_year(figures: pd.DataFrame, indicator: str, group: str, years) -> 
     cells = rows.assign(cell=rows["value"].astype(object).where(rows["value"].notna(), status))
     wide = cells.pivot_table(index="breakdown", columns="time_period", values="cell", aggfunc="first",
                              sort=False, observed=True, dropna=False)
-    order = [b for b in cells["breakdown"].drop_duplicates() if b != TOTAL] + [TOTAL]
+    seen = [b for b in cells["breakdown"].drop_duplicates() if b != TOTAL]
+    ordered = [b for b in GROUP_ORDER.get(group, ()) if b in seen]      # age bands youngest first, ...
+    order = ordered + [b for b in seen if b not in ordered] + [TOTAL]
     wide = wide.reindex([b for b in order if b in wide.index]).astype(object).where(lambda w: w.notna(), 0)
     wide.columns = [str(c) for c in wide.columns]
     return wide.rename_axis("breakdown").reset_index()
@@ -115,16 +119,19 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
         focus = latest.idxmax() if latest.notna().any() else None
     sentence = (narrative.describe_share(parts.set_index("breakdown").loc[focus, year_columns], focus, subject, group)
                 if focus in set(parts["breakdown"]) else "")
+    latest_total = counts.loc[counts["breakdown"].eq(TOTAL), year_columns[-1]].iloc[0]
+    if str(latest_total) in ("0", "0.0"):          # none at all, not too few to show
+        sentence = f"There were no {subject} in {year_columns[-1]}."
     long = parts.melt(id_vars="breakdown", var_name="year", value_name="percent").astype({"year": int})
     chart = None
     if long["percent"].notna().any():
         order = list(parts["breakdown"]) if group in ORDERED_GROUPS else None
         make = partial(charts.stacked_bar_chart, order=order) if chart_kind == "bar" else charts.line_chart
         chart = make(long.dropna(subset=["percent"]), x="year", y="percent", hue="breakdown",
-                     title=f"{title}, {facts.name}, {year_columns[0]} to {year_columns[-1]}",
+                     title=f"{title}, {facts.name}, {year_span(year_columns[0], year_columns[-1])}",
                      y_label="Percentage", source=facts.source,
                      alt=f"{'Stacked bar' if chart_kind == 'bar' else 'Line'} chart of the percentage of {subject} "
-                         f"by {group.lower()}, {year_columns[0]} to {year_columns[-1]}. {sentence}")
+                         f"by {group.lower()}, {year_span(year_columns[0], year_columns[-1])}. {sentence}")
     wide = t.Table("", f"{title} (number), {facts.name}", facts.source,
                    [t.text("breakdown", group), *[t.count(y, y) for y in year_columns]], shown)
     filter_name = column_name(group)
@@ -163,7 +170,7 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     share.index = plotted["row"]
     sentence = narrative.describe_crosstab(share.drop([TOTAL, *obvious], errors="ignore"), focus_column, subject,
                                            overall=share.get(TOTAL, np.nan))
-    caption = f"{subject}, {facts.name}, 31 March {facts.year} (number)"
+    caption = f"{subject[:1].upper()}{subject[1:]}, {facts.name}, 31 March {facts.year} (number)"
     page = t.Table("", caption, facts.source, [t.text("row", row_label), *[t.count(c, c) for c in count_columns]],
                    shown)
     long = shown.melt(id_vars="row", var_name="column", value_name="number")
@@ -238,10 +245,10 @@ def compared_chart_and_table(facts: Facts, key: str, table: pd.DataFrame, subjec
     ``sentence``, what the block says of it."""
     long = benchmark.series_for_chart(table, facts.name, facts.authority.region_name)
     first, last = int(table["time_period"].min()), int(table["time_period"].max())
-    chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{what}, {first} to {last}",
+    chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{what}, {year_span(first, last)}",
                               y_label=y_label or unit_axis_label(unit), source=source,
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
-                                  f"its region and England, {first} to {last}. {sentence}")
+                                  f"its region and England, {year_span(first, last)}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",
                        source, benchmark_columns(facts.name, unit), benchmark_frame(table))
     return chart, declared
@@ -263,10 +270,10 @@ def series_block(facts: Facts, key: str, columns: dict[str, tuple[str, str]], ti
     long = plotted.melt(id_vars="time_period", value_vars=chart_columns or labels,
                         var_name="series", value_name="children").dropna()
     chart = charts.line_chart(long, x="time_period", y="children", hue="series",
-                              title=f"{title}, {facts.name}, {facts.years[0]} to {facts.years[-1]}",
+                              title=f"{title}, {facts.name}, {year_span(facts.years[0], facts.years[-1])}",
                               y_label="Number of children", source=facts.source,
-                              alt=f"Line chart of {title.lower()} in {facts.name}, {facts.years[0]} to "
-                                  f"{facts.years[-1]}. {' '.join(sentences)}")
+                              alt=f"Line chart of {title.lower()} in {facts.name}, "
+                                  f"{year_span(facts.years[0], facts.years[-1])}. {' '.join(sentences)}")
     values = shown.rename(columns={c: column_name(c) for c in labels})
     for c in labels:
         values[column_name(c)] = [_whole(v) for v in values[column_name(c)]]

@@ -26,7 +26,7 @@ from sufficiency_lib.statement.chapters.common import benchmark_block, compositi
 from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, TOTAL, Area, Group, Indicator, Locality,
                                         PlacementGroup, PlacementLength, Stability)
 from sufficiency_lib.ssda903.groupings import DFE_PLACEMENT_TYPES
-from sufficiency_lib.wording import in_sentence
+from sufficiency_lib.wording import in_sentence, year_span
 
 SUPPRESSED = disclosure.SUPPRESSED
 SUPPRESSED_NOTE = "Some values are suppressed to protect confidentiality (shown as c in the table)."
@@ -107,9 +107,10 @@ def _year_block(facts: Facts, key: str, title: str, label: str, shown: pd.DataFr
     long = share.rename_axis("breakdown").reset_index().melt(id_vars="breakdown", var_name="year",
                                                               value_name="percent").dropna()
     figure = charts.stacked_bar_chart(long.astype({"year": int}), x="year", y="percent", hue="breakdown",
-                                     title=f"{title}, {facts.name}, {years[0]} to {years[-1]}", y_label="Percentage",
+                                     title=f"{title}, {facts.name}, {year_span(years[0], years[-1])}",
+                                     y_label="Percentage",
                                      source=facts.source, alt=f"Stacked bar chart of the percentage of {subject} by "
-                                     f"{label.lower()}, {years[0]} to {years[-1]}. {' '.join(sentences)}") \
+                                     f"{label.lower()}, {year_span(years[0], years[-1])}. {' '.join(sentences)}") \
         if len(long) and chart else None
     page = t.Table("", f"{title} (number), {facts.name}", facts.source,
                    [t.text("breakdown", label), *[t.count(y, y) for y in years]], shown)

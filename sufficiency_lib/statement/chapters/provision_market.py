@@ -18,7 +18,7 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapters.common import column_name, compared_chart_and_table
 from sufficiency_lib.vocabulary import Indicator, Unit, unit_axis_label
-from sufficiency_lib.wording import decimal_text
+from sufficiency_lib.wording import decimal_text, year_span
 
 I = Indicator
 OPENING_COLUMNS = [t.year(label="Year to 31 March"), t.count("homes_opened", "Homes opened"),
@@ -186,7 +186,8 @@ def openings_block(facts: Facts, figures: pd.DataFrame) -> Block:
         return message("homes_opened_closed", f"No figures of Ofsted's joiners and leavers (homes opened and "
                                               f"closed) are published for {facts.name} up to {facts.year}.")
     first, last = int(frame["time_period"].min()), int(frame["time_period"].max())
-    sentence = (f"In the years to 31 March {first} to {last} that Ofsted's joiners and leavers give "
+    sentence = (f"In the {'year' if first == last else 'years'} to 31 March {year_span(first, last)} that "
+                f"Ofsted's joiners and leavers give "
                 f"({', '.join(map(str, frame['time_period']))}), {frame['homes_opened'].sum():,.0f} children's homes "
                 f"({frame['places_opened'].sum():,.0f} places) opened in {facts.name} and "
                 f"{frame['homes_closed'].sum():,.0f} ({frame['places_closed'].sum():,.0f} places) closed: a net "
@@ -200,7 +201,7 @@ def openings_block(facts: Facts, figures: pd.DataFrame) -> Block:
     chart = charts.line_chart(long, x="time_period", y="homes", hue="series", title=f"Children's homes opened and "
                               f"closed in {facts.name}, years to 31 March", y_label="Homes", source=source,
                               alt=f"Line chart of children's homes opened and closed in {facts.name} each year to 31 "
-                                  f"March, {first} to {last}. {sentence}")
+                                  f"March, {year_span(first, last)}. {sentence}")
     declared = t.Table("homes_opened_closed", f"Children's homes opened and closed in {facts.name}", source,
                        OPENING_COLUMNS, frame)
     return Block("homes_opened_closed", [sentence], declared, chart)
@@ -239,7 +240,7 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
     chart = charts.line_chart(long, x="time_period", y="places", hue="series", title=f"In-house foster places, "
                               f"{facts.name}", y_label="Places", source=source,
                               alt=f"Line chart of the places approved with {facts.name}'s own foster carers and the "
-                                  f"places filled, {int(frame['time_period'].min())} to {year}. {sentences[0]}")
+                                  f"places filled, {year_span(int(frame['time_period'].min()), year)}. {sentences[0]}")
     declared = t.Table("inhouse_foster_places", f"Places with {facts.name}'s own foster carers, approved and filled",
                        source, FOSTER_COLUMNS, frame)
     notes = ["Ofsted's fostering data: places approved with the authority's own carers, occupied or not, and the "
@@ -289,7 +290,8 @@ def unit_costs_block(facts: Facts, figures: pd.DataFrame) -> Block:
                               title=f"S251 weekly unit costs, {facts.name} and England", y_label="Pounds a week (cash)",
                               source=source, alt=f"Line chart of {facts.name}'s and England's S251 weekly unit costs "
                                                  f"of fostering, residential care and all children looked after, "
-                                                 f"years to 31 March {int(frame['time_period'].min())} to {last}. "
+                                                 "years to 31 March "
+                                                 f"{year_span(int(frame['time_period'].min()), last)}. "
                                                  f"{sentences[0]}")
     declared = t.Table("unit_costs", f"S251 outturn weekly unit costs, {facts.name}, against its statistical "
                                      "neighbours, region and England", source, UNIT_COST_COLUMNS, frame)
