@@ -60,9 +60,17 @@ def test_one_small_cell_takes_the_next_smallest_with_it():
     assert _shown(table) == ["10", "c", "c", "12", "32"]
 
 
-def test_two_small_cells_protect_each_other():
-    table = _breakdown({"A": 1, "B": 2, "C": 30})
-    assert _shown(table) == ["c", "c", "30", "33"]
+def test_two_small_cells_protect_each_other_when_together_they_pin_neither():
+    # 3 + 4 = 40 - 33 and 1 + 5 = 36 - 30: each could be 1 to 5, so nothing more is hidden
+    assert _shown(_breakdown({"A": 3, "B": 4, "C": 33})) == ["c", "c", "33", "40"]
+    assert _shown(_breakdown({"A": 1, "B": 5, "C": 30})) == ["c", "c", "30", "36"]
+
+
+def test_hidden_cells_adding_to_too_little_take_the_next_smallest_with_them():
+    # 1 + 2 = 33 - 30 would say each is 1 or 2; 1 + 1 = 2 would say both are 1
+    assert _shown(_breakdown({"A": 1, "B": 2, "C": 30})) == ["c", "c", "c", "33"]
+    assert _shown(_breakdown({"A": 1, "B": 1, "C": 12, "D": 40})) == ["c", "c", "c", "40", "54"]
+    assert _shown(_breakdown({"A": 1, "B": 1, "C": 1, "D": 637})) == ["c", "c", "c", "c", "640"]
 
 
 def test_zero_is_shown_and_is_not_chosen_while_a_non_zero_cell_is_left():
@@ -113,9 +121,10 @@ def test_cell_fixed_only_by_combining_lines_is_protected():
     # Two blocks of small cells, each a closed cycle, joined by one small cell (r0, c2).
     # Every row and column has two or more hidden cells, so the line rule is satisfied,
     # yet (r0, c2) = row total - shown - (column c0 + column c1 - row r1): the combined
-    # check must hide one more cell.
+    # check must hide one more cell. (Each line's hidden cells hold enough that the bounds
+    # rule adds nothing: 4 + 5 = 9 for two, 4 + 5 + 5 = 14 for three.)
     inner = np.full((4, 4), 50)
-    for r, c, v in [(0, 0, 1), (0, 1, 2), (1, 0, 3), (1, 1, 4), (2, 2, 1), (2, 3, 2), (3, 2, 3), (3, 3, 4),
+    for r, c, v in [(0, 0, 4), (0, 1, 5), (1, 0, 5), (1, 1, 4), (2, 2, 4), (2, 3, 5), (3, 2, 5), (3, 3, 4),
                     (0, 2, 5)]:
         inner[r, c] = v
     table = _with_margins(inner)

@@ -183,3 +183,17 @@ def test_a_page_says_so_where_the_returns_count_and_dfes_differ():
     assert "The return counts 75 here for 2023 where DfE published 272" in make_facts(
         rows, published=_Published(272.0)).sources_differ("cla_31_march")
     assert make_facts(rows, published=_Published(76.0)).sources_differ("cla_31_march") == ""   # within 2 children
+
+
+def test_a_share_within_chance_of_englands_is_not_raised_as_a_challenge(monkeypatch):
+    facts = make_facts([])
+    row = pd.Series({"value": 64.0, "england": 69.0, "sn_mean": 64.5, "time_period": 2025,
+                     "vs_england": "similar", "vs_neighbours": "similar"})
+    monkeypatch.setattr(type(facts), "latest_published", lambda self, *a, **k: row)
+    args = ("the share in work", Area.CARE_LEAVERS, "care_leavers_19_21", "Activity", "x", False)
+    assert findings._versus(facts, *args) == []
+    lower = row.copy()
+    lower["vs_england"] = "lower"
+    monkeypatch.setattr(type(facts), "latest_published", lambda self, *a, **k: lower)
+    assert [f.challenge for f in findings._versus(facts, *args)] == [
+        "The share in work was 64% in 2025, below England (69%)."]

@@ -53,3 +53,10 @@ def test_a_failed_page_leaves_the_next_page_a_new_kernel(tmp_path):
     _, printed = _run(good, tmp_path / "out_good.ipynb")
     assert printed[0].strip() != pid_bad
     WarmKernel.close_all()
+
+
+def test_a_kept_kernel_keeps_no_input_history_so_pages_print_no_history_clash(tmp_path):
+    WarmKernel.close_all()
+    page = _notebook(tmp_path / "p", "page", "print(get_ipython().history_manager.enabled)")
+    printed = [_run(page, tmp_path / f"out_{n}.ipynb")[1] for n in range(3)]
+    assert all(p == ["False\n"] for p in printed), printed

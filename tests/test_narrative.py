@@ -225,3 +225,24 @@ def test_every_chapter_says_what_no_challenge_was_found_in():
                                              (0, 0, "the same as")])
 def test_a_year_on_year_change_in_the_opening_story(old, new, words):
     assert stories._change_words(old, new) == words
+
+
+def test_a_crosstab_says_which_rows_it_left_out_of_the_comparison():
+    shares = pd.Series({"In-house foster care": 22.0, "Placed for adoption": 0.0})
+    text = narrative.describe_crosstab(shares, "16 years and over", "children in each placement", 31.0,
+                                       ("Supported accommodation",))
+    assert text.endswith("against 31% overall (supported accommodation, where every child is 16 years and over "
+                         "by definition, is counted overall but not compared).")
+
+
+@pytest.mark.parametrize("counted, said", [
+    ({"Fostering": 4, "Costs and budget": 3, "Care leavers": 1},
+     "The priorities, by the number of challenges found, are fostering (4), then costs and budget (3)."),
+    ({"Care leavers": 2, "Fostering": 1, "Residential": 1},
+     "The priority, by the number of challenges found, is care leavers (2)."),      # no 'then' among a tie
+    ({"Care leavers": 2, "Fostering": 2, "Residential": 1},
+     "The priorities, by the number of challenges found, are care leavers and fostering (2 each)."),
+    ({"Care leavers": 1, "Fostering": 1}, ""),                                         # none stands out
+])
+def test_the_priorities_name_a_tie_together_and_never_pick_one_of_several(counted, said):
+    assert stories._priorities(counted) == said

@@ -29,8 +29,12 @@ and children in need:
    that joins two otherwise separate groups of suppressed cells); such cells are found
    with linear algebra and one more cell beside each is suppressed until no suppressed
    cell is determined by the published totals. Unlike the 2008 rule, the complementary cell is
-   suppressed whatever its size. Only exact derivation is guarded against: bounds a reader
-   could infer because counts are whole and non-negative are not.
+   suppressed whatever its size. Bounds are guarded against line by line: a reader knows each
+   hidden count is at least 1, so in a line whose total is shown the hidden cells must hold
+   enough that any one of them could still be every count from 1 to ``threshold - 1`` (two
+   hidden cells adding to 2 are both 1, and adding to 3 each is 1 or 2; adding to 6, each
+   could be 1 to 5); the next smallest cell is hidden until they do. Bounds from several lines
+   combined are not checked.
 3. **Derived figures follow.** A percentage (and a rate) computed from a suppressed count is
    ``c`` too, as is a percentage of a suppressed total.
 4. **Charts follow the table.** :func:`chart_data` returns the values to plot with every
@@ -152,6 +156,28 @@ def _line_rule(values: np.ndarray, hidden: np.ndarray, confidential: np.ndarray,
     return changed
 
 
+def _bounds_rule(values: np.ndarray, hidden: np.ndarray, confidential: np.ndarray,
+                 lines: list[_Line], hide, threshold: int) -> bool:
+    """One pass of the bounds rule; True when it hid a cell. A line whose total is shown and
+    whose hidden cells (one confidential at least) hold too little for each to be any of 1 to
+    ``threshold - 1`` (the others at least 1) narrows them, so its next smallest cell is
+    hidden too."""
+    changed = False
+    for line in lines:
+        if hidden[line.total]:
+            continue
+        concealed = [a for a in line.addends if hidden[a]]
+        if not any(confidential[a] for a in concealed):
+            continue
+        held = values[concealed].sum()
+        if np.isnan(held) or held - (len(concealed) - 1) >= threshold - 1:
+            continue
+        pick = _smallest_shown(values, hidden, list(line.addends))
+        hide(line.total if pick is None else pick)
+        changed = True
+    return changed
+
+
 def _protect(values: np.ndarray, hidden: np.ndarray, confidential: np.ndarray,
              lines: list[_Line], threshold: int) -> np.ndarray:
     """The confidential cells after primary and secondary suppression.
@@ -169,6 +195,8 @@ def _protect(values: np.ndarray, hidden: np.ndarray, confidential: np.ndarray,
 
     while True:
         if _line_rule(values, hidden, confidential, lines, hide):
+            continue
+        if _bounds_rule(values, hidden, confidential, lines, hide, threshold):
             continue
         if len(lines) < 2:      # a single line: the line rule is already exact
             break

@@ -100,11 +100,16 @@ def _trend_text(what: str, change: tuple[int, int, int], series: pd.Series) -> s
 
 def _versus(facts: Facts, what: str, area: str, indicator: str, group: str, breakdown: str,
             high_is_bad: bool) -> list[Finding]:
-    """A published percentage worse than England's or the neighbours' mean."""
+    """A published percentage worse than England's or the neighbours' mean, by the gap rule
+    and beyond what chance gives (a difference inside the 95% interval, which the chapter
+    calls similar, is not raised)."""
     row = facts.latest_published(indicator, Unit.PERCENT, group, breakdown)
     if row is None:
         return []
-    for name, column in (("England", "england"), ("its statistical neighbours' average", "sn_mean")):
+    for name, column, verdict in (("England", "england", "vs_england"),
+                                  ("its statistical neighbours' average", "sn_mean", "vs_neighbours")):
+        if row.get(verdict, "") == "similar":
+            continue
         if gap(float(row["value"]), float(row[column]) if not pd.isna(row[column]) else np.nan, high_is_bad):
             return [Finding(area, f"{what[0].upper() + what[1:]} was {row['value']:.0f}% in "
                                   f"{row['time_period']}, {'above' if high_is_bad else 'below'} {name} "
@@ -256,7 +261,8 @@ def _budget(facts: Facts) -> list[Finding]:
     if budget is None or external <= budget["amount_gbp"] * (1 + BUDGET_GAP):
         return []
     return [Finding(Area.COSTS, f"At the recorded weekly costs, external placements at 31 March {facts.year} "
-                                f"cost about {money_text(external)} a year, more than {BUDGET_GAP:.0%} above the "
+                                f"cost about {money_text(external)} a year, "
+                                f"{external / budget['amount_gbp'] - 1:.0%} above the "
                                 f"{budget['financial_year']} budget of {money_text(budget['amount_gbp'])}.")]
 
 

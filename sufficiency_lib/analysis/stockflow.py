@@ -338,7 +338,13 @@ class StockFlow:
                 target[:, k] *= float(indexed.loc[year, "mean"]) / target[:, k].mean()
         scale = np.divide(target, totals["Total"], out=np.zeros_like(target), where=totals["Total"] > 0)
         scaled = {group: values * scale for group, values in totals.items()}
-        return self._summarise(scaled, years)
+        out = self._summarise(scaled, years)
+        # The total's row is the aggregate forecast as stated (its mean scaling moves the
+        # simulated quantiles a little): one total, with one range, wherever it is shown.
+        is_total = out["group"].eq("Total").to_numpy()
+        for column in ("mean", "lower_80", "upper_80", "lower_95", "upper_95"):
+            out.loc[is_total, column] = out.loc[is_total, "time_period"].map(indexed[column]).to_numpy(float)
+        return out
 
     def steady_state(self) -> pd.Series:
         """The long-run expected children per state: entrants (I - P)^-1 (P among states)."""

@@ -67,7 +67,9 @@ class WarmKernel:
             cls._by_thread[threading.get_ident()] = manager
             _close_at_exit()
         try:
-            run_sync(manager.start_kernel)(cwd=str(folder))
+            # No input history: pages reset the execution count, which a history database
+            # takes for a clash and says so in the page ("Session/line number was not unique").
+            run_sync(manager.start_kernel)(cwd=str(folder), extra_arguments=["--HistoryManager.enabled=False"])
         except Exception:
             cls.discard()
             raise

@@ -163,19 +163,24 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
     return text + "."
 
 
-def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: float = float("nan")) -> str:
+def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: float = float("nan"),
+                      left_out: tuple[str, ...] = ()) -> str:
     """Where the share in ``column`` is highest and lowest across the rows of a cross-tab
-    (``shares`` indexed by row label, missing where suppressed)."""
+    (``shares`` indexed by row label, missing where suppressed); ``left_out``: rows not
+    compared, their share being so by definition (the overall share counts them)."""
     known = shares.dropna()
     if known.empty:
-        return (f"Counts of {subject} in the {in_sentence(column)} column are too small to publish, so its shares "
-                "are not shown.")
+        return (f"Some counts of {subject} in the {in_sentence(column)} column are too small to publish, so its "
+                "shares are not shown.")
     high, low = known.idxmax(), known.idxmin()
     text = f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} ({known[high]:.0f}%)"
     if low != high:
         text += f" and lowest in {in_sentence(low)} ({known[low]:.0f}%)"
     if not pd.isna(overall):
         text += f", against {overall:.0f}% overall"
+    if left_out:
+        text += (f" ({' and '.join(in_sentence(r) for r in left_out)}, where every child is "
+                 f"{in_sentence(column)} by definition, is counted overall but not compared)")
     return text + "."
 
 

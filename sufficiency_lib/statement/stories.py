@@ -107,7 +107,7 @@ def population(facts: Facts) -> Block:
         sentences.append(f"Young people aged 16 or 17 made up {older:.0f}% of those in care, the age group that "
                          "moves towards supported accommodation and leaving care.")
     if not pd.isna(uasc):
-        sentences.append(f"{uasc:,.0f} of them came to the country as unaccompanied children seeking asylum.")
+        sentences.append(f"{uasc:,.0f} of the children in care had come to the country alone, seeking asylum.")
     unrecorded = facts.shown(Indicator.CLA, Group.LOCALITY, Locality.NOT_RECORDED, unit=Unit.PERCENT)
     if not pd.isna(outside) and not pd.isna(far):
         gap = f" (the return does not record where {unrecorded:.0f}% of them lived)" if unrecorded >= 0.5 else ""
@@ -199,9 +199,11 @@ def _trend_against_england(facts: Facts) -> str:
 
 def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
     """The opening of the executive summary: the trend against England, and the priorities
-    (the areas with the most challenges first)."""
+    (the areas with the most challenges in the figures first; the previous plan's measures
+    that moved the other way are listed with them but not counted again)."""
     trend = _trend_against_england(facts)
-    challenges = [f for found in found_by_chapter.values() for f in found if not f.internal]
+    challenges = [f for chapter, found in found_by_chapter.items() if chapter != "plan" for f in found
+                  if not f.internal]
     counted = {area: sum(f.area == area for f in challenges) for area in dict.fromkeys(f.area for f in challenges)}
     areas = sorted(counted, key=lambda a: -counted[a])
     if not areas:
@@ -209,10 +211,27 @@ def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
                                                    "look for.") if s])
     listed = ", ".join(in_sentence(a) for a in areas[:-1]) + (f" and {in_sentence(areas[-1])}" if len(areas) > 1
                                                               else in_sentence(areas[-1]))
-    priorities = (f"The priorities, by the number of challenges found, are {in_sentence(areas[0])}"
-                  + (f", then {in_sentence(areas[1])}" if len(areas) > 1 else "") + ".")
     return Block("story", [s for s in (
         trend,
-        f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} for {facts.name} in "
-        f"{facts.year}, in {listed}: each is set out in its chapter and brought together with the actions below.",
-        priorities) if s])
+        f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} in the figures for "
+        f"{facts.name} in {facts.year}, in {listed}: each is set out in its chapter and brought together with the "
+        "actions below.",
+        _priorities(counted)) if s])
+
+
+def _priorities(counted: dict[str, int]) -> str:
+    """'The priorities, by the number of challenges found, are fostering (4), then costs and
+    budget (3).'; areas level on the most are named together, and none stands out when every
+    area has the same number."""
+    levels = sorted(set(counted.values()), reverse=True)
+    if len(levels) == 1:
+        return "" if len(counted) > 1 else f"The priority is {in_sentence(next(iter(counted)))}."
+    top = [in_sentence(a) for a, n in counted.items() if n == levels[0]]
+    second = [in_sentence(a) for a, n in counted.items() if n == levels[1]]
+    if len(top) > 1:
+        lead = f"are {', '.join(top[:-1])} and {top[-1]} ({levels[0]} each)"
+    elif len(second) == 1:
+        lead = f"are {top[0]} ({levels[0]}), then {second[0]} ({levels[1]})"
+    else:
+        return f"The priority, by the number of challenges found, is {top[0]} ({levels[0]})."
+    return f"The priorities, by the number of challenges found, {lead}."

@@ -169,7 +169,8 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     share = (plotted[focus_column] / plotted[TOTAL] * 100) if focus_column in plotted else pd.Series(dtype=float)
     share.index = plotted["row"]
     sentence = narrative.describe_crosstab(share.drop([TOTAL, *obvious], errors="ignore"), focus_column, subject,
-                                           overall=share.get(TOTAL, np.nan))
+                                           overall=share.get(TOTAL, np.nan),
+                                           left_out=tuple(r for r in obvious if r in share.index))
     caption = f"{subject[:1].upper()}{subject[1:]}, {facts.name}, 31 March {facts.year} (number)"
     page = t.Table("", caption, facts.source, [t.text("row", row_label), *[t.count(c, c) for c in count_columns]],
                    shown)

@@ -52,7 +52,7 @@ def validation(facts: Facts) -> tuple[Block, Block | None]:
     block.notes.append("The rules and the counts they found are listed below; the rows themselves stay in the "
                        "analyst's validation report, never on this page.")
     listed = t.Table("", "Validation rules that found something, with what was done and what to do",
-                     "The suite's validation of the return", RULE_COLUMNS,
+                     "Checks of the council's return made for this statement", RULE_COLUMNS,
                      rules.assign(table=rules["table"].map(lambda name: TABLE_LABELS.get(name, name))))
     return block, Block("validation_rules", [], listed)
 

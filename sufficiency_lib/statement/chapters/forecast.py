@@ -8,6 +8,7 @@ Everything shown is computed once in :mod:`sufficiency_lib.analysis.demand`. The
 says what the forecasts mean in words; the names of the methods are in the annex only."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis import disclosure
@@ -100,6 +101,11 @@ def series_block(facts: Facts, outlook: Outlook) -> Block:
     sentences = [f"Each figure below is forecast to 31 March {outlook.end} by the method that has been most accurate "
                  "for figures of its kind across every English authority, with the range the outcome has usually "
                  "fallen in."]
+    if outlook.chain is not None and (~final["series"].isin([CLA, RATE])).any():
+        sentences.append("These are DfE's published figures, each forecast on its own from every authority's "
+                         "history. The placement groups further down are the council's own, projected child by child "
+                         "from its return so that they add up to the number in care: where a type appears in both, "
+                         "the two need not agree (DfE's types and the statement's groups are not drawn alike).")
     if len(rising):
         sentences.append("Expected to grow by more than a tenth: " + "; ".join(in_sentence(s) for s in rising) + ".")
     if len(falling):
@@ -159,8 +165,9 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
     last = projected.loc[projected["time_period"].eq(outlook.end)].set_index("group")
     sentence = (f"Followed child by child through {outlook.chain.pairs} years of the return, the placements add up to "
                 f"the forecast of {last.loc[TOTAL, 'mean']:,.0f} children at 31 March {outlook.end} in this mix.")
-    # Projected means are model output, not counts, but a small one still points at a few children.
-    small = disclosure.small_mask(projected["mean"].to_numpy(), facts.threshold).to_numpy()
+    # Projected means are model output, not counts, but a small one still points at a few children;
+    # each year's groups add up to its total, so one small group takes another with it.
+    small = _hidden_projections(projected, facts.threshold)
     shown = projected.round(0).astype(object)
     for column in [c for c in projected.columns if c.startswith(("mean", "lower", "upper"))]:
         shown[column] = shown[column].where(~small, SUPPRESSED)
@@ -170,6 +177,20 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
             f"scaled so that every future's total follows the forecast of the number in care; they assume the "
             f"future works as the last {SNAPSHOT_YEARS} years did.")
     return Block("placement_group_projection", [sentence], table, None, [note])
+
+
+def _hidden_projections(projected: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Which rows of the projection to show as ``c``: each year's groups and their total
+    suppressed as a breakdown (:func:`disclosure.suppression_mask`) on the whole children shown."""
+    hidden = np.zeros(len(projected), dtype=bool)
+    for _, rows in projected.groupby("time_period", sort=False):
+        whole = rows.assign(mean=[disclosure.whole_children(v) for v in rows["mean"]])
+        if whole["group"].eq(TOTAL).sum() != 1:
+            hidden[projected.index.get_indexer(rows.index)] = disclosure.small_mask(whole["mean"], threshold).to_numpy()
+            continue
+        mask = disclosure.suppression_mask(whole, ["mean"], total_row=TOTAL, labels="group", threshold=threshold)
+        hidden[projected.index.get_indexer(rows.index)] = mask["mean"].to_numpy()
+    return hidden
 
 
 def check_block(facts: Facts, outlook: Outlook) -> Block | None:
