@@ -57,14 +57,16 @@ class Indicator:
     INHOUSE_FOSTER_PLACES_FILLED = "inhouse_foster_places_filled"   # percent: occupancy
 
 
-#: How a reader names each indicator (the explorer's list, for one).
+#: How a reader names each indicator (the explorer's list, for one); DfE's own wording of the
+#: populations its tables count where it has one.
 INDICATOR_NAMES = {
     Indicator.CLA: "Children looked after on 31 March",
     Indicator.STARTED: "Children starting to be looked after during the year",
     Indicator.CEASED: "Children ceasing to be looked after during the year",
     Indicator.DURING_YEAR: "Children looked after during the year",
     Indicator.TWO_YEARS: "Children looked after for at least 2 years on 31 March",
-    Indicator.LONG_TERM_UNDER_16: "Children under 16 looked after for at least 2.5 years on 31 March",
+    Indicator.LONG_TERM_UNDER_16: ("Children looked after continuously for at least 2.5 years on 31 March aged "
+                                   "under 16 years"),
     Indicator.NEW_PLACEMENTS: "New placements during the year",
     Indicator.CARE_LEAVERS_17_18: "Care leavers aged 17 to 18",
     Indicator.CARE_LEAVERS_19_21: "Care leavers aged 19 to 21",

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib.vocabulary import INDICATOR_NAMES, UNIT_AXIS_LABELS, Indicator
+
 PLACE_COLUMNS = ["geographic_level", "country_code", "region_code", "region_name",
                  "old_la_code", "new_la_code", "la_name"]
 KEY_COLUMNS = ["time_period", *PLACE_COLUMNS, "indicator", "breakdown_group", "breakdown", "unit"]
@@ -27,8 +29,7 @@ PUBLISHED_COLUMNS = [*FIGURE_COLUMNS, *ORIGIN_COLUMNS]
 
 UNITS = {
     "number": "Number of children",
-    "percent": "Percentage",
-    "rate_per_10000": "Rate per 10,000 children aged 0 to 17",
+    **UNIT_AXIS_LABELS,                                  # "percent", "rate_per_10000"
     "population": "ONS mid-year population aged 0 to 17",
     # Ofsted and LAIT figures (issues 18 and 19)
     "homes": "Number of homes registered with Ofsted",
@@ -162,17 +163,9 @@ def _positions(figures: pd.DataFrame) -> dict:
 # "Foster placements", "Age group" -> "16 years and over", "Locality of placement" ->
 # "Placed outside the local authority boundary", "Distance between home and placement" ->
 # "Placed more than 20 miles from home"; see published.LABEL_SYNONYMS for older wordings.
-INDICATORS = {
-    "cla_31_march": "Children looked after on 31 March",
-    "cla_started": "Children starting to be looked after during the year",
-    "cla_ceased": "Children ceasing to be looked after during the year",
-    "cla_2_years": "Children looked after for at least 2 years on 31 March",
-    "cla_long_term_under_16": ("Children looked after continuously for at least 2.5 years "
-                               "on 31 March aged under 16 years"),
-    "new_placements": "New placements during the year",
-    "care_leavers_17_18": "Care leavers aged 17 to 18",
-    "care_leavers_19_21": "Care leavers aged 19 to 21",
-}
+INDICATORS = {indicator: INDICATOR_NAMES[indicator] for indicator in (
+    Indicator.CLA, Indicator.STARTED, Indicator.CEASED, Indicator.TWO_YEARS, Indicator.LONG_TERM_UNDER_16,
+    Indicator.NEW_PLACEMENTS, Indicator.CARE_LEAVERS_17_18, Indicator.CARE_LEAVERS_19_21)}
 
 
 def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:

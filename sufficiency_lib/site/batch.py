@@ -106,8 +106,7 @@ def is_current(page: Page) -> bool:
     return bool(record and record.get("status") == "ok" and record.get("key") == page.key and page.path.is_file())
 
 
-def _data_source(page: Page) -> str:
-    used = artifact.manifest(page.artifact_dir).get("has_return", page.inputs.has_return)
+def _data_source(page: Page, used: bool) -> str:
     if page.inputs.synthetic and used:
         return "a synthetic return of children's records, made for demonstration"
     if used:
@@ -118,17 +117,17 @@ def _data_source(page: Page) -> str:
 
 def page_info(page: Page, settings: Settings) -> dict:
     """What the page template shows around the notebook's output."""
+    used = artifact.used_return(page.artifact_dir, page.inputs.has_return)
     return {
         "la_name": page.authority.la_name, "new_la_code": page.authority.new_la_code,
-        "year": page.year, "chapter_title": page.title,
-        "synthetic": page.inputs.synthetic and artifact.manifest(page.artifact_dir).get("has_return", True),
+        "year": page.year, "chapter_title": page.title, "synthetic": page.inputs.synthetic and used,
         "index_href": os.path.relpath(Path(settings.out_dir) / "index.html", page.path.parent),
         "chapters": page.links.get("chapters", []), "years": page.links.get("years", []),
         "statement_href": page.links.get("statement", ""),
         "library_version": fingerprint.library_version(),
         "git_revision": provenance.git_revision() or "unknown",
         "rendered_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "data_source": _data_source(page),
+        "data_source": _data_source(page, used),
         "published_source": "DfE, ONS, Ofsted and DfE finance statistics as published",
         "provenance_href": page.record_path.name,
     }

@@ -218,7 +218,7 @@ def render_html(inputs: Inputs, year: int, folder: Path, artifact_dir: Path, mad
         published = store.load(list(inputs.published_dirs))
     figures = frontmatter.local_figures(authority, year, artifact_dir, published)
     parts = _chapters(Path(folder), authority.new_la_code)
-    used = artifact.manifest(artifact_dir).get("has_return", inputs.has_return)   # the return holds the year
+    used = artifact.used_return(artifact_dir, inputs.has_return)
     text = _environment().get_template(TEMPLATE).render(
         la_name=authority.la_name, code=authority.new_la_code, year=year, synthetic=inputs.synthetic and used,
         has_return=used, return_given=inputs.has_return, made_on=(made_on or date.today()), local=local,

@@ -84,6 +84,12 @@ def manifest(path: Path) -> dict:
     return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
 
 
+def used_return(path: Path, given: bool) -> bool:
+    """Whether the artifact at ``path`` was made from the return (``given``: whether one was
+    given, the answer while there is no artifact): a return that does not hold the year is not."""
+    return bool(manifest(path).get("has_return", given))
+
+
 def _published(inputs: Inputs):
     """The published statistics a statement compares with: the embedded figures, and the
     user's own downloads where given (the newest release wins); a group's own figures added."""

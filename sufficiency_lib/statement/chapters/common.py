@@ -120,7 +120,7 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     sentence = (narrative.describe_share(parts.set_index("breakdown").loc[focus, year_columns], focus, subject, group)
                 if focus in set(parts["breakdown"]) else "")
     latest_total = counts.loc[counts["breakdown"].eq(TOTAL), year_columns[-1]].iloc[0]
-    if str(latest_total) in ("0", "0.0"):          # none at all, not too few to show
+    if pd.to_numeric(latest_total, errors="coerce") == 0:      # none at all, not too few to show
         sentence = f"There were no {subject} in {year_columns[-1]}."
     long = parts.melt(id_vars="breakdown", var_name="year", value_name="percent").astype({"year": int})
     chart = None
