@@ -2,7 +2,7 @@
 
 The layers, lowest first (a module may import from its own layer or a lower one):
 
-0. base: config, vocabulary, wording, parallel, fingerprint, safe_csv
+0. base: config, vocabulary, wording, parallel, fingerprint, safe_csv, text_storage
 1. inputs: inputs (every input resolved), ssda903 (the return), published (DfE, ONS, Ofsted, finance), local
 2. analysis: metrics, benchmark, disclosure, costs, market, forecasts, demand, findings
 3. demo: the synthetic returns, out of the main path
@@ -19,7 +19,8 @@ import pytest
 
 LIBRARY = Path(__file__).resolve().parent.parent / "sufficiency_lib"
 RANKS = {"config": 0, "inputs": 1, "vocabulary": 0, "wording": 0, "parallel": 0, "fingerprint": 0, "safe_csv": 0,
-         "ssda903": 1, "published": 1, "local": 1, "analysis": 2, "demo": 3, "statement": 4, "site": 5, "cli": 6}
+         "text_storage": 0, "ssda903": 1, "published": 1, "local": 1, "analysis": 2, "demo": 3, "statement": 4,
+         "site": 5, "cli": 6}
 MAX_LINES = 520
 
 
@@ -112,3 +113,24 @@ def test_the_checks_catch_an_upward_import_and_a_cycle(tmp_path, monkeypatch):
         test_imports_point_down_only()
     with pytest.raises(AssertionError, match="cycles"):
         test_the_import_graph_has_no_cycle()
+
+
+def test_a_page_kernel_never_imports_pandas():
+    """A page only shows what the artifact holds: importing its module must not pull in pandas
+    (a kernel with pandas holds about 80 MB more and starts slower; the build sets pandas's
+    text storage in the packages that read data, never on the path a page takes)."""
+    import subprocess
+    import sys
+    code = "import sys, sufficiency_lib.statement.page; print('pandas' in sys.modules)"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"
+
+
+def test_the_packages_that_read_data_hold_text_as_python_strings():
+    import subprocess
+    import sys
+    for package in ("ssda903", "published", "analysis", "local"):
+        code = (f"import sufficiency_lib.{package}, pandas as pd; "
+                "print(pd.DataFrame({'a': ['x']})['a'].dtype.storage)")
+        shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert shown.stdout.strip() == "python", package

@@ -74,6 +74,37 @@ def test_public_capacity_takes_short_breaks_out_and_dual_registered_schools_in()
         PlacementGroup.IN_HOUSE, "places"] == 200
 
 
+def test_in_house_capacity_is_the_places_filled_and_the_approved_ones_only_when_filled_are_not_published():
+    """240 places approved and 140 filled: the gap sets demand against the 140 a carer is known
+    to take (an approved place left empty is often not one a child can use); a year with no
+    filled figure falls back to the approved places, said to be an upper bound."""
+    figures = frame(rows((2023, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 230),
+                         (2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240),
+                         (2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES, 140)))
+    in_house = market.public_capacity(figures, CODE, 2025).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
+    assert (in_house["places"], in_house["places_named"]) == (140, "places filled")
+    assert "of 240 approved" in in_house["basis"]
+    earlier = market.public_capacity(figures, CODE, 2023).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
+    assert (earlier["places"], earlier["places_named"]) == (230, "places approved")
+    assert "upper bound" in earlier["basis"]
+
+
+def test_the_gap_says_what_the_places_are_and_area_places_are_not_called_enough():
+    """Places in the area are every authority's: the sentence gives the share the authority's own
+    children would fill, not 'enough for 100%'; the in-house places are named as filled."""
+    from sufficiency_lib.statement.chapters import gap as gap_chapter
+    figures = frame(homes() + rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240),
+                                   (2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES, 140)))
+    gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (39.0, 30, 50),
+                                                    PlacementGroup.IN_HOUSE: (150.0, 130, 170)},
+                                                   years=(2025 + demand.HORIZON,)),
+                                         market.capacity(figures, CODE, 2025))
+    sentence = gap_chapter.gap_block(make_facts([], published=None), _outlook(gap, 2025)).sentences[0]
+    assert "150 children projected (80% interval 130 to 170) against 140 places filled (2024): short by 10" in sentence
+    assert "against 78 places in the area (2023): its own children alone would fill 50% of them" in sentence
+    assert "enough for" not in sentence
+
+
 def projected(groups: dict[str, tuple[float, float, float]], years=(2026, 2027)) -> pd.DataFrame:
     return pd.DataFrame([{"time_period": y, "group": g, "mean": m, "lower_80": lo, "upper_80": hi}
                          for y in years for g, (m, lo, hi) in {**groups, TOTAL: (999, 0, 0)}.items()])
@@ -114,7 +145,8 @@ def test_a_local_capacity_table_wins_for_its_years_and_its_planned_places_count_
     outlook = _outlook(gap, 2025)
     found = findings.forecast_rules(facts, outlook)
     assert [f.challenge for f in found if f.area == Area.GAP] == [
-        "Projected demand for residential children's homes exceeds capacity by 5 places in 2026."]
+        "Projected demand for residential children's homes exceeds the 20 places in the local capacity table "
+        "(2026) by 5 places in 2026."]
 
 
 @settings(max_examples=60, deadline=None)
@@ -146,7 +178,8 @@ def test_a_half_child_short_is_one_short_everywhere_and_none_projected_is_all_me
     facts = make_facts([], published=None, local=LocalData({"capacity": local}))
     found = findings.forecast_rules(facts, _outlook(gap, 2025))
     assert [f.challenge for f in found if f.area == Area.GAP] == [
-        "Projected demand for residential children's homes exceeds capacity by 1 place in 2026."]
+        "Projected demand for residential children's homes exceeds the 11 places in the local capacity table "
+        "(2025) by 1 place in 2026."]
     from sufficiency_lib.statement.chapters import gap as gap_chapter
     sentences = " ".join(gap_chapter.gap_block(facts, _outlook(gap, 2025)).sentences)
     assert "Residential children's homes, by 1 in 2026" in sentences and "nan" not in sentences
@@ -327,6 +360,8 @@ def test_the_chapter_shows_the_in_house_foster_places_lait_publishes(shared_data
         assert shown.loc[year, "approved"] == counted[("Number_Foster_Places(New)", year)]
         assert shown.loc[year, "filled"] == counted[("Number_Foster_Places_Filled(New)", year)]
     assert (code, counted[("Number_Foster_Places(New)", 2024)]) in {("E10000003", 315), ("E06000031", 240)}
+    in_house = demand.capacity(facts).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
+    assert (in_house["year"], in_house["places"]) == (2024, counted[("Number_Foster_Places_Filled(New)", 2024)])
 
 
 @pytest.mark.integration

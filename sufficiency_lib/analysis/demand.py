@@ -109,7 +109,9 @@ def weekly_costs(facts: Facts) -> pd.Series:
 
 def in_house_places(facts: Facts) -> float | None:
     """The newest in-house foster places known at the page's year: the local capacity table's,
-    else the authority's approved places published by Ofsted (via LAIT); None when neither."""
+    else the places filled with the authority's own carers published by Ofsted via LAIT (the
+    places approved where filled are not published; see :func:`market.public_capacity`);
+    None when neither."""
     found = _capacity_for(capacity(facts).loc[lambda c: c["placement_group"].eq(PlacementGroup.IN_HOUSE)], facts.year)
     return None if found is None else float(found["places"])
 
@@ -146,8 +148,8 @@ def on_the_forecast(scenarios: pd.DataFrame, total: pd.DataFrame) -> pd.DataFram
 
 
 GAP_COLUMNS = ["time_period", "placement_group", "demand", "demand_lower_80", "demand_upper_80", "capacity",
-               "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "basis",
-               "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
+               "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "places_named",
+               "basis", "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
 
 
 def capacity(facts: Facts) -> pd.DataFrame:
@@ -202,6 +204,7 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
                "demand_upper_80": disclosure.whole_children(row.upper_80),
                "capacity": places, "capacity_year": np.nan if found is None else int(found["year"]),
                "capacity_local": bool(found.get("local", False)) if found is not None else False,
+               "places_named": "" if found is None else str(found.get("places_named") or "places"),
                "basis": market.NO_PUBLIC_CAPACITY if found is None else str(found.get("basis", "")),
                "capacity_source": "" if found is None else str(found.get("source", "")),
                "share_met": (min(places / mean, 1.0) * 100 if mean > 0 else 100.0) if known else np.nan,

@@ -421,8 +421,9 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
                                           f"{last:,.0f} to {row.mean:,.0f} by 31 March {outlook.end} (80% "
                                           f"interval {row.lower_80:,.0f} to {row.upper_80:,.0f})."))
     for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
-        out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds capacity "
-                                     f"by {-row.gap:,.0f} {'place' if round(-row.gap) == 1 else 'places'} in "
+        out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds the "
+                                     f"{row.capacity:,.0f} {row.places_named} ({int(row.capacity_year)}) by "
+                                     f"{-row.gap:,.0f} {'place' if round(-row.gap) == 1 else 'places'} in "
                                      f"{row.time_period}."))
     return out
 

@@ -338,8 +338,11 @@ def public_unit_costs(figures: pd.DataFrame, code: str, year: int) -> pd.DataFra
 
 # --- capacity in the area ----------------------------------------------------------------------
 
-CAPACITY_COLUMNS = ["placement_group", "year", "places", *[f"{s}|places" for s in ofsted.SECTORS], "basis",
-                    "source"]
+#: ``places_named`` says in a few words what the places count ("places filled", "places in the
+#: area"), for a sentence; ``basis`` says it in full, for a note.
+CAPACITY_COLUMNS = ["placement_group", "year", "places", *[f"{s}|places" for s in ofsted.SECTORS], "places_named",
+                    "basis", "source"]
+IN_THE_AREA = "places in the area"
 
 
 def _by_sector(here: pd.DataFrame, indicator: str) -> pd.Series:
@@ -359,7 +362,12 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
     """Places in the area, from public figures, for the placement groups they fit, at the
     latest year published at or before ``upto``:
 
-    - in-house foster care: the authority's approved in-house foster places (Ofsted via LAIT);
+    - in-house foster care: the places filled with the authority's own foster carers (Ofsted via
+      LAIT), with the places approved named beside them. An approved place left empty is often
+      not one a child can use (Ofsted counts a carer taking a break, or approved for a named
+      child or for short breaks only, as approved), so the places filled are what the carers
+      are known to take: in the demo, 240 approved, 140 filled. Where places filled are not
+      published for the year, the approved places, said to be an upper bound;
     - residential children's homes: children's home places in the area less those of
       short-break-only homes (short breaks are not placements of looked-after children),
       plus residential special schools registered as children's homes (a child there is
@@ -367,13 +375,9 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
     - secure units: secure children's home places in the area, by sector.
     """
     rows = []
-    approved = series(figures, code, I.INHOUSE_FOSTER_PLACES, Unit.PLACES).dropna()
-    approved = approved.loc[approved.index <= upto]
-    if len(approved):
-        year = int(approved.index[-1])
-        rows.append({"placement_group": PlacementGroup.IN_HOUSE, "year": year, "places": float(approved.iloc[-1]),
-                     "basis": f"in-house foster places approved at 31 March {year} (family and friends excluded)",
-                     "source": source_of(figures, I.INHOUSE_FOSTER_PLACES, Unit.PLACES, [year])})
+    in_house = _in_house_capacity(figures, code, upto)
+    if in_house is not None:
+        rows.append(in_house)
     year = latest_year(figures, I.CHILDRENS_HOME_PLACES, Unit.PLACES, upto)
     if year is not None:
         here = figures.loc[_where(figures, code) & figures["time_period"].eq(year)]
@@ -382,17 +386,39 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
         usable = homes - short.fillna(0) + rss.fillna(0)
         source = source_of(figures, I.CHILDRENS_HOME_PLACES, Unit.PLACES, [year])
         rows.append({"placement_group": PlacementGroup.CHILDRENS_HOMES, "year": year, "places": usable[TOTAL],
-                     **{f"{s}|places": usable[s] for s in ofsted.SECTORS},
+                     **{f"{s}|places": usable[s] for s in ofsted.SECTORS}, "places_named": IN_THE_AREA,
                      "basis": (f"children's home places in the area at 31 March {year}: {_places_text(homes)}, less "
                                f"{short[TOTAL]:,.0f} in short-break-only homes, plus {rss[TOTAL]:,.0f} in residential "
                                "special schools registered as children's homes"), "source": source})
         secure = _by_sector(here, I.SECURE_HOME_PLACES)
         rows.append({"placement_group": PlacementGroup.SECURE, "year": year, "places": secure[TOTAL],
-                     **{f"{s}|places": secure[s] for s in ofsted.SECTORS},
+                     **{f"{s}|places": secure[s] for s in ofsted.SECTORS}, "places_named": IN_THE_AREA,
                      "basis": f"secure children's home places in the area at 31 March {year}: {_places_text(secure)}; "
                               "secure homes take children from across England, placed through a national unit",
                      "source": source})
     return pd.DataFrame(rows, columns=CAPACITY_COLUMNS)
+
+
+def _in_house_capacity(figures: pd.DataFrame, code: str, upto: int) -> dict | None:
+    """The in-house foster care row of :func:`public_capacity`: places filled, else approved."""
+    approved = series(figures, code, I.INHOUSE_FOSTER_PLACES, Unit.PLACES).dropna()
+    approved = approved.loc[approved.index <= upto]
+    if approved.empty:
+        return None
+    year = int(approved.index[-1])
+    filled = series(figures, code, I.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES).dropna()
+    row = {"placement_group": PlacementGroup.IN_HOUSE, "year": year,
+           "source": source_of(figures, I.INHOUSE_FOSTER_PLACES, Unit.PLACES, [year])}
+    if year not in filled.index:
+        return row | {"places": float(approved.iloc[-1]), "places_named": "places approved",
+                      "basis": f"in-house foster places approved at 31 March {year} (family and friends excluded); "
+                               "the places filled are not published for that year, and some approved places may "
+                               "not be ones a child can use, so these places are an upper bound"}
+    return row | {"places": float(filled[year]), "places_named": "places filled",
+                  "basis": f"in-house foster places filled at 31 March {year}, of {float(approved.iloc[-1]):,.0f} "
+                           "approved (family and friends excluded); an approved place left empty is often not one "
+                           "a child can use (the carer may be taking a break, or be approved only for a named child "
+                           "or for short breaks), so the places filled are what the carers are known to take"}
 
 
 def local_capacity(table: pd.DataFrame | None) -> pd.DataFrame:
@@ -403,6 +429,7 @@ def local_capacity(table: pd.DataFrame | None) -> pd.DataFrame:
     rows = table.groupby(["placement_group", table["year"].astype(int)], sort=False)["places"].sum().reset_index()
     return pd.DataFrame({"placement_group": rows["placement_group"], "year": rows["year"],
                          "places": rows["places"].astype(float),
+                         "places_named": "places in the local capacity table",
                          "basis": "places recorded in the authority's local capacity table",
                          "source": LOCAL_CAPACITY}).reindex(columns=CAPACITY_COLUMNS)
 

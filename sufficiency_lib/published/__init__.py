@@ -10,3 +10,5 @@ statistical neighbours (and, in later issues, Ofsted and LAIT figures).
 - :mod:`reference`: authorities, reorganisations and neighbours (:mod:`neighbours` reads
   DfE's model files).
 """
+
+from sufficiency_lib import text_storage  # noqa: F401  (Python-string text columns: see its docstring)

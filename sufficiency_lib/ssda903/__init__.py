@@ -1,1 +1,3 @@
 """ssda903"""
+
+from sufficiency_lib import text_storage  # noqa: F401  (Python-string text columns: see its docstring)

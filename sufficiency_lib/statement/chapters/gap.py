@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis import disclosure, market
 from sufficiency_lib.analysis.demand import Outlook
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import charts
@@ -61,6 +61,21 @@ def _gap_chart(facts: Facts, frame: pd.DataFrame, sentence: str):
                                  f"{sentence}")
 
 
+def _against_places(row) -> str:
+    """One placement group's projection against its places, in words. Places in the area are
+    every authority's to use, so what is said of them is the share the authority's own
+    children alone would fill (as the provision chapter's finding says it), not that they
+    are "enough"."""
+    said = (f"{row.placement_group}, {row.demand:,.0f} children projected (80% interval {row.demand_lower_80:,.0f} "
+            f"to {row.demand_upper_80:,.0f}) against {row.capacity:,.0f} {row.places_named} ({int(row.capacity_year)})")
+    if row.gap < -0.5:
+        return f"{said}: short by {-row.gap:,.0f}"
+    if row.places_named == market.IN_THE_AREA:
+        share = row.demand / row.capacity if row.capacity else 0.0
+        return f"{said}: its own children alone would fill {share:.0%} of them"
+    return f"{said}: {row.gap:,.0f} fewer than the places" if row.gap > 0.5 else f"{said}: as many as the places"
+
+
 def gap_block(facts: Facts, outlook: Outlook) -> Block:
     """Projected demand (with its interval) against the places in the area, each placement
     group and year of the horizon: the share the places could meet, the children beyond
@@ -72,11 +87,8 @@ def gap_block(facts: Facts, outlook: Outlook) -> Block:
     end = known.loc[known["time_period"].eq(outlook.end)]
     sentences = []
     if len(end):
-        sentences.append(f"By 31 March {outlook.end}: " + "; ".join(
-            f"{r.placement_group}, {r.demand:,.0f} children projected (80% interval {r.demand_lower_80:,.0f} to "
-            f"{r.demand_upper_80:,.0f}) against {r.capacity:,.0f} places ({int(r.capacity_year)}), "
-            + (f"short by {-r.gap:,.0f}" if r.gap < -0.5 else f"enough for {r.share_met:.0f}% of it")
-            for r in end.itertuples()) + ".")
+        sentences.append(f"By 31 March {outlook.end}: " + "; ".join(_against_places(r) for r in end.itertuples())
+                         + ".")
     short = known.loc[known["gap"] < -0.5]
     sentences.append("Projected demand is within the places known in every placement group with a capacity figure."
                      if short.empty else "Projected demand exceeds the places known, by the children who would be "
