@@ -11,6 +11,12 @@ floor's the mean of its pages (both include one kernel start); the ratio is the 
 the second. Medians over the pairs. Peak memory is each worker's with the kernel it started,
 sampled every 0.2 s.
 
+A new process loads the national tables every authority-year shares (published figures,
+forecasting panels, neighbour lists) inside its first build; a batch worker loads them once
+for all the authority-years it renders. So the build is also timed (c) as a warm worker meets
+it: in a process that has built the other demo authority's artifact first. Both ratios are
+printed; the first is the issue's measure.
+
     .venv/bin/python benchmarks/render_batch.py [--authority E06000031] [--year 2025] [--pairs 5]
         [--return-dir DIR]     (default: the demo authority's synthetic return)
 
@@ -35,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from measure import MemorySampler  # noqa: E402
 
 BASELINE_RATIO, BASELINE_PEAK_MB, BASELINE_PAGE_SECONDS = 9.0, 900, 6.23
+DEMO = ("E06000031", "E10000003")        # a warm worker builds the other one first
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -61,25 +68,38 @@ def _page(notebook, parameters: dict, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def step_chapters(code: str, year: int, scratch: str, return_dir: str = "") -> dict:
-    """Build the authority-year's artifact from scratch (the cached one removed first), then
-    every chapter page in this process's kept kernel."""
+def _build(code: str, year: int, return_dir: str = "") -> tuple[float, object, Path]:
+    """Build the authority-year's artifact from scratch (the cached one removed first): (seconds,
+    its inputs, its folder)."""
     from sufficiency_lib import inputs
     from sufficiency_lib.statement import artifact
-    from sufficiency_lib.statement.chapters import CHAPTERS
     found = inputs.resolve(code, return_dir)
     sums = artifact.input_checksums(found)
-    target = artifact.folder(found, year, artifact.key(found, year, sums))
-    shutil.rmtree(target, ignore_errors=True)
+    shutil.rmtree(artifact.folder(found, year, artifact.key(found, year, sums)), ignore_errors=True)
     started = time.perf_counter()
     folder = artifact.ensure(found, year, sums)
-    build = time.perf_counter() - started
+    return time.perf_counter() - started, found, folder
+
+
+def step_chapters(code: str, year: int, scratch: str, return_dir: str = "") -> dict:
+    """Build the authority-year's artifact from scratch in a new process, then every chapter
+    page in this process's kept kernel."""
+    from sufficiency_lib.statement.chapters import CHAPTERS
+    build, found, folder = _build(code, year, return_dir)
     pages = []
     for chapter in CHAPTERS:
         out = Path(tempfile.mkdtemp(dir=scratch))
         pages.append(_page(chapter, {**found.as_parameters(), "year": year, "tables_dir": str(out / "tables"),
                                      "artifact_dir": str(folder)}, out))
     return {"build": build, "pages": pages}
+
+
+def step_warm(code: str, year: int, other: str, return_dir: str = "") -> dict:
+    """The build as a batch worker's second and later authority-years meet it: another
+    authority's artifact built first in this process, so the national tables every
+    authority-year shares (published figures, forecasting panels, neighbour lists) are loaded."""
+    _build(other, year)
+    return {"build": _build(code, year, return_dir)[0]}
 
 
 def step_floor(pages: int, scratch: str) -> dict:
@@ -107,32 +127,43 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:                       # one step, run by run() in its own process
         name, *rest = args.step
-        result = (step_chapters(rest[0], int(rest[1]), *rest[2:]) if name == "chapters"
-                  else step_floor(int(rest[0]), rest[1]))
+        steps = {"chapters": lambda: step_chapters(rest[0], int(rest[1]), *rest[2:]),
+                 "warm": lambda: step_warm(rest[0], int(rest[1]), *rest[2:]),
+                 "floor": lambda: step_floor(int(rest[0]), rest[1])}
+        result = steps[name]()
         print(json.dumps(result))
         return
     scratch = Path(tempfile.mkdtemp(prefix="render-batch-"))
     chapter_args = ["--step", "chapters", args.authority, str(args.year), str(scratch), args.return_dir]
     run(chapter_args)                   # warm: the demo return and the caches on disk
+    other = next(code for code in DEMO if code != args.authority)
     chapters, floors = [], []
     for pair in range(args.pairs):
         result, memory = run(chapter_args)
-        chapters.append({**result, "memory": memory,
-                         "per_page": (result["build"] + sum(result["pages"])) / len(result["pages"])})
+        warm, _ = run(["--step", "warm", args.authority, str(args.year), other, args.return_dir])
+        chapters.append({**result, "memory": memory, "warm_build": warm["build"],
+                         "per_page": (result["build"] + sum(result["pages"])) / len(result["pages"]),
+                         "per_page_warm": (warm["build"] + sum(result["pages"])) / len(result["pages"])})
         result, memory = run(["--step", "floor", str(len(chapters[-1]["pages"])), str(scratch)])
         floors.append({**result, "memory": memory, "per_page": statistics.mean(result["pages"])})
-        print(f"pair {pair + 1}: page {chapters[-1]['per_page']:.2f} s (build {chapters[-1]['build']:.1f} s + "
-              f"pages {sum(chapters[-1]['pages']):.1f} s) / floor {floors[-1]['per_page']:.2f} s", flush=True)
+        print(f"pair {pair + 1}: page {chapters[-1]['per_page']:.2f} s (build {chapters[-1]['build']:.1f} s, "
+              f"{warm['build']:.1f} s in a warm worker, + pages {sum(chapters[-1]['pages']):.1f} s) / floor "
+              f"{floors[-1]['per_page']:.2f} s", flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     page = statistics.median(c["per_page"] for c in chapters)
     floor = statistics.median(f["per_page"] for f in floors)
     build = statistics.median(c["build"] for c in chapters)
     page_only = statistics.median(statistics.median(c["pages"]) for c in chapters)
+    warm_build = statistics.median(c["warm_build"] for c in chapters)
+    page_warm = statistics.median(c["per_page_warm"] for c in chapters)
     print(f"\n{args.authority} {args.year}, {len(chapters[0]['pages'])} pages, {args.pairs} pairs (medians):")
-    print(f"  artifact build {build:.1f} s; a chapter page alone {page_only:.2f} s; floor page {floor:.2f} s")
+    print(f"  artifact build {build:.1f} s in a new process, {warm_build:.1f} s in a warm worker (another "
+          f"authority-year built first); a chapter page alone {page_only:.2f} s; floor page {floor:.2f} s")
     print(f"  page cost with its share of the build: {page:.2f} s = {page / floor:.2f}x the floor "
           f"(baseline {BASELINE_RATIO:.0f}x; target at most 3x); {page / BASELINE_PAGE_SECONDS:.2f}x the "
           f"{BASELINE_PAGE_SECONDS} s a page cost with a new kernel each")
+    print(f"  the same with the build as a warm batch worker meets it: {page_warm:.2f} s = "
+          f"{page_warm / floor:.2f}x the floor")
     def peak(runs, what):
         return max(getattr(r["memory"], what) for r in runs)
     print(f"  peak memory of each process: the worker that builds the artifact and runs the pages "

@@ -37,3 +37,12 @@ def test_a_sentence_in_two_chapters_is_caught_but_not_the_opening_line(tmp_path)
     assert plain_english.problems(tmp_path) == [
         ("population", "sentence also in placements",
          "No challenge was found in these figures, and no actions are recorded for them.")]
+
+
+def test_a_sentence_twice_on_one_page_is_caught_once(tmp_path):
+    said = "<p>No actions have been recorded for 2025 or any year before it.</p>"
+    _page(tmp_path, "summary.html", said + "<h2>Summary of findings</h2>" + said + said)
+    assert plain_english.problems(tmp_path) == [
+        ("summary", "sentence twice on the page", "No actions have been recorded for 2025 or any year before it.")]
+    _page(tmp_path, "summary.html", said + "<p>No actions have been recorded for 2024 or any year before it.</p>")
+    assert plain_english.problems(tmp_path) == []

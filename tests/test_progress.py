@@ -220,3 +220,8 @@ def test_the_executive_summary_opens_with_the_years_missing_plan_and_lists_measu
     assert [f.area for f in chapter.found] == ["Fostering"] and "it rose from 40% to 43%" in chapter.found[0].challenge
     own = _facts(None, _said(_action("Open a home."), year=2025))
     assert "No actions have been recorded" not in " ".join(summary.build(own, {})["story"].sentences)
+    # said once on the page: in the opening when the year has no actions, else above the table
+    whole = [s for b in chapter.all_blocks() for s in b.sentences]
+    assert sum("No actions have been recorded" in s for s in whole) == 1
+    assert "The actions and intended impact are those the authority recorded for 2025." in \
+        summary.build(own, {}).summary().sentences

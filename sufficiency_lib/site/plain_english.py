@@ -66,17 +66,20 @@ def text_problems(body: str, annex: str, where: str, prose: tuple[str, str] | No
     return found
 
 
-def sentences(text: str) -> set[str]:
+def sentences(text: str) -> list[str]:
     """The sentences of a text long enough to be worth comparing (not headings or numbers)."""
-    return {s.strip() for s in SENTENCE.split(text) if len(s.split()) >= 8}
+    return [s.strip() for s in SENTENCE.split(text) if len(s.split()) >= 8]
 
 
 def repeated_sentences(bodies: dict[str, str]) -> list[tuple[str, str, str]]:
-    """Sentences that appear in the body of more than one chapter of one statement."""
+    """Sentences that appear twice in one chapter's body, or in the bodies of two chapters of
+    one statement."""
     seen: dict[str, str] = {}
     found = []
     for chapter, body in bodies.items():
-        for sentence in sentences(body):
+        own = sentences(body)
+        found += [(chapter, "sentence twice on the page", s) for s in sorted({s for s in own if own.count(s) > 1})]
+        for sentence in dict.fromkeys(own):
             if sentence in seen and seen[sentence] != chapter:
                 found.append((chapter, f"sentence also in {seen[sentence]}", sentence))
             seen.setdefault(sentence, chapter)

@@ -45,8 +45,10 @@ class Chapter:
         impact the authority recorded for those areas."""
         frame = self.summary_frame()
         key = "summary_of_findings" if self.slug == "summary" else f"summary_of_findings_{self.slug}"
-        # which year's actions are shown is said once, in the executive summary
-        note = self.facts.actions.note(self.facts.year) if self.slug == "summary" else ""
+        # which year's actions are shown is said once, in the executive summary: in its opening
+        # when the year has no actions of its own (summary.opening), else above this table
+        actions, year = self.facts.actions, self.facts.year
+        note = actions.note(year) if self.slug == "summary" and actions.is_for(year) else ""
         if frame.empty:
             said = f"No challenge was found in {FOUND_IN.get(self.slug, 'these figures')}, and no actions are recorded."
             return Block(key, [said, note])

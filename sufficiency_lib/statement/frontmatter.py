@@ -26,6 +26,9 @@ GLOSSARY = (
                     "helps with housing, education and work."),
     ("Care order", "A court order that places a child in the council's care. An interim care order lasts "
                    "while the court decides; a full care order lasts until the child is 18 unless ended."),
+    ("Cash terms and real terms", "Money in cash terms is as it was spent each year. In real terms it is "
+                                  "adjusted for rising prices to the prices of one year, so that years can be "
+                                  "compared fairly."),
     ("Children's home", "A home run by the council or another organisation, registered with Ofsted, where "
                         "children live with staff who care for them."),
     ("Connected persons foster care", "Foster care by a relative, friend or other person already known to "
@@ -36,14 +39,29 @@ GLOSSARY = (
     ("Independent fostering agency (IFA)", "An organisation, private or charitable, that recruits and "
                                            "supports foster carers; the council pays the agency for each "
                                            "child it places with one of its carers."),
+    ("Interval (80% or 95%)", "A range around a figure. A forecast's 80% interval is where the number is "
+                              "expected to fall 8 times in 10. A 95% interval around a rate or a share shows how "
+                              "far it could move by chance alone: when England's figure is inside it, the two are "
+                              "called similar."),
     ("Looked after child (child in care)", "A child the council cares for, either under a court order or by "
                                            "agreement with their parents (section 20 of the Children Act "
                                            "1989). Children whose only care is a planned series of short "
                                            "breaks are not counted."),
+    ("Median", "The middle value when figures are put in order: half are below it and half above."),
+    ("Occupancy (foster care)", "The share of the places approved with the council's own foster carers that have "
+                                "a child living in them."),
     ("Ofsted", "The Office for Standards in Education, Children's Services and Skills, which registers and "
                "inspects children's homes, fostering agencies and supported accommodation."),
+    ("Out of area", "Placed outside the council's own boundary. DfE also counts the children placed more than "
+                    "20 miles from the home they came from."),
+    ("Percentage point", "The difference between two percentages: a share that rises from 30% to 33% has risen "
+                         "3 percentage points (a rise of 10% in itself)."),
     ("Placement", "Where a looked after child lives: with foster carers, in a children's home, in supported "
                   "accommodation, with their parents under supervision, or elsewhere."),
+    ("Placement stability", "How settled children are. DfE counts the children who had three or more "
+                            "placements in the year, and, of the children under 16 looked after for two and a "
+                            "half years or more, those who have lived in the same placement for at least two "
+                            "years."),
     ("Quartile band", "Where the authority sits among all authorities in England when they are put in order "
                       "of a figure: band A is the quarter with the lowest values and band D the quarter with "
                       "the highest."),
@@ -55,6 +73,8 @@ GLOSSARY = (
                                              "parents, without a court order."),
     ("Secure children's home", "A children's home that may restrict a child's liberty, only with a court's "
                                "authority, to keep the child or others safe."),
+    ("Special guardianship order", "A court order that makes someone, often a relative, the child's special "
+                                   "guardian until they are 18; the child then leaves care."),
     ("SSDA903 return", "The record about each looked after child that every council sends to the Department "
                        "for Education (DfE) each year. DfE's national statistics are made from it."),
     ("Statistical neighbours", "The ten councils whose areas DfE judges most similar to this one (by "

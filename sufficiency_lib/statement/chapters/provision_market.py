@@ -70,13 +70,15 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, region: str, polarity: str) -> str:
-    """'In 2023, <subject> was 10.4 per 10,000, against 9.4 for its statistical neighbours (mean),
-    7.8 for the East of England and 9.3 for England; it ranked 101st of 150 (1 = lowest).'"""
+def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, region: str, polarity: str,
+                      statement_year: int) -> str:
+    """'At 31 March 2023, 2 years before the statement's year (2025), <subject> was 10.4 per
+    10,000, against 9.4 for its statistical neighbours (mean), 7.8 for the East of England and
+    9.3 for England; it ranked 101 of 150 (1 = lowest).' The date says how old the latest figure is."""
     def number(value) -> str:
         return "not published" if pd.isna(value) else f"{decimal_text(float(value), decimals)}{suffix}"
 
-    text = (f"In {int(row['time_period'])}, {subject} was {number(row['value'])}, against {number(row['sn_mean'])} "
+    text = (f"{_upper(_when(int(row['time_period']), statement_year))}, {subject} was {number(row['value'])}, against {number(row['sn_mean'])} "
             f"for its statistical neighbours (mean), {number(row['region'])} for {region} and "
             f"{number(row['england'])} for England")
     if not pd.isna(row["rank"]):
@@ -93,8 +95,7 @@ def _compare(facts: Facts, figures: pd.DataFrame, key: str, indicator: str, unit
         return message(key, f"No published figure of {subject} is available for {facts.name} up to {facts.year}.")
     latest = table.dropna(subset=["value"]).iloc[-1]
     sentence = _compare_sentence(latest, subject, suffix, 1 if unit == Unit.RATE else 0, facts.authority.region_name,
-                                 polarity)
-    sentence += f" The latest figure is {_when(int(latest['time_period']), facts.year)}."
+                                 polarity, facts.year)
     source = public_source(figures, indicator, unit, table["time_period"], facts)
     chart, declared = compared_chart_and_table(facts, key, table, subject, label, unit, source, sentence,
                                                unit_axis_label(unit, label))
@@ -250,11 +251,12 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
 
 # --- money -----------------------------------------------------------------------------------
 
-def _real_terms_note(deflator) -> str:
+def _real_terms_note(deflator, what: str) -> str:
+    """Whether ``what`` (the unit costs, the spending) is in real terms, and by which deflator."""
     if deflator is None:
-        return "No price deflator was given in the local data, so the figures are in cash terms only."
-    return (f"Real terms are in the prices of {deflator['financial_year'].max()}, by the authority's deflator "
-            f"({_source_text(deflator)}).")
+        return f"No price deflator was given in the local data, so {what} is in cash terms only."
+    return (f"{_upper(what)} in real terms is in the prices of {deflator['financial_year'].max()}, by the "
+            f"authority's deflator ({_source_text(deflator)}).")
 
 
 def _source_text(table: pd.DataFrame) -> str:
@@ -281,7 +283,7 @@ def unit_costs_block(facts: Facts, figures: pd.DataFrame) -> Block:
             sentences.append(f"The {measure.lower()} unit cost {narrative.direction(moved[2])} {abs(moved[2]):.0f}% "
                              f"in cash terms from {provision.financial_year(moved[0])} to "
                              f"{provision.financial_year(moved[1])}.")
-    sentences.append(_real_terms_note(deflator))
+    sentences.append(_real_terms_note(deflator, "each unit cost"))
     long = frame.assign(series=frame["measure"] + ": " + facts.name)
     england = frame.assign(series=frame["measure"] + ": England", value=frame["england"])
     chart_rows = pd.concat([long, england], ignore_index=True).dropna(subset=["value"])
@@ -315,7 +317,7 @@ def spending_block(facts: Facts, figures: pd.DataFrame) -> Block:
                          f"child aged 0 to 17, against {narrative.money(r.sn_mean_per_child)} for its neighbours and "
                          f"{narrative.money(r.england_per_child)} for England.")
     sentences.append(drivers_sentence(facts, frame))
-    sentences.append(_real_terms_note(deflator))
+    sentences.append(_real_terms_note(deflator, "the spending"))
     cla = frame.loc[frame["indicator"].eq(I.SPEND_CLA)]
     named = {"per_child": facts.name, "sn_mean_per_child": "Statistical neighbours (mean)",
              "region_per_child": facts.authority.region_name, "england_per_child": "England"}
