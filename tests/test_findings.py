@@ -153,15 +153,16 @@ def test_forecast_rules_flag_rises_the_intervals_support_and_demand_over_capacit
                                "upper_80": hi} for s, m, lo, hi in rows])
     # gap = places less projected children: short by 7 in 2028, 0.2 spare in 2027
     gap = pd.DataFrame({"time_period": [2027, 2028], "placement_group": ["In-house foster care"] * 2,
-                        "gap": [0.2, -7.0], "capacity": [140.0, 140.0], "capacity_year": [2024, 2024],
-                        "places_named": ["places filled"] * 2})
+                        "gap": [0.2, -7.0], "capacity": [240.0, 240.0], "capacity_year": [2024, 2024],
+                        "places_named": ["places approved"] * 2})
     found = findings.forecast_rules(None, _outlook(history, forecasts, gap))
     assert [f.challenge for f in found] == [
         "The number of children looked after is projected to rise 6% from 100 to 106 by 31 March 2028 "
         "(80% interval 90 to 120).",
         "The number of children in supported accommodation is projected to rise 20% from 50 to 60 by 31 March 2028 "
         "(80% interval 55 to 66).",
-        "Projected demand for in-house foster care exceeds the 140 places filled (2024) by 7 places in 2028."]
+        "Projected demand for in-house foster care exceeds the 240 places approved at 31 March 2024 by 7 children in "
+        "2028."]
     assert [f.area for f in found] == [Area.FORECAST, Area.FORECAST, Area.GAP]
     # a series with no published latest figure (suppressed: no forecast row) is not stated
     unpublished = forecasts.loc[forecasts["series"].ne("Supported accommodation")]

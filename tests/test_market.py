@@ -74,35 +74,46 @@ def test_public_capacity_takes_short_breaks_out_and_dual_registered_schools_in()
         PlacementGroup.IN_HOUSE, "places"] == 200
 
 
-def test_in_house_capacity_is_the_places_filled_and_the_approved_ones_only_when_filled_are_not_published():
-    """240 places approved and 140 filled: the gap sets demand against the 140 a carer is known
-    to take (an approved place left empty is often not one a child can use); a year with no
-    filled figure falls back to the approved places, said to be an upper bound."""
+def test_in_house_capacity_is_approved_places_with_the_places_filled_as_the_lower_bound():
+    """240 places approved and 140 filled: the places a child could use lie between the two
+    (Ofsted does not publish, by authority, how many empty places are vacant and how many not
+    available); a year with no filled figure says so and keeps the approved places."""
     figures = frame(rows((2023, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 230),
                          (2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240),
                          (2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES, 140)))
     in_house = market.public_capacity(figures, CODE, 2025).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
-    assert (in_house["places"], in_house["places_named"]) == (140, "places filled")
-    assert "of 240 approved" in in_house["basis"]
+    assert (in_house["places"], in_house["places_filled"], in_house["places_named"]) == (240, 140, "places approved")
+    assert "lie between the 140 filled (a lower bound) and the 240 approved (an upper bound)" in in_house["basis"]
     earlier = market.public_capacity(figures, CODE, 2023).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
-    assert (earlier["places"], earlier["places_named"]) == (230, "places approved")
-    assert "upper bound" in earlier["basis"]
+    assert earlier["places"] == 230 and np.isnan(earlier["places_filled"])
+    assert "does not publish the places filled" in earlier["basis"]
 
 
-def test_the_gap_says_what_the_places_are_and_area_places_are_not_called_enough():
-    """Places in the area are every authority's: the sentence gives the share the authority's own
-    children would fill, not 'enough for 100%'; the in-house places are named as filled."""
+def test_the_gap_says_what_the_places_are_and_never_calls_shared_places_enough():
+    """Places in the area are every authority's: the sentence gives the share the projected
+    children would fill if all were placed there; in-house demand between the places filled and
+    approved is said to be so; 0 places are said as none, not as a share."""
     from sufficiency_lib.statement.chapters import gap as gap_chapter
     figures = frame(homes() + rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240),
                                    (2024, Indicator.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES, 140)))
+    end = 2025 + demand.HORIZON
     gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (39.0, 30, 50),
-                                                    PlacementGroup.IN_HOUSE: (150.0, 130, 170)},
-                                                   years=(2025 + demand.HORIZON,)),
+                                                    PlacementGroup.IN_HOUSE: (150.0, 130, 170),
+                                                    PlacementGroup.SECURE: (0.0, 0, 0)}, years=(end,)),
                                          market.capacity(figures, CODE, 2025))
-    sentence = gap_chapter.gap_block(make_facts([], published=None), _outlook(gap, 2025)).sentences[0]
-    assert "150 children projected (80% interval 130 to 170) against 140 places filled (2024): short by 10" in sentence
-    assert "against 78 places in the area (2023): its own children alone would fill 50% of them" in sentence
-    assert "enough for" not in sentence
+    facts = make_facts([], published=None)
+    sentence = gap_chapter.gap_block(facts, _outlook(gap, 2025)).sentences[0]
+    assert ("In-house foster care, 150 children projected (80% interval 130 to 170): 10 more than the 140 children its "
+            "own carers looked after at 31 March 2024, within the 240 places approved; whether the 100 approved "
+            "places then empty could take them is not published") in sentence
+    assert ("Residential children's homes, 39 children projected (80% interval 30 to 50): placed all in the area, "
+            "they would fill 50% of its 78 places (2023)") in sentence
+    assert "Secure units, 0 children projected (80% interval 0 to 0), against 4 places in the area (2023)" in sentence
+    assert "enough for" not in sentence and " 0% of" not in sentence
+    fewer = demand.demand_against_capacity(projected({PlacementGroup.IN_HOUSE: (120.0, 100, 140)}, years=(end,)),
+                                           market.capacity(figures, CODE, 2025))
+    assert "within the 140 children its own carers looked after at 31 March 2024 (240 places approved)" in \
+        gap_chapter.gap_block(facts, _outlook(fewer, 2025)).sentences[0]
 
 
 def projected(groups: dict[str, tuple[float, float, float]], years=(2026, 2027)) -> pd.DataFrame:
@@ -145,8 +156,8 @@ def test_a_local_capacity_table_wins_for_its_years_and_its_planned_places_count_
     outlook = _outlook(gap, 2025)
     found = findings.forecast_rules(facts, outlook)
     assert [f.challenge for f in found if f.area == Area.GAP] == [
-        "Projected demand for residential children's homes exceeds the 20 places in the local capacity table "
-        "(2026) by 5 places in 2026."]
+        "Projected demand for residential children's homes exceeds the 20 places in the local capacity table at "
+        "31 March 2026 by 5 children in 2026."]
 
 
 @settings(max_examples=60, deadline=None)
@@ -178,8 +189,8 @@ def test_a_half_child_short_is_one_short_everywhere_and_none_projected_is_all_me
     facts = make_facts([], published=None, local=LocalData({"capacity": local}))
     found = findings.forecast_rules(facts, _outlook(gap, 2025))
     assert [f.challenge for f in found if f.area == Area.GAP] == [
-        "Projected demand for residential children's homes exceeds the 11 places in the local capacity table "
-        "(2025) by 1 place in 2026."]
+        "Projected demand for residential children's homes exceeds the 11 places in the local capacity table at "
+        "31 March 2025 by 1 child in 2026."]
     from sufficiency_lib.statement.chapters import gap as gap_chapter
     sentences = " ".join(gap_chapter.gap_block(facts, _outlook(gap, 2025)).sentences)
     assert "Residential children's homes, by 1 in 2026" in sentences and "nan" not in sentences
@@ -361,7 +372,8 @@ def test_the_chapter_shows_the_in_house_foster_places_lait_publishes(shared_data
         assert shown.loc[year, "filled"] == counted[("Number_Foster_Places_Filled(New)", year)]
     assert (code, counted[("Number_Foster_Places(New)", 2024)]) in {("E10000003", 315), ("E06000031", 240)}
     in_house = demand.capacity(facts).set_index("placement_group").loc[PlacementGroup.IN_HOUSE]
-    assert (in_house["year"], in_house["places"]) == (2024, counted[("Number_Foster_Places_Filled(New)", 2024)])
+    assert (in_house["year"], in_house["places"], in_house["places_filled"]) == (
+        2024, counted[("Number_Foster_Places(New)", 2024)], counted[("Number_Foster_Places_Filled(New)", 2024)])
 
 
 @pytest.mark.integration
@@ -423,7 +435,7 @@ def test_own_children_filling_the_homes_in_the_area_is_a_sufficiency_gap_finding
     assert found[0].challenge.startswith("75 of the authority's children were in residential children's homes at 31 "
                                          "March 2025, against 78 places in children's homes in its area at 31 March "
                                          "2023")
-    assert "its own children alone would fill 96% of the places, which every authority's children use" in \
+    assert "placed all in the area, they alone would fill 96% of the places, which every authority's children use" in \
         found[0].challenge
     assert findings.home_places_pressure(facts_with(3.0)) == []           # a suppressed count is never stated
 

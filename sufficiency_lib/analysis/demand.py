@@ -109,9 +109,9 @@ def weekly_costs(facts: Facts) -> pd.Series:
 
 def in_house_places(facts: Facts) -> float | None:
     """The newest in-house foster places known at the page's year: the local capacity table's,
-    else the places filled with the authority's own carers published by Ofsted via LAIT (the
-    places approved where filled are not published; see :func:`market.public_capacity`);
-    None when neither."""
+    else the places approved with the authority's own carers published by Ofsted via LAIT (an
+    upper bound of the places a child could use; see :func:`market.public_capacity`); None when
+    neither."""
     found = _capacity_for(capacity(facts).loc[lambda c: c["placement_group"].eq(PlacementGroup.IN_HOUSE)], facts.year)
     return None if found is None else float(found["places"])
 
@@ -148,8 +148,8 @@ def on_the_forecast(scenarios: pd.DataFrame, total: pd.DataFrame) -> pd.DataFram
 
 
 GAP_COLUMNS = ["time_period", "placement_group", "demand", "demand_lower_80", "demand_upper_80", "capacity",
-               "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "places_named",
-               "basis", "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
+               "capacity_year", "capacity_local", *[f"{s}|places" for s in ofsted.SECTORS], "capacity_lower",
+               "places_named", "basis", "capacity_source", "share_met", "beyond_capacity", "gap", "suppressed"]
 
 
 def capacity(facts: Facts) -> pd.DataFrame:
@@ -174,12 +174,20 @@ def _capacity_for(rows: pd.DataFrame, year: int) -> pd.Series | None:
     return row
 
 
+def _named(found: pd.Series | None) -> str:
+    """What a capacity row's places count, in a few words ("places approved")."""
+    named = None if found is None else found.get("places_named")
+    return "" if found is None else (str(named) if isinstance(named, str) and named else "places")
+
+
 def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | None,
                             threshold: int | None = None) -> pd.DataFrame:
     """Projected children in each placement group (mean and 80% interval), every year of the
     horizon, against the places known for the group at or before that year.
 
-    ``gap`` is capacity less demand (negative: demand exceeds capacity); ``share_met`` the
+    ``gap`` is capacity less demand (negative: demand exceeds capacity); ``capacity_lower`` the
+    lower bound of the places a child could use where one is published (in-house foster care's
+    places filled; the capacity is then the upper bound); ``share_met`` the
     percent of demand the places could meet; ``beyond_capacity`` the children the places
     could not take (placed out of area, or with other providers). A group with no capacity
     figure keeps its demand with the rest missing and ``basis`` "no public capacity figure".
@@ -204,7 +212,8 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
                "demand_upper_80": disclosure.whole_children(row.upper_80),
                "capacity": places, "capacity_year": np.nan if found is None else int(found["year"]),
                "capacity_local": bool(found.get("local", False)) if found is not None else False,
-               "places_named": "" if found is None else str(found.get("places_named") or "places"),
+               "capacity_lower": np.nan if found is None else float(found.get("places_filled", np.nan)),
+               "places_named": _named(found),
                "basis": market.NO_PUBLIC_CAPACITY if found is None else str(found.get("basis", "")),
                "capacity_source": "" if found is None else str(found.get("source", "")),
                "share_met": (min(places / mean, 1.0) * 100 if mean > 0 else 100.0) if known else np.nan,

@@ -386,8 +386,9 @@ def home_places_pressure(facts: Facts) -> list[Finding]:
     places, year = float(found["places"].iloc[0]), int(found["year"].iloc[0])
     return [Finding(Area.GAP, f"{children:,.0f} of the authority's children were in residential children's homes at "
                               f"31 March {facts.year}, against {places:,.0f} places in children's homes in its area at "
-                              f"31 March {year} (short-break-only homes left out): its own children alone would fill "
-                              f"{children / places:.0%} of the places, which every authority's children use."
+                              f"31 March {year} (short-break-only homes left out): placed all in the area, they alone "
+                              f"would fill {children / places:.0%} of the places, which every authority's children "
+                              "use."
                     + dated(facts.year, year))]
 
 
@@ -421,10 +422,10 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
                                           f"{last:,.0f} to {row.mean:,.0f} by 31 March {outlook.end} (80% "
                                           f"interval {row.lower_80:,.0f} to {row.upper_80:,.0f})."))
     for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
+        short = round(-row.gap)
         out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds the "
-                                     f"{row.capacity:,.0f} {row.places_named} ({int(row.capacity_year)}) by "
-                                     f"{-row.gap:,.0f} {'place' if round(-row.gap) == 1 else 'places'} in "
-                                     f"{row.time_period}."))
+                                     f"{row.capacity:,.0f} {row.places_named} at 31 March {int(row.capacity_year)} "
+                                     f"by {short:,} {'child' if short == 1 else 'children'} in {row.time_period}."))
     return out
 
 

@@ -338,10 +338,11 @@ def public_unit_costs(figures: pd.DataFrame, code: str, year: int) -> pd.DataFra
 
 # --- capacity in the area ----------------------------------------------------------------------
 
-#: ``places_named`` says in a few words what the places count ("places filled", "places in the
-#: area"), for a sentence; ``basis`` says it in full, for a note.
-CAPACITY_COLUMNS = ["placement_group", "year", "places", *[f"{s}|places" for s in ofsted.SECTORS], "places_named",
-                    "basis", "source"]
+#: ``places_named`` says in a few words what the places count ("places approved", "places in
+#: the area"), for a sentence; ``basis`` says it in full, for a note. ``places_filled`` (in-house
+#: foster care only) is the lower bound of the places a child could use: see :func:`public_capacity`.
+CAPACITY_COLUMNS = ["placement_group", "year", "places", *[f"{s}|places" for s in ofsted.SECTORS], "places_filled",
+                    "places_named", "basis", "source"]
 IN_THE_AREA = "places in the area"
 
 
@@ -362,12 +363,12 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
     """Places in the area, from public figures, for the placement groups they fit, at the
     latest year published at or before ``upto``:
 
-    - in-house foster care: the places filled with the authority's own foster carers (Ofsted via
-      LAIT), with the places approved named beside them. An approved place left empty is often
-      not one a child can use (Ofsted counts a carer taking a break, or approved for a named
-      child or for short breaks only, as approved), so the places filled are what the carers
-      are known to take: in the demo, 240 approved, 140 filled. Where places filled are not
-      published for the year, the approved places, said to be an upper bound;
+    - in-house foster care: the places approved with the authority's own foster carers (Ofsted
+      via LAIT: "whether occupied or not; it relates to the capacity of foster care"), and the
+      places filled beside them. Ofsted counts each approved place as filled, vacant or not
+      available (a carer taking a break, for example) but does not publish the split by
+      authority, so the places a child could use lie between the places filled (a lower bound:
+      the children its carers looked after) and the places approved (an upper bound);
     - residential children's homes: children's home places in the area less those of
       short-break-only homes (short breaks are not placements of looked-after children),
       plus residential special schools registered as children's homes (a child there is
@@ -400,25 +401,25 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
 
 
 def _in_house_capacity(figures: pd.DataFrame, code: str, upto: int) -> dict | None:
-    """The in-house foster care row of :func:`public_capacity`: places filled, else approved."""
+    """The in-house foster care row of :func:`public_capacity`: the places approved at the
+    latest year published, and the places filled of the same year (missing if not published)."""
     approved = series(figures, code, I.INHOUSE_FOSTER_PLACES, Unit.PLACES).dropna()
     approved = approved.loc[approved.index <= upto]
     if approved.empty:
         return None
-    year = int(approved.index[-1])
-    filled = series(figures, code, I.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES).dropna()
-    row = {"placement_group": PlacementGroup.IN_HOUSE, "year": year,
-           "source": source_of(figures, I.INHOUSE_FOSTER_PLACES, Unit.PLACES, [year])}
-    if year not in filled.index:
-        return row | {"places": float(approved.iloc[-1]), "places_named": "places approved",
-                      "basis": f"in-house foster places approved at 31 March {year} (family and friends excluded); "
-                               "the places filled are not published for that year, and some approved places may "
-                               "not be ones a child can use, so these places are an upper bound"}
-    return row | {"places": float(filled[year]), "places_named": "places filled",
-                  "basis": f"in-house foster places filled at 31 March {year}, of {float(approved.iloc[-1]):,.0f} "
-                           "approved (family and friends excluded); an approved place left empty is often not one "
-                           "a child can use (the carer may be taking a break, or be approved only for a named child "
-                           "or for short breaks), so the places filled are what the carers are known to take"}
+    year, places = int(approved.index[-1]), float(approved.iloc[-1])
+    filled = series(figures, code, I.INHOUSE_FOSTER_PLACES_FILLED, Unit.PLACES).dropna().get(year, np.nan)
+    indicators = [I.INHOUSE_FOSTER_PLACES] + ([I.INHOUSE_FOSTER_PLACES_FILLED] if not np.isnan(filled) else [])
+    source = "; ".join(dict.fromkeys(source_of(figures, i, Unit.PLACES, [year]) for i in indicators))
+    between = ("Ofsted does not publish the places filled for that year" if np.isnan(filled) else
+               f"{filled:,.0f} filled. Ofsted counts an approved place as filled, vacant or not available (for "
+               "example, the carer is taking a break) but does not publish the split by authority, so the places a "
+               f"child could use lie between the {filled:,.0f} filled (a lower bound) and the {places:,.0f} "
+               "approved (an upper bound)")
+    return {"placement_group": PlacementGroup.IN_HOUSE, "year": year, "places": places, "places_filled": filled,
+            "places_named": "places approved", "source": source,
+            "basis": f"in-house foster places approved at 31 March {year}, family and friends carers excluded and "
+                     f"Ofsted's figures rounded to 5: {places:,.0f} approved, {between}"}
 
 
 def local_capacity(table: pd.DataFrame | None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ GAP_TABLE_COLUMNS = [
     t.year(), t.text("placement_group", "Placement group"), t.number("demand", "Projected children"),
     t.number("demand_lower_80", "80% lower"), t.number("demand_upper_80", "80% upper"),
     t.count("capacity", "Places (capacity)"), t.number("capacity_year", "Year of the places figure", show=False),
+    t.count("capacity_lower", "Places filled (in-house foster care; a lower bound)"),
     t.count("local_authority_places", "Places: local authority homes"),
     t.count("private_places", "Places: private homes"), t.count("voluntary_places", "Places: voluntary homes"),
     t.count("health_authority_places", "Places: health authority homes"),
@@ -62,18 +63,34 @@ def _gap_chart(facts: Facts, frame: pd.DataFrame, sentence: str):
 
 
 def _against_places(row) -> str:
-    """One placement group's projection against its places, in words. Places in the area are
-    every authority's to use, so what is said of them is the share the authority's own
-    children alone would fill (as the provision chapter's finding says it), not that they
-    are "enough"."""
+    """One placement group's projection against its places, in words.
+
+    - Places in the area are every authority's to use, and the children projected live
+      wherever they are placed: said as the share of the places they would fill if all were
+      placed in the area (as the provision chapter's finding says it), never "enough".
+    - In-house foster places approved are an upper bound of the places a child could use and
+      the places filled a lower bound (:func:`market.public_capacity`): a projection between the
+      two is said to be so, with what is not known.
+    """
     said = (f"{row.placement_group}, {row.demand:,.0f} children projected (80% interval {row.demand_lower_80:,.0f} "
-            f"to {row.demand_upper_80:,.0f}) against {row.capacity:,.0f} {row.places_named} ({int(row.capacity_year)})")
+            f"to {row.demand_upper_80:,.0f})")
+    year, places = int(row.capacity_year), row.capacity
+    if row.demand == 0:
+        return f"{said}, against {places:,.0f} {row.places_named} ({year})" if places else f"{said}, and no places"
     if row.gap < -0.5:
-        return f"{said}: short by {-row.gap:,.0f}"
+        return f"{said} against {places:,.0f} {row.places_named} ({year}): short by {-row.gap:,.0f}"
     if row.places_named == market.IN_THE_AREA:
-        share = row.demand / row.capacity if row.capacity else 0.0
-        return f"{said}: its own children alone would fill {share:.0%} of them"
-    return f"{said}: {row.gap:,.0f} fewer than the places" if row.gap > 0.5 else f"{said}: as many as the places"
+        return (f"{said}: placed all in the area, they would fill {row.demand / places:.0%} of its "
+                f"{places:,.0f} places ({year})")
+    filled = row.capacity_lower
+    if pd.notna(filled) and row.demand > filled + 0.5:
+        return (f"{said}: {row.demand - filled:,.0f} more than the {filled:,.0f} children its own carers looked "
+                f"after at 31 March {year}, within the {places:,.0f} places approved; whether the "
+                f"{places - filled:,.0f} approved places then empty could take them is not published")
+    if pd.notna(filled):
+        return (f"{said}: within the {filled:,.0f} children its own carers looked after at 31 March {year} "
+                f"({places:,.0f} places approved)")
+    return f"{said} against {places:,.0f} {row.places_named} ({year}): within them"
 
 
 def gap_block(facts: Facts, outlook: Outlook) -> Block:
@@ -90,8 +107,8 @@ def gap_block(facts: Facts, outlook: Outlook) -> Block:
         sentences.append(f"By 31 March {outlook.end}: " + "; ".join(_against_places(r) for r in end.itertuples())
                          + ".")
     short = known.loc[known["gap"] < -0.5]
-    sentences.append("Projected demand is within the places known in every placement group with a capacity figure."
-                     if short.empty else "Projected demand exceeds the places known, by the children who would be "
+    sentences.append("No placement group is projected to exceed the places known." if short.empty else
+                     "Projected demand exceeds the places known, by the children who would be "
                      "placed out of area or with other providers, in: " + "; ".join(
                          f"{group}, by " + ", ".join(f"{-r.gap:,.0f} in {r.time_period}" for r in rows.itertuples())
                          for group, rows in short.groupby("placement_group", sort=False)) + ".")
