@@ -93,6 +93,18 @@ def test_drill_down_of_the_loaded_return_is_suppressed(app):
     assert shown["Other LA provision"] == "c" and shown["Private provision"] == "c"   # primary, then secondary
     assert shown["Total"] == "153"
     assert "Data quality" in app.drill_table.value
+    app.drill.value = "Placement group by age group"       # none in the return: said, not an empty table
+    assert "The return holds no figures of placement group by age group for 2024." in app.drill_table.value
+
+
+def test_the_drill_years_are_the_years_the_return_holds_a_breakdown_for():
+    loaded = _loaded()
+    published_only = loaded.figures.assign(time_period=2019, breakdown_group="Total")   # no drill breakdown
+    loaded = explorer.ReturnView(loaded.code, pd.concat([loaded.figures, published_only]), loaded.reconciliation,
+                                 loaded.model, loaded.weekly_costs, loaded.in_house_places)
+    app = explorer.Explorer(_figures(), NAMES, "test figures", loaded, CAMBS)
+    assert list(app.drill_year.options) == [2024] and app.drill_year.value == 2024
+    assert explorer.drill_years(None) == []
 
 
 def test_scenario_controls_change_projected_numbers_cost_and_gap(app):

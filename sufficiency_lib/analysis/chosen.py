@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib import fingerprint, parallel
+from sufficiency_lib import fingerprint, parallel, text_storage
 from sufficiency_lib.analysis import evaluation, intervals, pooled
 from sufficiency_lib.analysis.panel import KIND_LABELS, Panel, build
 
@@ -183,7 +183,7 @@ def _stored_path(panel: Panel, origin: int, methods: dict[int, str]) -> Path:
 
 def _read_stored(path: Path, methods: dict[int, str]) -> dict[int, tuple[str, pd.DataFrame]] | None:
     """The stored forecasts, or None when they do not hold every horizon (then they are fitted)."""
-    table = pd.read_parquet(path)
+    table = text_storage.read_parquet(path)
     found = {int(h): (rows["method"].iloc[0], rows.drop(columns="method").set_index("new_la_code"))
              for h, rows in table.groupby("horizon", sort=True)}
     return found if set(found) == set(methods) else None

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib import text_storage
 from sufficiency_lib.analysis import classic, intervals, pooled
 from sufficiency_lib.analysis.panel import KINDS, NUMBER, PLACEMENT, Panel, build
 
@@ -266,7 +267,7 @@ def cached(figures: pd.DataFrame, cache_dir, panels: list[Panel] | None = None, 
             staging = path.with_suffix(".tmp")
             results.to_parquet(staging, index=False)
             staging.replace(path)
-    return pd.read_parquet(path)
+    return text_storage.read_parquet(path)
 
 
 __all__ = ["METHODS", "PER_SERIES", "CLASSIC", "SELECTED", "HORIZONS", "LABELS", "backtest_panel", "backtest_classic",

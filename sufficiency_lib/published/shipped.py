@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency_lib import text_storage
 from sufficiency_lib.config import PROJECT_ROOT
 from sufficiency_lib.published.figures import PUBLISHED_COLUMNS, compact
 
@@ -42,7 +43,7 @@ def load(path: Path | None = None) -> Embedded:
 
 @lru_cache(maxsize=2)
 def _read(path: str, mtime_ns: int) -> tuple:
-    rows = pd.read_parquet(path, engine="pyarrow")
+    rows = text_storage.read_parquet(path)
     manifest_path = Path(path).with_name(MANIFEST_NAME)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
     part = {name: rows.loc[rows["table"].eq(name).to_numpy()] for name in ("figures", "population", "neighbours")}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency_lib import config
+from sufficiency_lib import config, text_storage
 from sufficiency_lib.published import dfe, embedded
 from sufficiency_lib.published.figures import PUBLISHED_COLUMNS, concat
 from sufficiency_lib.published.releases import (FILES_COLUMNS, SKIPPED_COLUMNS, UNKNOWN_COLUMNS, Published,
@@ -58,7 +58,7 @@ def _cached_reading(folder: Path, cache_dir: Path | None) -> dfe.Reading:
     key = folder_digest(folder)
     data, meta = cache_dir / f"{key}.parquet", cache_dir / f"{key}.json"
     if data.is_file() and meta.is_file():
-        rows = pd.read_parquet(data)
+        rows = text_storage.read_parquet(data)
         listed = json.loads(meta.read_text(encoding="utf-8"))
         part = rows["part"].astype(str).to_numpy()
         return dfe.Reading(rows=rows.loc[part == "figures", PUBLISHED_COLUMNS].reset_index(drop=True),

@@ -89,8 +89,7 @@ class Explorer:
         self.breakdown.observe(lambda change: self._breakdown_changed(), names="value")
         self.indicator.observe(lambda change: self._indicator_changed(), names="value")
         self.drill, self.drill_table = w.Dropdown(options=list(DRILLS), description="Drill into"), w.HTML()
-        self.drill_year = w.Dropdown(options=sorted(loaded.figures["time_period"].unique()) if loaded else [],
-                                     description="Year")
+        self.drill_year = w.Dropdown(options=drill_years(loaded), description="Year")
         for control in (self.drill, self.drill_year):
             control.observe(lambda change: self.redraw_drill(), names="value")
         if loaded is not None and len(self.drill_year.options):
@@ -241,9 +240,10 @@ class Explorer:
                                       "authority's return (return_dir), or the demo's.</p>")
             return
         frame = self.drill_frame()
+        shown = (frame.to_html(index=False, border=0, classes="data-table") if len(frame) else
+                 f"<p>The return holds no figures of {self.drill.value.lower()} for {self.drill_year.value}.</p>")
         reconciliation = self.loaded.reconciliation.to_html(index=False, border=0, classes="data-table")
-        self.drill_table.value = (frame.to_html(index=False, border=0, classes="data-table")
-                                  + "<h4>Data quality: rows in, kept, corrected, set aside</h4>" + reconciliation)
+        self.drill_table.value = shown + "<h4>Data quality: rows in, kept, corrected, set aside</h4>" + reconciliation
 
     # --- scenarios -------------------------------------------------------------------------------
     def scenario_frame(self, years: int = 3, runs: int = 200) -> pd.DataFrame:
@@ -325,6 +325,15 @@ def load_return_view(artifact_dir: str | Path, code: str) -> ReturnView:
     extra = json.loads((folder / "explorer.json").read_text()) if (folder / "explorer.json").is_file() else {}
     places = extra.get("in_house_places")
     return ReturnView(code, figures, reconciliation, model, weekly, np.nan if places is None else float(places))
+
+
+def drill_years(loaded: ReturnView | None) -> list[int]:
+    """The years the loaded return holds a drill-down breakdown for (none without a return)."""
+    if loaded is None:
+        return []
+    figures = loaded.figures
+    return sorted(int(y) for y in figures.loc[figures["breakdown_group"].isin(list(DRILLS.values())),
+                                              "time_period"].unique())
 
 
 def build(authority: str = "", published_dir: str = "", return_dir: str = "", load_return: bool = True,
