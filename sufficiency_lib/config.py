@@ -30,7 +30,7 @@ SCENARIO_KEYS = ("entry", "stay", "ifa_to_in_house", "in_house_places_per_year")
 DEFAULT_SCENARIOS = {
     "10% fewer children entering care": {"entry": 0.9},
     "Stays in care 10% shorter": {"stay": 0.9},
-    "A fifth of IFA placements in-house instead": {"ifa_to_in_house": 0.2},
+    "Each year, a fifth of IFA placements made in-house instead": {"ifa_to_in_house": 0.2},
     "10 more in-house foster places a year": {"in_house_places_per_year": 10},
 }
 

@@ -199,3 +199,13 @@ def test_a_share_within_chance_of_englands_is_not_raised_as_a_challenge(monkeypa
     monkeypatch.setattr(type(facts), "latest_published", lambda self, *a, **k: lower)
     assert [f.challenge for f in findings._versus(facts, *args)] == [
         "The share in work was 64% in 2025, below England (69%)."]
+
+
+def test_a_placement_outside_the_boundary_is_worse_in_the_benchmark_as_in_the_findings():
+    """The sufficiency duty is for accommodation within the authority's area: the findings raise a
+    share above England as a challenge, so the benchmark must not call it neither better nor worse."""
+    from sufficiency_lib.analysis import benchmark
+    from sufficiency_lib.vocabulary import Group, Indicator, Locality, Unit
+    assert benchmark.polarity_of(Indicator.CLA, Unit.PERCENT, Group.LOCALITY, Locality.OUTSIDE) == "low"
+    assert benchmark.polarity_of(Indicator.CLA, Unit.PERCENT, Group.DISTANCE, "Placed more than 20 miles from home") \
+        == "low"

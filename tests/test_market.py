@@ -117,8 +117,9 @@ def test_the_gap_says_what_the_places_are_and_never_calls_shared_places_enough()
 
 
 def projected(groups: dict[str, tuple[float, float, float]], years=(2026, 2027)) -> pd.DataFrame:
+    total = tuple(sum(parts) for parts in zip(*groups.values())) if groups else (0, 0, 0)
     return pd.DataFrame([{"time_period": y, "group": g, "mean": m, "lower_80": lo, "upper_80": hi}
-                         for y in years for g, (m, lo, hi) in {**groups, TOTAL: (999, 0, 0)}.items()])
+                         for y in years for g, (m, lo, hi) in {**groups, TOTAL: total}.items()])
 
 
 def test_gap_is_capacity_less_demand_and_a_group_without_places_says_so():
@@ -401,7 +402,8 @@ def test_every_row_of_the_gap_table_is_places_less_projected_children(pages, cod
     from sufficiency_lib.statement.chapters import gap as gap_chapter
     facts, _ = pages[code]
     assert facts.local.get("capacity") is None
-    made_up = projected({g: (20.0 + 10 * i, 10.0 + 10 * i, 30.0 + 10 * i) for i, g in enumerate(PlacementGroup.ORDER)}
+    made_up = projected({g: (150.0 - 10 * i, 140.0 - 10 * i, 160.0 - 10 * i)
+                         for i, g in enumerate(PlacementGroup.ORDER)}
                         | {PlacementGroup.SECURE: (2.0, 0, 5)}, years=(2026, 2027, 2028))
     outlook = _outlook(demand.demand_against_capacity(made_up, demand.capacity(facts), facts.threshold), 2025)
     block = gap_chapter.gap_block(facts, outlook)
@@ -491,3 +493,38 @@ def test_an_untested_authority_with_a_one_year_return_gets_every_chapter(shared_
     assert facts.data is not None and outlook.chain is None and set(chapters) == set(CHAPTERS)
     assert "covers only 2025" in outlook.without_model
     assert set(outlook.gap["placement_group"]) == {PlacementGroup.CHILDRENS_HOMES}
+
+
+def test_the_gap_hides_the_projections_the_projection_table_hides():
+    """A year's groups add up to its total: a small group (3) takes the next smallest (7) with it
+    in the projection table, and the gap must not state the 7 either, or 100 - 60 - 30 - 7 gives
+    the 3 back."""
+    from sufficiency_lib.statement.chapters import forecast as forecast_chapter
+    groups = {PlacementGroup.IN_HOUSE: 60.0, PlacementGroup.IFA: 30.0, PlacementGroup.PARENTS: 7.0,
+              PlacementGroup.OTHER_RESIDENTIAL: 3.0}
+    frame = pd.DataFrame([{"time_period": 2026, "group": g, "mean": m, "lower_80": m - 1, "upper_80": m + 1}
+                          for g, m in {**groups, TOTAL: 100.0}.items()])
+    gap = demand.demand_against_capacity(frame, None, threshold=6).set_index("placement_group")
+    assert gap["suppressed"].to_dict() == {PlacementGroup.IN_HOUSE: False, PlacementGroup.IFA: False,
+                                           PlacementGroup.PARENTS: True, PlacementGroup.OTHER_RESIDENTIAL: True}
+    hidden = demand.hidden_projections(frame, 6)
+    assert frame.loc[hidden, "group"].tolist() == [PlacementGroup.PARENTS, PlacementGroup.OTHER_RESIDENTIAL]
+    assert forecast_chapter.hidden_projections is demand.hidden_projections      # one rule for both tables
+
+
+def test_the_gap_starts_from_the_years_children_as_the_placements_page_shows_them():
+    """Where the projection starts is said beside the places (the provision chapter's finding
+    reads the same count); a group the placements page suppresses is not stated."""
+    from dataclasses import replace
+
+    from sufficiency_lib.statement.chapters import gap as gap_chapter
+    figures = frame(homes() + rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 240)))
+    gap = demand.demand_against_capacity(projected({PlacementGroup.CHILDRENS_HOMES: (46.0, 37, 56),
+                                                    PlacementGroup.IN_HOUSE: (130.0, 115, 145)},
+                                                   years=(2025 + demand.HORIZON,)),
+                                         market.capacity(figures, CODE, 2025))
+    outlook = replace(_outlook(gap, 2025), latest=pd.Series({PlacementGroup.CHILDRENS_HOMES: 51.0,
+                                                             PlacementGroup.IN_HOUSE: "c"}, dtype=object))
+    sentences = gap_chapter.gap_block(make_facts([], published=None), outlook).sentences
+    assert sentences[0] == ("At 31 March 2025, where the projection starts: Residential children's homes, 51 children "
+                            "against 78 places in the area (2023).")

@@ -98,15 +98,20 @@ def test_count_text_shows_suppressed_as_c():
 
 
 def test_describe_methods_reads_the_method_used_against_no_change():
-    table = pd.DataFrame({"kind": ["number", "number", "number"], "horizon": [1, 1, 2],
-                          "method": ["naive", "shrunk", "reversion"], "label": ["no change", "growth shrunk", "x"],
-                          "median_ape": [4.4, 4.28, 6.5], "coverage_80": [0.82, 0.81, 0.8],
-                          "authorities": [156, 156, 153], "forecasts": [755, 755, 450],
-                          "chosen": [False, True, True]})
+    table = pd.DataFrame({"kind": ["number"] * 7, "horizon": [1, 1, 2, 2, 3, 3, 2],
+                          "method": ["naive", "shrunk", "naive", "reversion", "naive", "reversion", "shrunk"],
+                          "label": ["no change", "growth shrunk", "no change", "drawn back", "no change", "drawn back",
+                                    "growth shrunk"],
+                          "median_ape": [4.4, 4.28, 7.2, 6.5, 8.1, 7.0, 7.3], "coverage_80": [0.82, 0.81] + [0.8] * 5,
+                          "authorities": [156, 156, 153, 153, 149, 149, 153], "forecasts": [755, 755] + [450] * 5,
+                          "chosen": [False, True, False, True, False, True, False]})
     assert narrative.describe_methods(table) == (
         "Tried on every English authority's published number in care (156 authorities, 755 forecasts a year ahead), "
-        "the method used here (growth shrunk) was off by 4.3% (median), against 4.4% for assuming no change; its 80% "
-        "intervals held the outcome 81% of the time.")
+        "the method used here a year ahead (growth shrunk) was off by 4.3% (median), against 4.4% for assuming no "
+        "change; its 80% intervals held the outcome 81% of the time. For 2 and 3 years ahead the forecast uses drawn "
+        "back, chosen the same way (off by 6.5% and 7.0%, against 7.2% and 8.1% for no change).")
+    one_method = table.assign(chosen=[False, True, False, False, False, False, True])
+    assert narrative.describe_methods(one_method).endswith("held the outcome 81% of the time.")
 
 
 def test_describe_scenario_reads_numbers_carers_and_cost():

@@ -46,6 +46,8 @@ POLARITY = {
     ("care_leavers_19_21", "Accommodation suitability", "Accommodation considered suitable", "percent"): "high",
     ("cla_31_march", "Distance between home and placement", "Placed more than 20 miles from home",
      "percent"): "low",
+    # the sufficiency duty (Children Act 1989 s22G) is for accommodation within the authority's area
+    ("cla_31_march", "Locality of placement", "Placed outside the local authority boundary", "percent"): "low",
 }
 
 

@@ -180,6 +180,22 @@ def _named(found: pd.Series | None) -> str:
     return "" if found is None else (str(named) if isinstance(named, str) and named else "places")
 
 
+def hidden_projections(projected: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Which rows of the projection to show as ``c``: each year's groups and their total
+    suppressed as a breakdown (:func:`disclosure.suppression_mask`) on the whole children shown.
+    Every table that states a projected group (the projection, the gap) hides the same rows, so
+    one cannot give back what the other's secondary suppression hid."""
+    hidden = np.zeros(len(projected), dtype=bool)
+    for _, rows in projected.groupby("time_period", sort=False):
+        whole = rows.assign(mean=[disclosure.whole_children(v) for v in rows["mean"]])
+        if whole["group"].eq(TOTAL).sum() != 1:
+            hidden[projected.index.get_indexer(rows.index)] = disclosure.small_mask(whole["mean"], threshold).to_numpy()
+            continue
+        mask = disclosure.suppression_mask(whole, ["mean"], total_row=TOTAL, labels="group", threshold=threshold)
+        hidden[projected.index.get_indexer(rows.index)] = mask["mean"].to_numpy()
+    return hidden
+
+
 def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | None,
                             threshold: int | None = None) -> pd.DataFrame:
     """Projected children in each placement group (mean and 80% interval), every year of the
@@ -191,8 +207,9 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
     percent of demand the places could meet; ``beyond_capacity`` the children the places
     could not take (placed out of area, or with other providers). A group with no capacity
     figure keeps its demand with the rest missing and ``basis`` "no public capacity figure".
-    With ``threshold``, a projection a page must suppress (1 to ``threshold - 1`` children,
-    rounded) is marked ``suppressed`` and what would state it (gap, share, beyond) is left out.
+    With ``threshold``, a projection a page must suppress (:func:`hidden_projections`: small,
+    or hidden with a small one of its year) is marked ``suppressed`` and what would state it
+    (gap, share, beyond) is left out.
 
     Projections are stated in whole children (halves up) and the gap, share and children
     beyond the places are worked from those, so every row reads places less projected
@@ -201,10 +218,12 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
     """
     capacity = capacity if capacity is not None else pd.DataFrame(columns=["placement_group", "year", "places"])
     rows = []
-    for row in projected.loc[projected["group"].ne(TOTAL)].itertuples(index=False):
+    hidden = (pd.Series(hidden_projections(projected, threshold), index=projected.index) if threshold is not None
+              else pd.Series(False, index=projected.index))
+    parts = projected.loc[projected["group"].ne(TOTAL)]
+    for row, small in zip(parts.itertuples(index=False), hidden.loc[parts.index]):
         found = _capacity_for(capacity.loc[capacity["placement_group"].eq(row.group)], int(row.time_period))
         places = np.nan if found is None else float(found["places"])
-        small = threshold is not None and disclosure.is_small(row.mean, threshold)
         known = not np.isnan(places) and not small
         mean = disclosure.whole_children(row.mean)
         out = {"time_period": int(row.time_period), "placement_group": row.group, "demand": mean,
@@ -218,7 +237,7 @@ def demand_against_capacity(projected: pd.DataFrame, capacity: pd.DataFrame | No
                "capacity_source": "" if found is None else str(found.get("source", "")),
                "share_met": (min(places / mean, 1.0) * 100 if mean > 0 else 100.0) if known else np.nan,
                "beyond_capacity": max(mean - places, 0.0) if known else np.nan,
-               "gap": places - mean if known else np.nan, "suppressed": small}
+               "gap": places - mean if known else np.nan, "suppressed": bool(small)}
         for sector in ofsted.SECTORS:
             out[f"{sector}|places"] = float(found.get(f"{sector}|places", np.nan)) if found is not None else np.nan
         rows.append(out)

@@ -283,9 +283,29 @@ def describe_methods(table: pd.DataFrame) -> str:
         return "Every method was tried on every authority's published figures; the table lists how each did."
     row, naive = used.iloc[0], one.loc["naive"]
     return (f"Tried on every English authority's published number in care ({int(row['authorities'])} authorities, "
-            f"{int(row['forecasts'])} forecasts a year ahead), the method used here ({row['label']}) was off by "
-            f"{row['median_ape']:.1f}% (median), against {naive['median_ape']:.1f}% for assuming no change; its 80% "
-            f"intervals held the outcome {row['coverage_80']:.0%} of the time.")
+            f"{int(row['forecasts'])} forecasts a year ahead), the method used here a year ahead ({row['label']}) was "
+            f"off by {row['median_ape']:.1f}% (median), against {naive['median_ape']:.1f}% for assuming no change; its "
+            f"80% intervals held the outcome {row['coverage_80']:.0%} of the time." + _further_ahead(table, row.name))
+
+
+def _further_ahead(table: pd.DataFrame, one_year: str) -> str:
+    """The methods used further ahead where they are not the one-year method, so the page never
+    implies one method for every year of the forecast."""
+    numbers = table.loc[table["kind"].eq("number") & table["chosen"].astype(bool)
+                        & table["horizon"].astype(int).gt(1)]
+    other = numbers.loc[numbers["method"].ne(one_year)]
+    if other.empty:
+        return ""
+    said = []
+    for (method, label), rows in other.groupby(["method", "label"], sort=False):
+        horizons = " and ".join(str(int(h)) for h in sorted(rows["horizon"].astype(int)))
+        naive = table.loc[table["kind"].eq("number") & table["method"].eq("naive")
+                          & table["horizon"].isin(rows["horizon"])].set_index("horizon")["median_ape"]
+        errors = " and ".join(f"{e:.1f}%" for e in rows.set_index("horizon")["median_ape"])
+        against = " and ".join(f"{naive.get(h, float('nan')):.1f}%" for h in rows["horizon"])
+        said.append(f"{horizons} years ahead the forecast uses {label}, chosen the same way (off by {errors}, "
+                    f"against {against} for no change)")
+    return " For " + "; for ".join(said) + "."
 
 
 def describe_scenario(row: dict, base, year: int) -> str:

@@ -112,7 +112,8 @@ def population(facts: Facts) -> Block:
     if not pd.isna(outside) and not pd.isna(far):
         gap = f" (the return does not record where {unrecorded:.0f}% of them lived)" if unrecorded >= 0.5 else ""
         sentences.append(f"{outside:.0f}% lived outside the authority's boundary and {far:.0f}% more than 20 miles "
-                         f"from home{gap}, a measure of how far local placements fall short.")
+                         f"from home{gap}. The sufficiency duty asks for places within the area, so both show how "
+                         "far local places fall short.")
     elif unrecorded >= 99.5:
         sentences.append("The return does not record where the children lived, so how many were placed outside "
                          "the authority's boundary or far from home is not known.")

@@ -8,11 +8,10 @@ Everything shown is computed once in :mod:`sufficiency_lib.analysis.demand`. The
 says what the forecasts mean in words; the names of the methods are in the annex only."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis import disclosure
-from sufficiency_lib.analysis.demand import CLA, RATE, SNAPSHOT_YEARS, Outlook
+from sufficiency_lib.analysis.demand import CLA, RATE, SNAPSHOT_YEARS, Outlook, hidden_projections
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import charts, narrative, stories
 from sufficiency_lib.statement import tables as t
@@ -167,7 +166,7 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
                 f"the forecast of {last.loc[TOTAL, 'mean']:,.0f} children at 31 March {outlook.end} in this mix.")
     # Projected means are model output, not counts, but a small one still points at a few children;
     # each year's groups add up to its total, so one small group takes another with it.
-    small = _hidden_projections(projected, facts.threshold)
+    small = hidden_projections(projected, facts.threshold)
     shown = projected.round(0).astype(object)
     for column in [c for c in projected.columns if c.startswith(("mean", "lower", "upper"))]:
         shown[column] = shown[column].where(~small, SUPPRESSED)
@@ -177,20 +176,6 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
             f"scaled so that every future's total follows the forecast of the number in care; they assume the "
             f"future works as the last {SNAPSHOT_YEARS} years did.")
     return Block("placement_group_projection", [sentence], table, None, [note])
-
-
-def _hidden_projections(projected: pd.DataFrame, threshold: int) -> np.ndarray:
-    """Which rows of the projection to show as ``c``: each year's groups and their total
-    suppressed as a breakdown (:func:`disclosure.suppression_mask`) on the whole children shown."""
-    hidden = np.zeros(len(projected), dtype=bool)
-    for _, rows in projected.groupby("time_period", sort=False):
-        whole = rows.assign(mean=[disclosure.whole_children(v) for v in rows["mean"]])
-        if whole["group"].eq(TOTAL).sum() != 1:
-            hidden[projected.index.get_indexer(rows.index)] = disclosure.small_mask(whole["mean"], threshold).to_numpy()
-            continue
-        mask = disclosure.suppression_mask(whole, ["mean"], total_row=TOTAL, labels="group", threshold=threshold)
-        hidden[projected.index.get_indexer(rows.index)] = mask["mean"].to_numpy()
-    return hidden
 
 
 def check_block(facts: Facts, outlook: Outlook) -> Block | None:

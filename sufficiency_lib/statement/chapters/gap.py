@@ -93,6 +93,19 @@ def _against_places(row) -> str:
     return f"{said} against {places:,.0f} {row.places_named} ({year}): within them"
 
 
+def _now(outlook: Outlook, end: pd.DataFrame) -> str:
+    """The page year's children in each group with places, as the placements chapter shows them,
+    so the projection is read from where it starts (and beside the provision chapter's finding)."""
+    said = []
+    for row in end.itertuples():
+        count = outlook.latest.get(row.placement_group)
+        if count is None or pd.isna(count) or str(count) == SUPPRESSED:
+            continue
+        said.append(f"{row.placement_group}, {float(count):,.0f} children against {row.capacity:,.0f} "
+                    f"{row.places_named} ({int(row.capacity_year)})")
+    return f"At 31 March {outlook.year}, where the projection starts: " + "; ".join(said) + "." if said else ""
+
+
 def gap_block(facts: Facts, outlook: Outlook) -> Block:
     """Projected demand (with its interval) against the places in the area, each placement
     group and year of the horizon: the share the places could meet, the children beyond
@@ -103,6 +116,9 @@ def gap_block(facts: Facts, outlook: Outlook) -> Block:
     known = frame.loc[frame["capacity"].notna() & ~frame["suppressed"].astype(bool)]
     end = known.loc[known["time_period"].eq(outlook.end)]
     sentences = []
+    now = _now(outlook, end)
+    if now:
+        sentences.append(now)
     if len(end):
         sentences.append(f"By 31 March {outlook.end}: " + "; ".join(_against_places(r) for r in end.itertuples())
                          + ".")
