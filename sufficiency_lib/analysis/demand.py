@@ -176,8 +176,10 @@ def _capacity_for(rows: pd.DataFrame, year: int) -> pd.Series | None:
 
 def _named(found: pd.Series | None) -> str:
     """What a capacity row's places count, in a few words ("places approved")."""
-    named = None if found is None else found.get("places_named")
-    return "" if found is None else (str(named) if isinstance(named, str) and named else "places")
+    if found is None:
+        return ""
+    named = found.get("places_named")
+    return named if isinstance(named, str) and named else "places"
 
 
 def hidden_projections(projected: pd.DataFrame, threshold: int) -> np.ndarray:

@@ -291,21 +291,17 @@ def describe_methods(table: pd.DataFrame) -> str:
 def _further_ahead(table: pd.DataFrame, one_year: str) -> str:
     """The methods used further ahead where they are not the one-year method, so the page never
     implies one method for every year of the forecast."""
-    numbers = table.loc[table["kind"].eq("number") & table["chosen"].astype(bool)
-                        & table["horizon"].astype(int).gt(1)]
-    other = numbers.loc[numbers["method"].ne(one_year)]
-    if other.empty:
-        return ""
+    numbers = table.loc[table["kind"].eq("number")].assign(horizon=lambda f: f["horizon"].astype(int))
+    naive = numbers.loc[numbers["method"].eq("naive")].set_index("horizon")["median_ape"]
+    other = numbers.loc[numbers["chosen"].astype(bool) & numbers["horizon"].gt(1) & numbers["method"].ne(one_year)]
     said = []
-    for (method, label), rows in other.groupby(["method", "label"], sort=False):
-        horizons = " and ".join(str(int(h)) for h in sorted(rows["horizon"].astype(int)))
-        naive = table.loc[table["kind"].eq("number") & table["method"].eq("naive")
-                          & table["horizon"].isin(rows["horizon"])].set_index("horizon")["median_ape"]
-        errors = " and ".join(f"{e:.1f}%" for e in rows.set_index("horizon")["median_ape"])
-        against = " and ".join(f"{naive.get(h, float('nan')):.1f}%" for h in rows["horizon"])
-        said.append(f"{horizons} years ahead the forecast uses {label}, chosen the same way (off by {errors}, "
-                    f"against {against} for no change)")
-    return " For " + "; for ".join(said) + "."
+    for label, rows in other.sort_values("horizon").groupby("label", sort=False):
+        horizons = rows["horizon"].tolist()
+        errors = " and ".join(f"{e:.1f}%" for e in rows["median_ape"])
+        against = " and ".join(f"{naive.get(h, float('nan')):.1f}%" for h in horizons)
+        said.append(f"{' and '.join(map(str, horizons))} years ahead the forecast uses {label}, chosen the same way "
+                    f"(off by {errors}, against {against} for no change)")
+    return " For " + "; for ".join(said) + "." if said else ""
 
 
 def describe_scenario(row: dict, base, year: int) -> str:

@@ -78,7 +78,8 @@ def _compare_sentence(row: pd.Series, subject: str, suffix: str, decimals: int, 
     def number(value) -> str:
         return "not published" if pd.isna(value) else f"{decimal_text(float(value), decimals)}{suffix}"
 
-    text = (f"{_upper(_when(int(row['time_period']), statement_year))}, {subject} was {number(row['value'])}, against {number(row['sn_mean'])} "
+    when = _upper(_when(int(row["time_period"]), statement_year))
+    text = (f"{when}, {subject} was {number(row['value'])}, against {number(row['sn_mean'])} "
             f"for its statistical neighbours (mean), {number(row['region'])} for {region} and "
             f"{number(row['england'])} for England")
     if not pd.isna(row["rank"]):
