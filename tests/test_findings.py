@@ -187,6 +187,24 @@ def test_a_page_says_so_where_the_returns_count_and_dfes_differ():
     assert make_facts(rows, published=_Published(76.0)).sources_differ("cla_31_march") == ""   # within 2 children
 
 
+def test_a_page_says_which_share_is_which_where_the_return_and_dfe_round_apart():
+    where = {"time_period": 2025, "indicator": "care_leavers_19_21", "breakdown_group": "Accommodation suitability",
+             "breakdown": "Accommodation considered suitable"}
+
+    class _Published:
+        def __init__(self, count, share):
+            self.figures = __import__("factories").figures([{**where, "unit": "number", "value": count},
+                                                            {**where, "unit": "percent", "value": share}])
+    # 154 of 176 is 87.5%, which a page states as 88%; DfE published 153 children, 87%
+    rows = [{**where, "unit": "number", "value": 154.0}, {**where, "unit": "percent", "value": 154 / 176 * 100}]
+    args = ("care_leavers_19_21", "Accommodation suitability", "Accommodation considered suitable", 2025, "percent")
+    assert make_facts(rows, published=_Published(153.0, 87.0)).sources_differ(*args) == (
+        "The council's return gives 88% for 2025 where DfE published 87%: the comparison uses DfE's published "
+        "figures, so that every authority is measured the same way.")
+    assert make_facts(rows, published=_Published(153.0, 88.0)).sources_differ(*args) == ""       # stated alike
+    assert make_facts(rows, published=_Published(153.0, 87.0)).sources_differ(*args[:-1]) == ""  # a count only
+
+
 def test_a_share_within_chance_of_englands_is_not_raised_as_a_challenge(monkeypatch):
     facts = make_facts([])
     row = pd.Series({"value": 64.0, "england": 69.0, "sn_mean": 64.5, "time_period": 2025,

@@ -528,3 +528,33 @@ def test_the_gap_starts_from_the_years_children_as_the_placements_page_shows_the
     sentences = gap_chapter.gap_block(make_facts([], published=None), outlook).sentences
     assert sentences[0] == ("At 31 March 2025, where the projection starts: Residential children's homes, 51 children "
                             "against 78 places in the area (2023).")
+
+
+@pytest.mark.integration
+def test_without_a_return_the_gap_starts_from_dfes_published_count(shared_data):
+    """Stockport, with no return: the gap says where the projection starts, from DfE's count of
+    children in secure and children's homes at 31 March 2025 (counted here from DfE's file)."""
+    import csv
+
+    from sufficiency_lib import inputs
+    from sufficiency_lib.statement import artifact
+    from sufficiency_lib.statement.chapters import gap as gap_chapter
+    path = shared_data / "published" / "release_2025" / "la_cla_on_31_march_by_characteristics_reconstructed.csv"
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        counted = [int(row["number"]) for row in csv.DictReader(file)
+                   if row["new_la_code"] == "E08000007" and row["time_period"] == "2025"
+                   and row["cla_group"] == "Placement" and row["characteristic"] == demand.PUBLISHED_HOMES]
+    assert len(counted) == 1
+    facts, outlook, _, _ = artifact.compute(inputs.resolve("Stockport"), 2025)
+    assert facts.data is None
+    assert outlook.latest.to_dict() == {PlacementGroup.CHILDRENS_HOMES: float(counted[0])}
+    first = gap_chapter.gap_block(facts, outlook).sentences[0]
+    assert first.startswith(f"At 31 March 2025, where the projection starts: Residential children's homes, "
+                            f"{counted[0]} children against ")
+
+
+def test_without_a_return_the_start_is_only_said_for_a_year_dfe_published():
+    history = {demand.PUBLISHED_HOMES: pd.Series([59.0, 66.0], index=[2024, 2025])}
+    assert demand._published_latest(history, 2025).to_dict() == {PlacementGroup.CHILDRENS_HOMES: 66.0}
+    assert demand._published_latest(history, 2026).empty
+    assert demand._published_latest({}, 2025).empty

@@ -2,7 +2,7 @@ import pandas as pd
 
 from sufficiency_lib.analysis import metrics
 from tests.conftest import episodes
-from sufficiency_lib.vocabulary import CareLeavers, Distance, Locality, PlacementLength, Stability
+from sufficiency_lib.vocabulary import CareLeavers, Distance, Group, Locality, PlacementLength, Stability
 
 
 def test_episode_open_across_31_march_is_counted():
@@ -251,6 +251,20 @@ def test_the_31_march_snapshot_is_kept_per_return_and_a_callers_change_stays_its
     assert len(metrics.children_at_31_march(two, 2021)) == 2          # another return: not the first's
     changed = {**one, "header": one["header"].assign(SEX="2")}         # a table replaced: worked out again
     assert metrics.children_at_31_march(changed, 2021)["sex"].tolist() != first["sex"].tolist()
+
+
+def test_what_is_kept_per_return_follows_a_replaced_episodes_or_uasc_table():
+    # one child, placed twice in the year (U4 then R1); UASC status ends before 31 March
+    one = tables(("1", "01/06/2020", "01/09/2020", "S", "P1", "C2", "U4", "PR1"),
+                 ("1", "01/09/2020", "", "P", "", "C2", "R1", "PR1"), uasc=[("1", "15/01/2021")])
+    assert value(figures_for(one), "new_placements", Group.PLACEMENT_GROUP, "Total") == 2
+    assert value(figures_for(one), "cla_31_march", "Unaccompanied asylum-seeking children", "UASC") == 0
+    # the same child with one placement, and still UASC: new tables, so nothing kept is reused
+    changed = {**one, "episodes": one["episodes"].iloc[:1].assign(DEC=pd.NaT, REC=""),
+               "uasc": one["uasc"].assign(DUC=pd.NaT)}
+    assert value(figures_for(changed), "new_placements", Group.PLACEMENT_GROUP, "Total") == 1
+    assert value(figures_for(changed), "cla_31_march", "Unaccompanied asylum-seeking children", "UASC") == 1
+    assert value(figures_for(one), "new_placements", Group.PLACEMENT_GROUP, "Total") == 2    # and back
 
 
 def test_a_breakdown_the_return_never_recorded_has_no_shares_not_zero_percent():

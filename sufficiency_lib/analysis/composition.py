@@ -55,7 +55,7 @@ ALL_CARE_LEAVERS = "Care leavers aged 17 to 21"
 def during_year_by_uasc(tables: dict[str, pd.DataFrame], year: int) -> dict[str, int]:
     """Children looked after at any time during ``year`` (see the module docstring), split
     into UASC and non-UASC: ``{Uasc.YES: n, Uasc.NO: m, TOTAL: n + m}``."""
-    care = metrics.care_episodes(tables["episodes"])
+    care = metrics.return_care_episodes(tables)
     first, last = year_start(year), year_end(year)
     in_year = care.loc[metrics.open_during(care, first, last)]
     if in_year.empty:
@@ -97,7 +97,7 @@ def looked_after_on_by_uasc(tables: dict[str, pd.DataFrame], day: pd.Timestamp) 
     to any day (distinct children with a non-short-break episode started on or before it and
     not ended by it), split by UASC status on that day (DfE's definition, as
     :func:`~sufficiency_lib.analysis.metrics.uasc_on`): ``{Uasc.YES: n, Uasc.NO: m, TOTAL: n + m}``."""
-    care = metrics.care_episodes(tables["episodes"])
+    care = metrics.return_care_episodes(tables)
     children = pd.Series(metrics.open_at(care, pd.Timestamp(day))["CHILD"].drop_duplicates().to_numpy())
     uasc = metrics.uasc_on(children, tables.get("uasc"), pd.Timestamp(day))
     yes = int(uasc.sum())
@@ -123,7 +123,7 @@ def new_placements_by_sex(tables: dict[str, pd.DataFrame], year: int) -> dict[st
     :func:`~sufficiency_lib.analysis.metrics.placements` defines it, short breaks left out)
     by the sex of the child placed (the header's SEX; "Not known" where it has none): each
     placement counts, so a child placed twice counts twice, as DfE counts new placements."""
-    placed = metrics.placements(tables["episodes"])
+    placed = metrics.return_placements(tables)
     new = placed.loc[placed["start"].between(year_start(year), year_end(year))]
     header = tables["header"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["SEX"]
     sex = new["CHILD"].map(header).astype("string").str.strip().map(codes.SEX).fillna(NOT_KNOWN)

@@ -300,6 +300,16 @@ def _published_groups(forecasts: pd.DataFrame) -> pd.DataFrame:
 PUBLISHED_HOMES = "Secure homes and children's homes"
 
 
+def _published_latest(history: dict[str, pd.Series], year: int) -> pd.Series:
+    """Without a return: the children in the published placement types projected (children's
+    homes, with secure homes) at 31 March ``year``, as DfE published them (its own rounding and
+    suppression), so the projection is read from where it starts; empty when not published."""
+    homes = history.get(PUBLISHED_HOMES, pd.Series(dtype=float))
+    if year not in homes.index:
+        return pd.Series(dtype=object)
+    return pd.Series({PlacementGroup.CHILDRENS_HOMES: float(homes[year])}, dtype=object)
+
+
 def build(facts: Facts) -> Outlook:
     """The outlook of ``facts``' authority and year."""
     if facts.published is None:
@@ -314,7 +324,8 @@ def build(facts: Facts) -> Outlook:
         except TooFewYears:       # a one-year return: the published placement types are projected instead
             one_year = True
     if parts is None:
-        parts = {"chain": None, "projected": _published_groups(forecasts), "latest": pd.Series(dtype=object),
+        parts = {"chain": None, "projected": _published_groups(forecasts),
+                 "latest": _published_latest(history, facts.year),
                  "scenarios": pd.DataFrame(), "priced": False, "check": None}
     without_model = ""
     if one_year:

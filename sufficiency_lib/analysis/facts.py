@@ -159,17 +159,26 @@ class Facts:
         return float(rows.iloc[0]) if len(rows) and not pd.isna(rows.iloc[0]) else np.nan
 
     def sources_differ(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL,
-                       year: int | None = None) -> str:
-        """A sentence when the count from the return and DfE's published count of the same
-        figure differ by more than :data:`MIXED_TOLERANCE` (2%, at least 2 children), so a
-        page that sets one beside the other says so where it does; else ''."""
+                       year: int | None = None, unit: str = Unit.NUMBER) -> str:
+        """A sentence when the return and DfE's published figures disagree on the same figure,
+        so a page that sets one beside the other says so where it does; else ''. Counts
+        differ when by more than :data:`MIXED_TOLERANCE` (2%, at least 2 children); a share
+        (``unit`` percent) also when the two, as whole percentages (as pages state them),
+        differ: a page that says 88% from the return and 87% as published says which is which."""
         year = year or self.year
         mine, theirs = self.shown(indicator, group, breakdown, year), self.published_value(indicator, group,
                                                                                             breakdown, year)
-        if pd.isna(mine) or pd.isna(theirs) or abs(mine - theirs) <= max(MIXED_TOLERANCE * theirs, 2):
+        if not (pd.isna(mine) or pd.isna(theirs) or abs(mine - theirs) <= max(MIXED_TOLERANCE * theirs, 2)):
+            return (f"The return counts {mine:,.0f} here for {year} where DfE published {theirs:,.0f}: figures from "
+                    "the return and DfE's comparisons are not on the same count, so read the comparison with care.")
+        if unit != Unit.PERCENT:
             return ""
-        return (f"The return counts {mine:,.0f} here for {year} where DfE published {theirs:,.0f}: figures from the "
-                "return and DfE's comparisons are not on the same count, so read the comparison with care.")
+        mine = self.shown(indicator, group, breakdown, year, unit=Unit.PERCENT)
+        theirs = self.published_value(indicator, group, breakdown, year, unit=Unit.PERCENT)
+        if pd.isna(mine) or pd.isna(theirs) or f"{mine:.0f}" == f"{theirs:.0f}":
+            return ""
+        return (f"The council's return gives {mine:.0f}% for {year} where DfE published {theirs:.0f}%: the comparison "
+                "uses DfE's published figures, so that every authority is measured the same way.")
 
     # --- figures as a page may state them -------------------------------------------
 

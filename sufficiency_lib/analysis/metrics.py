@@ -125,10 +125,23 @@ def uasc_on(children: pd.Series, uasc: pd.DataFrame | None, when) -> pd.Series:
     Series of dates aligned with ``children``)."""
     if uasc is None or uasc.empty:
         return pd.Series(False, index=children.index)
-    ceased = uasc.sort_values("DUC", na_position="last").drop_duplicates("CHILD", keep="last")
-    duc = _lookup(children, ceased.set_index("CHILD")["DUC"])
-    listed = children.isin(ceased["CHILD"])
+    ceased = _uasc_ceased(uasc)
+    duc = _lookup(children, ceased)
+    listed = children.isin(ceased.index)
     return (listed & (duc.isna() | (duc > when))).astype(bool)
+
+
+_UASC_CEASED: dict = {}
+
+
+def _uasc_ceased(uasc: pd.DataFrame) -> pd.Series:
+    """Each UASC child's date of ceasing to be UASC (DUC; missing while still so), by CHILD:
+    the latest, a missing one counting as latest. Worked out once per table: every figure
+    of every year asks."""
+    if _UASC_CEASED.get("table") is not uasc:
+        last = uasc.sort_values("DUC", na_position="last").drop_duplicates("CHILD", keep="last")
+        _UASC_CEASED.update(table=uasc, ceased=last.set_index("CHILD")["DUC"])
+    return _UASC_CEASED["ceased"]
 
 
 def placements(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -195,10 +208,23 @@ def _locality(location: pd.Series) -> pd.Series:
 
 # --- the children looked after on 31 March ---------------------------------------------
 
-#: The snapshots of the return last asked about, by year: an authority-year's figures,
-#: forecast and chapters ask for the same 31 March many times over. Kept with the tables
-#: themselves, so a different (or changed) return is never served another's snapshot.
-_SNAPSHOTS: dict = {}
+#: What is worked out from the return last asked about, by name (a year's snapshot, the
+#: care episodes, the placements): an authority-year's figures, forecast and chapters ask
+#: for the same things many times over. Kept with the tables themselves, so a different (or
+#: changed) return is never served another's.
+_DERIVED: dict = {}
+
+
+def _derived(tables: dict[str, pd.DataFrame], name, make):
+    """``make(tables)``, worked out once per return and ``name`` (pandas copies on write, so a
+    caller's change to what it is given stays its own)."""
+    source = [tables.get(table) for table in ("episodes", "header", "uasc")]
+    if _DERIVED.get("source") is None or any(a is not b for a, b in zip(_DERIVED["source"], source)):
+        _DERIVED.clear()
+        _DERIVED["source"] = source
+    if name not in _DERIVED:
+        _DERIVED[name] = make(tables)
+    return _DERIVED[name]
 
 
 def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
@@ -207,21 +233,24 @@ def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataF
     (under 16, looked after 2.5+ years) and ``same_placement_2_years``.
 
     Record level: for computing figures, never for showing. Worked out once per return and
-    year (a copy is returned: pandas copies on write, so a caller's change stays its own).
-    """
+    year."""
     year = int(year)
-    source = [tables.get(name) for name in ("episodes", "header", "uasc")]
-    if _SNAPSHOTS.get("source") is None or any(a is not b for a, b in zip(_SNAPSHOTS["source"], source)):
-        _SNAPSHOTS.clear()
-        _SNAPSHOTS["source"] = source
-    if year not in _SNAPSHOTS:
-        _SNAPSHOTS[year] = _children_at_31_march(tables, year)
-    return _SNAPSHOTS[year].copy(deep=False)
+    return _derived(tables, ("snapshot", year), lambda t: _children_at_31_march(t, year)).copy(deep=False)
+
+
+def return_care_episodes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`care_episodes` of the return's episodes, worked out once per return."""
+    return _derived(tables, "care", lambda t: care_episodes(t["episodes"]))
+
+
+def return_placements(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """:func:`placements` of the return's episodes, worked out once per return."""
+    return _derived(tables, "placements", lambda t: placements(t["episodes"]))
 
 
 def _children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     end, start = year_end(year), year_start(year)
-    care = care_episodes(tables["episodes"])
+    care = return_care_episodes(tables)
     current = open_at(care, end).sort_values("DECOM").drop_duplicates("CHILD", keep="last")
     if current.empty:
         return pd.DataFrame(columns=["CHILD", *SNAPSHOT_GROUPS.values(), "age", "placements_in_year",
@@ -248,7 +277,7 @@ def _children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.Data
     out["distance"] = _distance(current["PL_DISTANCE"]) if "PL_DISTANCE" in current else Distance.UNKNOWN
     out["uasc"] = np.where(uasc_on(child, tables.get("uasc"), end), Uasc.YES, Uasc.NO)
 
-    placed = placements(care.loc[care["CHILD"].isin(child)])
+    placed = return_placements(tables).loc[lambda frame: frame["CHILD"].isin(child)]   # each child's own
     in_year = placed.loc[open_during(placed, start, end, "start", "end")]
     out["placements_in_year"] = child.map(in_year.groupby("CHILD").size()).fillna(0).astype(int)
     this_placement = placed.loc[placed["start"] <= end].groupby("CHILD")["start"].max()
@@ -293,7 +322,7 @@ def cla_at_31_march_series(episodes: pd.DataFrame, years) -> pd.DataFrame:
 def starters(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """Children who started to be looked after in ``year``: CHILD, DECOM (first start),
     uasc (UASC on that day)."""
-    care = care_episodes(tables["episodes"])
+    care = return_care_episodes(tables)
     started = care.loc[care["RNE"].eq("S") & care["DECOM"].between(year_start(year), year_end(year))]
     first = started.sort_values("DECOM").drop_duplicates("CHILD", keep="first")[["CHILD", "DECOM"]]
     flag = uasc_on(first["CHILD"], tables.get("uasc"), first["DECOM"])
@@ -303,7 +332,7 @@ def starters(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
 def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """Children who ceased to be looked after in ``year``: CHILD, DEC and REC of the last
     ceasing, its DfE reason label, and uasc (UASC on the day before they ceased)."""
-    care = care_episodes(tables["episodes"])
+    care = return_care_episodes(tables)
     ended = care.loc[care["REC"].ne("X1") & care["REC"].ne("")
                      & care["DEC"].between(year_start(year), year_end(year))]
     last = ended.sort_values("DEC").drop_duplicates("CHILD", keep="last")[["CHILD", "DEC", "REC"]]
@@ -314,14 +343,14 @@ def leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
 
 def looked_after_during(tables: dict[str, pd.DataFrame], year: int) -> int:
     """Distinct children looked after at any time during ``year`` (short breaks left out)."""
-    care = care_episodes(tables["episodes"])
+    care = return_care_episodes(tables)
     return int(care.loc[open_during(care, year_start(year), year_end(year)), "CHILD"].nunique())
 
 
 def new_placements(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """Placements that started in ``year``, labelled by group, provider, locality and
     distance, with ``ended_within_7_days`` (ended no more than 7 days after starting)."""
-    placed = placements(tables["episodes"])
+    placed = return_placements(tables)
     new = placed.loc[placed["start"].between(year_start(year), year_end(year))]
     days = (new["end"] - new["start"]).dt.days
     out = pd.DataFrame({

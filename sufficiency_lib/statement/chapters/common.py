@@ -231,11 +231,13 @@ def benchmark_block(facts: Facts, key: str, indicator: str, subject: str, unit: 
         return message(key, f"No published figure for {subject} is available for {facts.name} to compare.")
     suffix = "%" if unit == Unit.PERCENT else (" per 10,000" if unit == Unit.RATE else "")
     pol = polarity or benchmark.polarity_of(indicator, unit, breakdown_group, breakdown)
-    sentence = narrative.describe_benchmark(table.dropna(subset=["value"]).iloc[-1], subject, suffix, pol)
+    latest = table.dropna(subset=["value"]).iloc[-1]
+    sentence = narrative.describe_benchmark(latest, subject, suffix, pol)
     what = label or subject[0].upper() + subject[1:]
     chart, declared = compared_chart_and_table(facts, key, table, subject, what, unit, facts.benchmark_source,
                                                sentence)
-    mixed = facts.sources_differ(indicator, breakdown_group, breakdown) if facts.data is not None else ""
+    mixed = (facts.sources_differ(indicator, breakdown_group, breakdown, int(latest["time_period"]), unit)
+             if facts.data is not None else "")
     return Block(key, [sentence, mixed], declared, chart)
 
 
