@@ -153,3 +153,30 @@ def test_an_authority_outside_the_reference_lists_gets_no_neighbours_not_an_erro
     figures = tiny_figures({"E10000003": 5.0})
     table = benchmark.benchmark_table(figures, "E99999999", "cla_31_march", years=[2024])
     assert table["sn_count"].tolist() == [0] and table["value"].isna().all()
+
+
+def test_an_interval_is_tested_against_englands_share_not_its_rounding():
+    """Peterborough, 2024: 9 of 147 children ceasing care left under an SGO (Wilson 95%: 3.3%
+    to 11.2%); England's 3,860 of 33,620 is 11.48%, published as 11. Against 11 it would be
+    'similar'; against England's share it is lower."""
+    from sufficiency_lib.published.figures import figures_frame
+    rows = []
+    for place, level, part, whole, share in (("E06000031", "Local authority", 9, 147, 6),
+                                             ("", "National", 3860, 33620, 11)):
+        for breakdown, unit, value in (("Special guardianship orders", "number", part), ("Total", "number", whole),
+                                       ("Special guardianship orders", "percent", share)):
+            rows.append({"time_period": 2024, "geographic_level": level, "new_la_code": place,
+                         "indicator": "cla_ceased", "breakdown_group": "Reason episode ceased",
+                         "breakdown": breakdown, "unit": unit, "value": float(value), "status": ""})
+    figures = figures_frame(pd.DataFrame(rows))
+    table = benchmark.benchmark_table(figures, "E06000031", "cla_ceased", "percent", "Reason episode ceased",
+                                      "Special guardianship orders", years=[2024])
+    assert table["england"].tolist() == [11.0]                           # the page states DfE's figure
+    assert round(table["ci_high"].iloc[0], 1) == 11.2
+    assert table["vs_england"].tolist() == ["lower"]
+    # a share worked out from counts that DfE's own percentage does not round to is not used
+    wrong = figures.assign(value=figures["value"].where(~(figures["breakdown"].eq("Total")
+                                                          & figures["geographic_level"].eq("National")), 20000.0))
+    table = benchmark.benchmark_table(wrong, "E06000031", "cla_ceased", "percent", "Reason episode ceased",
+                                      "Special guardianship orders", years=[2024])
+    assert table["vs_england"].tolist() == ["similar"]

@@ -423,3 +423,41 @@ def test_chart_data_from_figures_and_from_a_mask():
 def test_module_documents_its_rules():
     doc = disclosure.__doc__
     assert "1 to 5" in doc and "Zero is shown" in doc and "Secondary suppression" in doc
+
+
+# --- a group's tables hide what its members' tables hide -------------------------------------
+
+def _counts_of(**counts):
+    return pd.DataFrame({"breakdown": [*counts, "Total"], "2025": [*counts.values(), sum(counts.values())]})
+
+
+def test_a_group_hides_every_cell_a_member_hides_and_protects_it():
+    # Peterborough-like member: 3 in A is small and takes B (the next smallest) with it; the
+    # other member hides nothing. The group's A (13) and B (28) are not small, but shown they
+    # would give back 3 and 8 (13 - 10, 28 - 20): both are hidden, and nothing else need be.
+    group = _counts_of(A=13, B=28, C=60)
+    first, second = _counts_of(A=3, B=8, C=30), _counts_of(A=10, B=20, C=30)
+    how = {"total_row": "Total", "labels": "breakdown"}
+    assert disclosure.suppress_table(first, ["2025"], **how)["2025"].tolist() == ["c", "c", "30", "41"]
+    hide = disclosure.hidden_by_members(group, [first, second], ["2025"], **how)
+    assert hide["2025"].tolist() == [True, True, False, False]
+    shown = disclosure.suppress_table(group, ["2025"], also_hide=hide, **how)["2025"].tolist()
+    assert shown == ["c", "c", "60", "101"]
+    # without the members it is shown whole, which is what gave the cells back
+    assert disclosure.suppress_table(group, ["2025"], **how)["2025"].tolist() == ["13", "28", "60", "101"]
+
+
+def test_one_forced_cell_in_a_line_takes_another_with_it():
+    group = _counts_of(A=13, B=28, C=60)
+    forced = pd.DataFrame({"2025": [False, False, True, False]}, index=group.index)
+    shown = disclosure.suppress_table(group, ["2025"], total_row="Total", labels="breakdown", also_hide=forced)
+    assert shown["2025"].tolist() == ["c", "28", "c", "101"]        # C forced, A (the smallest) protects it
+
+
+def test_members_are_matched_by_label_and_a_label_a_member_lacks_is_not_hidden():
+    group = _counts_of(A=13, B=28, C=60)
+    member = _counts_of(C=4, A=40)                                   # no B row; its own order
+    hide = disclosure.hidden_by_members(group, [member], ["2025"], total_row="Total", labels="breakdown")
+    assert dict(zip(group["breakdown"], hide["2025"])) == {"A": True, "B": False, "C": True, "Total": False}
+    assert disclosure.suppress_small_counts(pd.DataFrame({"n": [40, 41]}), ["n"],
+                                            also_hide=pd.DataFrame({"n": [False, True]}))["n"].tolist() == ["40", "c"]

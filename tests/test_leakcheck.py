@@ -179,3 +179,24 @@ def test_tables_may_be_passed_instead_of_identifiers(tmp_path):
 def test_a_missing_folder_is_an_error(tmp_path, identifiers):
     with pytest.raises(FileNotFoundError):
         find_leaks(tmp_path / "nowhere", identifiers)
+
+
+def _tidy(folder, name, rows, meta=(("number", "Indicator"), ("placement", "Filter"), ("mean", "Indicator"))):
+    folder.mkdir(parents=True, exist_ok=True)
+    header = "time_period,placement,number,mean\n"
+    (folder / f"{name}.csv").write_text(header + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    (folder / f"{name}.meta.csv").write_text("col_name,col_type\n" + "".join(f"{n},{k}\n" for n, k in meta))
+
+
+def test_a_group_table_giving_back_a_members_hidden_count_is_named(tmp_path):
+    from sufficiency_lib.site import group_check
+    # number adds up (the group's is the members' sum where all are shown); mean is a model's, and does not
+    _tidy(tmp_path / "group", "mix", [(2025, "Homes", 9, 20), (2025, "Foster", 50, 61), (2024, "Homes", 7, 9)])
+    _tidy(tmp_path / "one", "mix", [(2025, "Homes", "c", "c"), (2025, "Foster", 20, 30), (2024, "Homes", "c", 4)])
+    _tidy(tmp_path / "two", "mix", [(2025, "Homes", 6, 6), (2025, "Foster", 30, 30), (2024, "Homes", "c", 4)])
+    found = group_check.recovered(tmp_path / "group", [tmp_path / "one", tmp_path / "two"])
+    assert [(f.table, f.row, f.column, f.value) for f in found] == [("mix.csv", ("2025", "Homes"), "number", 3.0)]
+    assert "hidden for a member but is 3" in str(found[0])
+    # both members hiding it: nothing can be worked out from the group alone
+    _tidy(tmp_path / "two", "mix", [(2025, "Homes", "c", 6), (2025, "Foster", 30, 30), (2024, "Homes", "c", 4)])
+    assert group_check.recovered(tmp_path / "group", [tmp_path / "one", tmp_path / "two"]) == []

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from sufficiency_lib.analysis import metrics
+from sufficiency_lib.analysis import metrics, nts
 from tests.conftest import episodes
 from sufficiency_lib.vocabulary import CareLeavers, Distance, Group, Locality, PlacementLength, Stability
 
@@ -215,10 +215,10 @@ def test_distance_and_locality_labels():
 
 
 def test_nts_ceiling_uses_the_rate_in_force():
-    assert metrics.nts_ceiling(135_000, pd.Timestamp("2021-03-31")) == 94.0
-    assert metrics.nts_ceiling(135_000, pd.Timestamp("2023-03-31")) == 135.0
-    assert pd.isna(metrics.nts_ceiling(135_000, pd.Timestamp("2015-03-31")))
-    assert metrics.nts_ceiling(1000, "2020-01-01", {"2019-01-01": 0.5}) == 500.0
+    assert nts.nts_ceiling(135_000, pd.Timestamp("2021-03-31")) == 94.0
+    assert nts.nts_ceiling(135_000, pd.Timestamp("2023-03-31")) == 135.0
+    assert pd.isna(nts.nts_ceiling(135_000, pd.Timestamp("2015-03-31")))
+    assert nts.nts_ceiling(1000, "2020-01-01", {"2019-01-01": 0.5}) == 500.0
 
 
 def test_every_breakdown_adds_up_to_its_total_on_the_demo_shape():

@@ -77,11 +77,27 @@ def test_describe_share_states_points_of_change_and_skips_suppressed_years():
     assert "cannot be shown" in narrative.describe_share(pd.Series({2020: None}, dtype=float), "x", "y")
 
 
-def test_describe_crosstab_names_highest_and_lowest():
+def test_describe_crosstab_names_highest_and_lowest_and_what_is_hidden():
     shares = pd.Series({"Residential children's homes": 72.0, "IFA foster care": 51.0, "Secure units": None})
     text = narrative.describe_crosstab(shares, "Male", "children in each placement", overall=58.0)
     assert text == ("Of children in each placement, the share male was highest in residential children's "
-                    "homes (72%) and lowest in IFA foster care (51%), against 58% overall.")
+                    "homes (72%) and lowest in IFA foster care (51%), against 58% overall; the share in secure units "
+                    "is not shown, as its counts are hidden to protect small numbers.")
+
+
+def test_a_crosstab_whose_shares_round_alike_does_not_call_one_highest_and_lowest():
+    # Peterborough, 2025: 27 of 127 in IFA and 29 of 140 in in-house foster care were 16 or over (21% each)
+    shares = pd.Series({"IFA foster care": 27 / 127 * 100, "In-house foster care": 29 / 140 * 100,
+                        "Residential children's homes": None, "Secure units": None})
+    assert narrative.describe_crosstab(shares, "16 years and over", "children in each placement") == (
+        "Of children in each placement, the share 16 years and over was 21% in both IFA foster care and in-house "
+        "foster care; the shares in residential children's homes and secure units are not shown, as their counts are "
+        "hidden to protect small numbers.")
+
+
+def test_a_share_whose_latest_year_is_hidden_says_so_before_the_older_one():
+    text = narrative.describe_share(pd.Series({2023: 93.0, 2024: 94.0, 2025: None}), "In touch", "care leavers")
+    assert text.startswith("The figure for 2025 is hidden to protect small numbers. In 2024, 94% of care leavers")
 
 
 def test_describe_against():
@@ -216,7 +232,8 @@ def test_a_share_says_what_the_children_were_in_words_that_fit_the_breakdown(lab
     text = narrative.describe_share(pd.Series({2024: 30.0, 2025: 31.0}), label, "children looked after", group)
     assert text.startswith(f"In 2025, 31% of children looked after {said}, up 1 percentage point from 30% in 2024.")
     hidden = narrative.describe_share(pd.Series({2025: float("nan")}), label, "children looked after", group)
-    assert hidden == f"The share of children looked after who {said} cannot be shown (too few children to publish)."
+    assert hidden == (f"The share of children looked after who {said} cannot be shown: its counts are hidden to "
+                      "protect small numbers.")
 
 
 def test_every_chapter_says_what_no_challenge_was_found_in():
@@ -251,3 +268,30 @@ def test_a_crosstab_says_which_rows_it_left_out_of_the_comparison():
 ])
 def test_the_priorities_name_a_tie_together_and_never_pick_one_of_several(counted, said):
     assert stories._priorities(counted) == said
+
+
+def _flows(started: float, ceased: float, group: bool = False):
+    from dataclasses import replace
+
+    from factories import TOYSHIRE, make_facts
+    rows = [{"time_period": 2025, "indicator": indicator, "breakdown_group": "Total", "breakdown": "Total",
+             "unit": "number", "value": value} for indicator, value in (("cla_started", started),
+                                                                         ("cla_ceased", ceased))]
+    authority = replace(TOYSHIRE, members=("E06000031", "E10000003")) if group else TOYSHIRE
+    facts = make_facts(rows, authority=authority)
+    if group:
+        facts.inputs = replace(facts.inputs, members=(facts.inputs, facts.inputs))
+    return facts
+
+
+@pytest.mark.parametrize("started, ceased, said", [
+    (182, 188, "During the year 182 children came into care and 188 left: 6 more left than came in."),
+    (300, 229, "During the year 300 children came into care and 229 left: 71 more came in than left."),
+    (40, 40, "During the year 40 children came into care and 40 left: as many came in as left.")])
+def test_the_opening_story_states_the_years_flows_without_a_claim_they_do_not_carry(started, ceased, said):
+    assert said in stories.children_in_care(_flows(started, ceased)).sentences
+
+
+def test_a_groups_children_are_placed_outside_their_own_councils_boundary():
+    assert _flows(1, 1).own_boundary == "the authority's boundary"
+    assert _flows(1, 1, group=True).own_boundary == "their own council's boundary"

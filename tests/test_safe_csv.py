@@ -58,3 +58,34 @@ def test_any_cell_comes_out_safe_and_otherwise_unchanged(tmp_path_factory, cells
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     for cell in [*back["mixed"], *back["n"], *back.columns]:
         assert not cell.startswith(TRIGGERS) or safe_csv._PLAIN_NUMBER.fullmatch(cell), repr(cell)
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab1,\"'=+-@ \t\r\n.é")), max_size=8)
+_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([1e16, 1e-05, 0.1, -0.0, 2.0]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 12).flatmap(lambda rows: st.tuples(
+    st.lists(_FLOATS, min_size=rows, max_size=rows),
+    st.lists(st.integers(-10**12, 10**12), min_size=rows, max_size=rows),
+    st.lists(st.one_of(st.none(), st.integers(-10**6, 10**6)), min_size=rows, max_size=rows),
+    st.lists(st.one_of(st.none(), _TEXT), min_size=rows, max_size=rows),
+    st.lists(st.one_of(st.none(), _TEXT, st.integers(-99, 99), _FLOATS, st.booleans()), min_size=rows, max_size=rows),
+    st.lists(st.booleans(), min_size=rows, max_size=rows))), _TEXT)
+def test_a_plain_frame_is_written_byte_for_byte_as_pandas_writes_it_made_safe(tmp_path_factory, columns, name):
+    floats, whole, gaps, text, mixed, flags = columns
+    frame = pd.DataFrame({"rate": pd.Series(floats, dtype="float64"), "n": pd.Series(whole, dtype="int64"),
+                          "count": pd.Series(gaps, dtype="Int64"), "label": pd.Series(text, dtype="string"),
+                          "cell": pd.Series(mixed, dtype=object), name or "x": pd.Series(flags, dtype=bool)})
+    folder = tmp_path_factory.mktemp("csv")
+    assert safe_csv._plain(frame)
+    written = safe_csv.write_csv(frame, folder / "plain.csv").read_bytes()
+    safe_csv.neutralise(frame).to_csv(folder / "pandas.csv", index=False, lineterminator="\r\n")
+    assert written == (folder / "pandas.csv").read_bytes()
+
+
+def test_a_frame_the_direct_writer_does_not_know_goes_through_pandas(tmp_path):
+    frame = pd.DataFrame({"when": pd.to_datetime(["2025-03-31", None]), "what": pd.Categorical(["=x", "y"])})
+    assert not safe_csv._plain(frame)
+    with (safe_csv.write_csv(frame, tmp_path / "out.csv")).open(newline="") as handle:
+        assert list(csv.reader(handle)) == [["when", "what"], ["2025-03-31", "'=x"], ["", "y"]]

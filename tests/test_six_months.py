@@ -119,7 +119,7 @@ def test_the_block_hides_small_splits_and_their_changes_but_shows_the_totals():
     assert block.sentences == ["Between 30 September 2020 and 31 March 2021, the number of children looked after by "
                                "Toyshire fell from 7 to 6 (1 fewer).",
                                "How the numbers of unaccompanied asylum-seeking children and of other children "
-                               "changed is not shown, as a count it rests on is too small to publish."]
+                               "changed is not shown, as a count it rests on is hidden to protect small numbers."]
     assert "30 September 2020" in block.table.columns[1].label and "31 March 2021" in block.table.columns[2].label
 
 

@@ -288,9 +288,25 @@ def _with_significance(table: pd.DataFrame, figures: pd.DataFrame, authority: st
     else:
         low = high = np.full(len(table), np.nan)
     out = table.assign(ci_low=low, ci_high=high)
-    out["vs_england"] = compare(low, high, table["england"].astype(float))
+    england = table["england"].astype(float)
+    if unit == "percent":
+        england = _unrounded_england(figures, indicator, breakdown_group, breakdown, table["time_period"], england)
+    out["vs_england"] = compare(low, high, england)
     out["vs_neighbours"] = compare(low, high, table["sn_mean"].astype(float))
     return out
+
+
+def _unrounded_england(figures: pd.DataFrame, indicator: str, breakdown_group: str, breakdown: str,
+                       years: pd.Series, published: pd.Series) -> pd.Series:
+    """England's share from its counts (the breakdown's over its Total, as the authority's
+    interval is), where that agrees with DfE's published whole percentage: the test against
+    an interval needs England's share, not its rounding (Peterborough's 3.3% to 11.2% holds
+    England's published 11 but not its 11.48%: 3,860 of 33,620). Else the published figure."""
+    part = _series_tables(figures, (indicator, "number", breakdown_group, breakdown)).england
+    whole = _series_tables(figures, (indicator, "number", breakdown_group, TOTAL)).england
+    share = (years.map(part.astype(float)) / years.map(whole.astype(float)).replace(0, np.nan) * 100).to_numpy()
+    agrees = np.abs(share - published.to_numpy()) <= 0.5
+    return pd.Series(np.where(agrees, share, published.to_numpy()), index=published.index)
 
 
 def series_for_chart(table: pd.DataFrame, la_name: str, region_name: str = "Region") -> pd.DataFrame:

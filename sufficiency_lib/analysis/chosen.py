@@ -71,8 +71,18 @@ def chosen_methods(results: pd.DataFrame) -> dict[tuple[str, int], str]:
     return _chosen_methods(results)
 
 
+def _summary(results: pd.DataFrame, by_series: bool = False) -> pd.DataFrame:
+    """:func:`evaluation.summary` of ``results``, worked out once for the cached backtest (the
+    methods chosen and the methods table both read it)."""
+    if results is not _LAST.get("results"):
+        return evaluation.summary(results, by_series=by_series)
+    if ("summary", by_series) not in _LAST:
+        _LAST[("summary", by_series)] = evaluation.summary(results, by_series=by_series)
+    return _LAST[("summary", by_series)].copy()
+
+
 def _chosen_methods(results: pd.DataFrame) -> dict[tuple[str, int], str]:
-    chosen = evaluation.choose(evaluation.summary(results))
+    chosen = evaluation.choose(_summary(results))
     for kind in {k for k, _ in chosen}:
         scored = sorted(h for k, h in chosen if k == kind)
         for h in evaluation.HORIZONS:
@@ -89,7 +99,7 @@ def methods_table(figures: pd.DataFrame | None = None, cache_dir=None, results: 
     chosen."""
     if results is None:
         _, results = _results(figures, cache_dir, None, None)
-    table = evaluation.summary(results, by_series=by_series)
+    table = _summary(results, by_series)
     chosen = chosen_methods(results)
     table["label"] = table["method"].map(evaluation.LABELS)
     table["chosen"] = [chosen.get((k, int(h))) == m for k, h, m in zip(table["kind"], table["horizon"],

@@ -232,14 +232,16 @@ def _cells(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
 
 def suppression_mask(table: pd.DataFrame, columns: list[str] | None = None, *,
                      total_row=None, total_column: str | None = None, labels: str | None = None,
-                     threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+                     threshold: int = DEFAULT_THRESHOLD, also_hide: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which cells of the counts in ``columns`` must be shown as ``c`` (True).
 
     ``table`` holds counts (a ``c`` already in it is kept). Its rows are labelled by the
     index, or by the column ``labels``; ``total_row`` is the label of the row of totals and
     ``total_column`` the column of totals, either or both (a breakdown has a Total row; a
     cross-tab with margins has both). Without either, only primary suppression applies.
-    The mask has the index and ``columns`` of ``table``.
+    ``also_hide`` (True where a cell must be hidden whatever its size: a group's cell whose
+    member hides it, see :func:`hidden_by_members`) marks cells kept and protected as an
+    existing ``c`` is. The mask has the index and ``columns`` of ``table``.
     """
     columns = list(columns) if columns is not None else list(table.columns.drop(labels, errors="ignore"))
     row_labels = pd.Index(table[labels] if labels else table.index)
@@ -251,6 +253,9 @@ def suppression_mask(table: pd.DataFrame, columns: list[str] | None = None, *,
             raise ValueError(f"expected one total row labelled {total_row!r}, found {found.size}")
     frame = table[columns]
     values, hidden, confidential, not_applicable = _cells(frame)
+    if also_hide is not None:
+        forced = also_hide.reindex(index=table.index, columns=columns, fill_value=False).to_numpy(dtype=bool)
+        hidden, confidential = hidden | forced, confidential | forced
     n_rows, n_cols = values.shape
 
     def position(r, c):
@@ -274,6 +279,35 @@ def suppression_mask(table: pd.DataFrame, columns: list[str] | None = None, *,
     return pd.DataFrame(protected.reshape(n_rows, n_cols), index=table.index, columns=columns)
 
 
+def hidden_by_members(table: pd.DataFrame, members: list[pd.DataFrame], columns: list[str], *,
+                      total_row=None, total_column: str | None = None, labels: str | None = None,
+                      threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The cells of a group's ``table`` that its members' own tables of the same shape
+    (``members``, suppressed as the group's is) hide (True), by row label and column.
+
+    A group's count is the sum of its members' counts: where a member's page hides a cell
+    (a small count, or one hidden to protect it) and the group's page showed the same cell,
+    the group's less the other members' would give it back. So the group hides every such
+    cell too (:func:`suppression_mask`'s ``also_hide``), and its own secondary suppression
+    protects them."""
+    out = pd.DataFrame(False, index=table.index, columns=list(columns))
+    keys = pd.Index(table[labels] if labels else table.index)
+    for member in members:
+        if member is None or member.empty:
+            continue
+        present = [c for c in columns if c in member.columns]
+        member_keys = pd.Index(member[labels] if labels else member.index)
+        mask = suppression_mask(member, present, labels=labels, threshold=threshold,
+                                total_row=total_row if total_row is not None and (member_keys == total_row).sum() == 1
+                                else None,
+                                total_column=total_column if total_column in present else None)
+        by_label = mask.set_axis(member_keys, axis=0)
+        by_label = by_label.groupby(level=0, sort=False).any()
+        aligned = by_label.reindex(index=keys, columns=out.columns, fill_value=False).fillna(False)
+        out = out | aligned.set_axis(out.index, axis=0).astype(bool)
+    return out
+
+
 def _format_count(value) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -293,9 +327,10 @@ def _format_percent(value, decimals: int) -> str:
 def suppress_table(table: pd.DataFrame, columns: list[str], *, total_row=None,
                    total_column: str | None = None, labels: str | None = None,
                    percent_columns: dict[str, str] | None = None, percent_decimals: int = 0,
-                   threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+                   threshold: int = DEFAULT_THRESHOLD, also_hide: pd.DataFrame | None = None) -> pd.DataFrame:
     """A copy of ``table`` ready to show: counts in ``columns`` suppressed (primary and
-    secondary, see :func:`suppression_mask`) and written as whole numbers or ``c``.
+    secondary, see :func:`suppression_mask`; ``also_hide`` as there) and written as whole
+    numbers or ``c``.
 
     ``percent_columns`` maps each percentage column to the count column it is derived from:
     a percentage is ``c`` when its count is, or when the count's total (the ``total_row``
@@ -307,7 +342,7 @@ def suppress_table(table: pd.DataFrame, columns: list[str], *, total_row=None,
     if unknown:
         raise ValueError(f"percent columns derive from {unknown}, which are not count columns {columns}")
     mask = suppression_mask(table, columns, total_row=total_row, total_column=total_column,
-                            labels=labels, threshold=threshold)
+                            labels=labels, threshold=threshold, also_hide=also_hide)
     out = table.copy()
     for column in columns:
         shown = table[column].map(_format_count).astype(object)
@@ -323,17 +358,20 @@ def suppress_table(table: pd.DataFrame, columns: list[str], *, total_row=None,
 
 
 def suppress_small_counts(table: pd.DataFrame, columns: list[str],
-                          threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+                          threshold: int = DEFAULT_THRESHOLD, also_hide: pd.DataFrame | None = None) -> pd.DataFrame:
     """Replace counts in ``columns`` that are above zero and below ``threshold`` with ``c``.
 
     Primary suppression only, for tables without totals (a time series). Returns a copy
     whose ``columns`` are strings (a suppressed column cannot stay numeric); a true zero is
-    kept, as DfE publishes it; a ``c`` already there stays.
+    kept, as DfE publishes it; a ``c`` already there stays, and so does a cell ``also_hide``
+    marks (see :func:`suppression_mask`).
     """
     out = table.copy()
     for column in columns:
         values = pd.to_numeric(out[column], errors="coerce")
         already = out[column].astype("string").str.strip().str.lower().eq(SUPPRESSED).fillna(False)
+        if also_hide is not None and column in also_hide:
+            already = already | also_hide[column].reindex(out.index, fill_value=False).astype(bool)
         small = pd.Series(_small(values.to_numpy(dtype=float, na_value=np.nan), threshold),
                           index=out.index) | already
         shown = values.map(lambda v: "" if pd.isna(v) else f"{int(v):d}")

@@ -69,16 +69,26 @@ def load_return(inputs: Inputs) -> ReturnData | None:
     """The cleaned return named by ``inputs`` (None when there is none; a group's, its
     members' put together); a return that is not usable (no header or episodes, or a
     blocking finding) raises :class:`ReturnNotUsable`."""
-    if not inputs.has_return:
-        return None
-    if inputs.members:
-        result = groups.combine_returns({m.code: _usable(m) for m in inputs.members})
-        source = ("its members' children looked after returns (SSDA903), synthetic, made for demonstration"
-                  if inputs.synthetic else "its members' children looked after returns (SSDA903)")
-        return ReturnData(result, source, inputs.synthetic)
+    return _load_returns(inputs)[0]
+
+
+def _own_return(inputs: Inputs) -> ReturnData:
     source = ("the council's children looked after return (SSDA903), synthetic, made for demonstration"
               if inputs.synthetic else "the council's children looked after return (SSDA903)")
     return ReturnData(_usable(inputs), source, inputs.synthetic)
+
+
+def _load_returns(inputs: Inputs) -> tuple[ReturnData | None, dict[str, ReturnData]]:
+    """:func:`load_return`, and a group's members' own returns by code (each read once)."""
+    if not inputs.has_return:
+        return None, {}
+    if not inputs.members:
+        return _own_return(inputs), {}
+    members = {m.code: _own_return(m) for m in inputs.members}
+    result = groups.combine_returns({code: data.result for code, data in members.items()})
+    source = ("its members' children looked after returns (SSDA903), synthetic, made for demonstration"
+              if inputs.synthetic else "its members' children looked after returns (SSDA903)")
+    return ReturnData(result, source, inputs.synthetic), members
 
 
 @dataclass
@@ -95,6 +105,7 @@ class Facts:
     actions: actions_mod.Actions
     threshold: int = disclosure.DEFAULT_THRESHOLD
     notes: list[str] = field(default_factory=list)
+    members: list[Facts] = field(default_factory=list)   # a group's members, each as its own statement reads it
 
     @property
     def authority(self) -> Authority:
@@ -107,6 +118,16 @@ class Facts:
     @property
     def code(self) -> str:
         return self.authority.new_la_code
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.inputs.members)
+
+    @property
+    def own_boundary(self) -> str:
+        """The boundary a child placed "out of area" is outside of, in words: a group's children
+        are counted outside their own council's boundary, not the group's."""
+        return "their own council's boundary" if self.is_group else "the authority's boundary"
 
     @property
     def local_dir(self) -> Path | None:
@@ -229,17 +250,23 @@ def history_years(data: ReturnData | None, year: int, history: int = HISTORY_YEA
 def load(inputs: Inputs, year: int, published, history: int = HISTORY_YEARS) -> Facts:
     """Load the facts of ``inputs``' authority for ``year``: the return and its figures for
     the statement's years, with the ``published`` statistics given."""
-    data = load_return(inputs)
+    data, members = _load_returns(inputs)
     notes = []
     if data is not None and not covers(data, year):
         notes.append(not_covered(data, year))
-        data = None           # a return's children are never carried into years it does not cover
+        data, members = None, {}  # a return's children are never carried into years it does not cover
     years = history_years(data, year, history)
     figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
                if data is not None else published_figures(published, inputs.code, years))
     local = local_data.load(inputs.local_dir)
     actions = actions_mod.load(inputs.local_dir, int(year), inputs.code)
-    return Facts(inputs, int(year), data, figures, years, published, local, actions, notes=notes)
+    # A group's members as their own statements read them (the same years), so that the
+    # group's pages hide whatever a member's pages hide (disclosure.hidden_by_members).
+    own = [Facts(member, int(year), members[member.code],
+                 metrics.return_figures(members[member.code].tables, member.authority, years,
+                                        source=members[member.code].source), years, published, local, actions)
+           for member in inputs.members if member.code in members]
+    return Facts(inputs, int(year), data, figures, years, published, local, actions, notes=notes, members=own)
 
 
 def return_years(data: ReturnData) -> tuple[int, int]:

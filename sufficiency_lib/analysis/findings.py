@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import costs, market, metrics
+from sufficiency_lib.analysis import costs, market, nts
 from sufficiency_lib.analysis import demand as outlook_mod
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.analysis.demand import Outlook
@@ -155,7 +155,7 @@ def population(facts: Facts) -> list[Finding]:
     cla = Indicator.CLA
     out = _trend_rule(facts, Area.OUT_OF_AREA, "children placed more than 20 miles from home", cla,
                       Group.DISTANCE, Distance.FAR, rising=True)
-    out += _versus(facts, "the share of children placed outside the authority's boundary", Area.OUT_OF_AREA,
+    out += _versus(facts, f"the share of children placed outside {facts.own_boundary}", Area.OUT_OF_AREA,
                    cla, Group.LOCALITY, Locality.OUTSIDE, high_is_bad=True)
     published_16 = _versus(facts, "the share of children looked after aged 16 and over", Area.COMPOSITION,
                            cla, Group.AGE, SIXTEEN_PLUS, high_is_bad=True)
@@ -167,7 +167,7 @@ def population(facts: Facts) -> list[Finding]:
 def nts_ceiling(facts: Facts, year: int) -> float:
     """The National Transfer Scheme ceiling at 31 March ``year`` for the authority, on its
     ONS population aged 0 to 17 of the mid-year before (missing when not known)."""
-    return metrics.nts_ceiling(facts.population_0_17(year - 1), pd.Timestamp(year, 3, 31))
+    return nts.nts_ceiling(facts.population_0_17(year - 1), pd.Timestamp(year, 3, 31))
 
 
 def uasc(facts: Facts) -> list[Finding]:

@@ -135,9 +135,7 @@ _UASC_CEASED: dict = {}
 
 
 def _uasc_ceased(uasc: pd.DataFrame) -> pd.Series:
-    """Each UASC child's date of ceasing to be UASC (DUC; missing while still so), by CHILD:
-    the latest, a missing one counting as latest. Worked out once per table: every figure
-    of every year asks."""
+    """Each UASC child's latest DUC (missing while still UASC), by CHILD; once per table."""
     if _UASC_CEASED.get("table") is not uasc:
         last = uasc.sort_values("DUC", na_position="last").drop_duplicates("CHILD", keep="last")
         _UASC_CEASED.update(table=uasc, ceased=last.set_index("CHILD")["DUC"])
@@ -208,16 +206,13 @@ def _locality(location: pd.Series) -> pd.Series:
 
 # --- the children looked after on 31 March ---------------------------------------------
 
-#: What is worked out from the return last asked about, by name (a year's snapshot, the
-#: care episodes, the placements): an authority-year's figures, forecast and chapters ask
-#: for the same things many times over. Kept with the tables themselves, so a different (or
-#: changed) return is never served another's.
+#: What is worked out from the return last asked about (snapshots, care episodes, placements), kept
+#: with the tables themselves so a changed return is never served another's.
 _DERIVED: dict = {}
 
 
 def _derived(tables: dict[str, pd.DataFrame], name, make):
-    """``make(tables)``, worked out once per return and ``name`` (pandas copies on write, so a
-    caller's change to what it is given stays its own)."""
+    """``make(tables)``, worked out once per return and ``name`` (pandas copies on write)."""
     source = [tables.get(table) for table in ("episodes", "header", "uasc")]
     if _DERIVED.get("source") is None or any(a is not b for a, b in zip(_DERIVED["source"], source)):
         _DERIVED.clear()
@@ -228,12 +223,9 @@ def _derived(tables: dict[str, pd.DataFrame], name, make):
 
 
 def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
-    """One row per child looked after at 31 March ``year``, with the label of each
-    breakdown of :data:`SNAPSHOT_GROUPS` and ``placements_in_year``, ``long_term``
-    (under 16, looked after 2.5+ years) and ``same_placement_2_years``.
-
-    Record level: for computing figures, never for showing. Worked out once per return and
-    year."""
+    """One row per child looked after at 31 March ``year``, with the label of each breakdown of
+    :data:`SNAPSHOT_GROUPS` and ``placements_in_year``, ``long_term`` (under 16, looked after 2.5+
+    years) and ``same_placement_2_years``. Record level: for computing figures, never for showing."""
     year = int(year)
     return _derived(tables, ("snapshot", year), lambda t: _children_at_31_march(t, year)).copy(deep=False)
 
@@ -403,24 +395,6 @@ def care_leavers(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
 
 CARE_LEAVER_GROUPS = {Group.IN_TOUCH: "in_touch", Group.ACCOMMODATION: "accommodation",
                       Group.ACTIVITY: "activity"}
-
-
-# --- UASC and the National Transfer Scheme --------------------------------------------
-
-#: National Transfer Scheme ceiling: share of the 0-17 population from each date. 0.07%
-#: from the scheme's start (July 2016); 0.1% from 2022 (the Home Office raised it in 2022;
-#: the exact date is a parameter, 24 August 2022 as a default).
-NTS_RATES = {pd.Timestamp("2016-07-01"): 0.0007, pd.Timestamp("2022-08-24"): 0.001}
-
-
-def nts_ceiling(population_0_17: float, when: pd.Timestamp, rates: dict | None = None) -> float:
-    """The National Transfer Scheme ceiling on ``when``: the rate in force then times the
-    0-17 population, rounded to whole children. Missing before the scheme began."""
-    rates = {pd.Timestamp(k): float(v) for k, v in (rates or NTS_RATES).items()}
-    in_force = [rate for start, rate in sorted(rates.items()) if start <= pd.Timestamp(when)]
-    if not in_force or pd.isna(population_0_17):
-        return np.nan
-    return float(round(population_0_17 * in_force[-1]))
 
 
 # --- figures ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import metrics
+from sufficiency_lib.analysis import metrics, nts
 from sufficiency_lib.published.figures import TOTAL
 from sufficiency_lib.vocabulary import CROSS, CareLeavers, Distance, Locality, PlacementGroup, Stability, TIME_IN_CARE_BANDS, Uasc
 
@@ -115,7 +115,7 @@ MEASURES: dict[str, Measure] = {
     "uasc_in_supported_accommodation_percent": lambda y, c, a: y.pct(
         y.cross("Placement group of UASC", Uasc.YES, PlacementGroup.SUPPORTED),
         y.n(CARE, "Unaccompanied asylum-seeking children", Uasc.YES)),
-    "nts_ceiling": lambda y, c, a: metrics.nts_ceiling(a.get("population", np.nan), a["date"]),
+    "nts_ceiling": lambda y, c, a: nts.nts_ceiling(a.get("population", np.nan), a["date"]),
     "care_leavers": lambda y, c, a: sum(y.n(ind, "In touch", TOTAL) for ind in LEAVERS),
     "care_leavers_in_touch_percent": lambda y, c, a: y.leavers("In touch", "In touch"),
     "care_leavers_suitable_accommodation_percent": lambda y, c, a: y.leavers("Accommodation suitability",

@@ -195,31 +195,25 @@ def _neighbour_code_lists() -> dict[tuple[int, str], tuple[str, ...]]:
     return {(int(model), str(of)): codes for (model, of), codes in lists.items()}
 
 
+@lru_cache(maxsize=None)
 def _statistical_neighbours(code: str, model: int) -> pd.DataFrame:
-    found = _neighbour_lists().get((model, _old_codes().get(code, code)))
-    if found is None:
+    """``code``'s neighbours in ``model`` (rank, old and new codes, name, closeness), in the
+    lists' order; made once per authority and model."""
+    frame, old_code = _neighbours(), _old_codes().get(code, code)
+    rows = frame.loc[frame["model"].astype(int).eq(model) & frame["old_la_code"].astype(str).eq(old_code)]
+    if rows.empty:
         authority(code)                  # an unknown code says so
         raise ReferenceError(f"authority {code!r} has no neighbours in DfE's {model} model; "
                              f"choose the other model ({', '.join(map(str, NEIGHBOUR_MODELS))}).")
-    return found
+    las = local_authorities().drop_duplicates("old_la_code").set_index("old_la_code")
+    out = rows[["neighbour_rank", "neighbour_old_la_code", "closeness"]].rename(
+        columns={"neighbour_old_la_code": "old_la_code"})
+    out = out.assign(new_la_code=out["old_la_code"].map(las["new_la_code"]),
+                     la_name=out["old_la_code"].map(las["la_name"]))
+    return out[["neighbour_rank", "old_la_code", "closeness", "new_la_code", "la_name"]].reset_index(drop=True)
 
 
 @lru_cache(maxsize=None)
 def _old_codes() -> dict[str, str]:
     las = local_authorities()
     return dict(zip(las["new_la_code"].astype(str), las["old_la_code"].astype(str)))
-
-
-@lru_cache(maxsize=None)
-def _neighbour_lists() -> dict[tuple[int, str], pd.DataFrame]:
-    """(model, old code) -> its neighbours (rank, old and new codes, name, closeness), made
-    once: benchmarks and the forecasting panel ask for the same lists hundreds of times."""
-    las = local_authorities().drop_duplicates("old_la_code").set_index("old_la_code")
-    frame = _neighbours()
-    out = frame[["model", "old_la_code", "neighbour_rank", "neighbour_old_la_code", "closeness"]].rename(
-        columns={"old_la_code": "of", "neighbour_old_la_code": "old_la_code"})
-    out = out.assign(new_la_code=out["old_la_code"].map(las["new_la_code"]),
-                     la_name=out["old_la_code"].map(las["la_name"]))
-    columns = ["neighbour_rank", "old_la_code", "closeness", "new_la_code", "la_name"]
-    return {(int(model), str(of)): rows[columns].reset_index(drop=True)
-            for (model, of), rows in out.groupby(["model", "of"], observed=True, sort=False)}

@@ -33,7 +33,7 @@ from pathlib import Path
 from sufficiency_lib import fingerprint, parallel
 from sufficiency_lib.config import NOTEBOOKS_DIR
 from sufficiency_lib.inputs import Inputs
-from sufficiency_lib.site import document, execute, leakcheck, plain_english, pools, provenance
+from sufficiency_lib.site import document, execute, group_check, leakcheck, plain_english, pools, provenance
 from sufficiency_lib.site.html import failure_html, notebook_to_html
 from sufficiency_lib.site.index import write_index
 from sufficiency_lib.site.overview import write_overview
@@ -276,6 +276,7 @@ class Batch:
     documents: list = field(default_factory=list)   # one statement (HTML and PDF) per authority-year
     artifact_seconds: dict = field(default_factory=dict)   # (code, year) -> seconds to compute it
     wording: list = field(default_factory=list)   # breaches of the plain-English rules, (where, rule, text)
+    given_back: list = field(default_factory=list)   # (group, year, cell) a member hides that a group's table gives
 
 
 def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = None,
@@ -316,7 +317,8 @@ def render(authorities: list[Inputs], out_dir: Path, years: list[int] | None = N
     leaks = check_site(Path(out_dir), authorities)
     wording = [(f"{code}/{year}/{where}", rule, text) for code, year in sorted({(p.inputs.code, p.year) for p in pages})
                for where, rule, text in plain_english.problems(Path(out_dir) / code / str(year))]
-    return Batch(pages, leaks, time.perf_counter() - started, documents, built, wording)
+    return Batch(pages, leaks, time.perf_counter() - started, documents, built, wording,
+                 check_groups(Path(out_dir), authorities))
 
 
 def _run(pool: pools.Pool, todo: list[Page], sums: dict, settings: Settings, continue_on_error: bool, bar,
@@ -385,6 +387,19 @@ def check_site(out_dir: Path, authorities: list[Inputs]) -> list:
     return leaks
 
 
+def check_groups(out_dir: Path, authorities: list[Inputs]) -> list:
+    """For each group whose members' statements of the same year are in ``out_dir`` too, the
+    cells a member's table hides that the group's gives back (:mod:`group_check`)."""
+    found = []
+    for group in (a for a in authorities if a.members):
+        for year_folder in sorted(p for p in (Path(out_dir) / group.code).glob("*") if (p / "tables").is_dir()):
+            members = [Path(out_dir) / m.code / year_folder.name / "tables" for m in group.members]
+            if all(folder.is_dir() for folder in members):
+                found += [(group.code, year_folder.name, cell)
+                          for cell in group_check.recovered(year_folder / "tables", members)]
+    return found
+
+
 def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
     """Print one line per page, the failures and any leak; return how many pages failed or
     were skipped, plus the leaks."""
@@ -412,8 +427,11 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
         write(f"LEAK {leak}")
     for where, rule, text in batch.wording:
         write(f"WORDING {where}: {rule}: {text}")
+    for group, year, cell in batch.given_back:
+        write(f"GIVEN BACK {group} {year}: {cell}")
     counts = {s: sum(p.status == s for p in pages) for s in ("ok", "unchanged", "failed", "skipped")}
     write(", ".join(f"{n} {s}" for s, n in counts.items())
-          + f"; record-level data found: {len(batch.leaks)}; plain-English breaches: {len(batch.wording)}"
-          + f"; {batch.seconds:.1f} s")
-    return len(failed) + len(skipped) + len(batch.leaks) + sum(d.status == "failed" for d in batch.documents)
+          + f"; record-level data found: {len(batch.leaks)}; hidden cells a group gives back: {len(batch.given_back)}"
+          + f"; plain-English breaches: {len(batch.wording)}; {batch.seconds:.1f} s")
+    return (len(failed) + len(skipped) + len(batch.leaks) + len(batch.given_back)
+            + sum(d.status == "failed" for d in batch.documents))

@@ -142,15 +142,21 @@ def _share_of(label: str, subject: str, share: float, group: str = "") -> str:
     return f"{share:.0f}% of {subject} {_being(label, group)}"
 
 
+#: Why a figure is not on a page, in words: a small count, or a count hidden so that a small
+#: one cannot be worked out from it.
+HIDDEN = "hidden to protect small numbers"
+
+
 def describe_share(series: pd.Series, label: str, subject: str, group: str = "") -> str:
     """The latest share of ``subject`` in ``label`` and its change, in percentage points,
     since the first year: "In 2025, 38% of children looked after were in IFA foster care,
     up 5 percentage points from 33% in 2020." ``series`` is indexed by year; missing
-    (suppressed) years are skipped."""
+    (suppressed) years are skipped, and a latest year suppressed is said so, so that an
+    older year is never read as the latest."""
+    last = series.index[-1] if len(series) else None
     series = series.dropna()
     if series.empty:
-        return (f"The share of {subject} who {_being(label, group)} cannot be shown (too few children to "
-                "publish).")
+        return f"The share of {subject} who {_being(label, group)} cannot be shown: its counts are {HIDDEN}."
     years, values = list(series.index), [float(v) for v in series.to_numpy()]
     text = f"In {years[-1]}, {_share_of(label, subject, values[-1], group)}"
     if len(values) > 1:
@@ -160,7 +166,8 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
         else:
             text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
                      f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")
-    return text + "."
+    hidden_latest = f"The figure for {last} is {HIDDEN}. " if last is not None and last != years[-1] else ""
+    return hidden_latest + text + "."
 
 
 def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: float = float("nan"),
@@ -170,18 +177,32 @@ def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: flo
     compared, their share being so by definition (the overall share counts them)."""
     known = shares.dropna()
     if known.empty:
-        return (f"Some counts of {subject} in the {in_sentence(column)} column are too small to publish, so its "
-                "shares are not shown.")
+        return (f"Some counts of {subject} in the {in_sentence(column)} column are {HIDDEN}, so its shares are "
+                "not shown.")
     high, low = known.idxmax(), known.idxmin()
-    text = f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} ({known[high]:.0f}%)"
-    if low != high:
-        text += f" and lowest in {in_sentence(low)} ({known[low]:.0f}%)"
+    if f"{known[high]:.0f}" == f"{known[low]:.0f}":
+        rows = [in_sentence(r) for r in known.index]
+        where = f"both {rows[0]} and {rows[1]}" if len(rows) == 2 else f"each of {_listed(rows)}" if len(rows) > 2 \
+            else rows[0]
+        text = f"Of {subject}, the share {in_sentence(column)} was {known[high]:.0f}% in {where}"
+    else:
+        text = (f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} "
+                f"({known[high]:.0f}%) and lowest in {in_sentence(low)} ({known[low]:.0f}%)")
     if not pd.isna(overall):
         text += f", against {overall:.0f}% overall"
     if left_out:
         text += (f" ({' and '.join(in_sentence(r) for r in left_out)}, where every child is "
                  f"{in_sentence(column)} by definition, is counted overall but not compared)")
+    hidden = [in_sentence(r) for r in shares.index if pd.isna(shares[r])]
+    if hidden:
+        many = len(hidden) > 1
+        text += (f"; the share{'s' if many else ''} in {_listed(hidden)} {'are' if many else 'is'} not shown, as "
+                 f"{'their' if many else 'its'} counts are {HIDDEN}")
     return text + "."
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def describe_against(value: float, reference: float, subject: str, reference_name: str, unit: str = "") -> str:

@@ -66,9 +66,9 @@ def children_in_care(facts: Facts) -> Block:
     started, ceased = facts.shown(Indicator.STARTED), facts.shown(Indicator.CEASED)
     if not pd.isna(started) and not pd.isna(ceased):
         net = started - ceased
-        effect = ("so the number needing a placement grew" if net > 0 else
-                  "so fewer placements were needed by the year's end" if net < 0 else "so the number held steady")
-        sentences.append(f"During the year {started:,.0f} children came into care and {ceased:,.0f} left, {effect}.")
+        effect = (f"{net:,.0f} more came in than left" if net > 0 else f"{-net:,.0f} more left than came in"
+                  if net < 0 else "as many came in as left")
+        sentences.append(f"During the year {started:,.0f} children came into care and {ceased:,.0f} left: {effect}.")
     return Block("story", sentences)
 
 
@@ -90,10 +90,9 @@ def placements(facts: Facts) -> Block:
     if len(first) >= 2:
         move = round(first.iloc[-1]) - round(first.iloc[0])
         if move:
-            effect = ("more of the spending on foster care goes at the agencies' prices" if move > 0
-                      else "less of the spending on foster care goes at the agencies' prices")
-            sentences.append(f"Reliance on agency foster carers has {'grown' if move > 0 else 'eased'} by {abs(move)} "
-                             f"percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, so {effect}.")
+            sentences.append(f"The share of children with agency foster carers has {'grown' if move > 0 else 'fallen'} "
+                             f"by {abs(move)} percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, "
+                             f"from {first.iloc[0]:.0f}% to {first.iloc[-1]:.0f}%.")
     return Block("story", sentences)
 
 
@@ -111,12 +110,13 @@ def population(facts: Facts) -> Block:
     unrecorded = facts.shown(Indicator.CLA, Group.LOCALITY, Locality.NOT_RECORDED, unit=Unit.PERCENT)
     if not pd.isna(outside) and not pd.isna(far):
         gap = f" (the return does not record where {unrecorded:.0f}% of them lived)" if unrecorded >= 0.5 else ""
-        sentences.append(f"{outside:.0f}% lived outside the authority's boundary and {far:.0f}% more than 20 miles "
-                         f"from home{gap}. The sufficiency duty asks for places within the area, so both show how "
+        sentences.append(f"{outside:.0f}% lived outside {facts.own_boundary} and {far:.0f}% more than 20 miles "
+                         f"from home{gap}. The sufficiency duty asks for places within the area where that is "
+                         "consistent with each child's welfare, so the share placed outside it is one sign of how "
                          "far local places fall short.")
     elif unrecorded >= 99.5:
         sentences.append("The return does not record where the children lived, so how many were placed outside "
-                         "the authority's boundary or far from home is not known.")
+                         f"{facts.own_boundary} or far from home is not known.")
     return Block("story", sentences)
 
 
@@ -136,7 +136,8 @@ def care_leavers(facts: Facts) -> Block:
                              (f"; DfE's figures say that of the authority's care leavers of that age, {busy}." if busy
                               else "."))
         else:
-            sentences.append(f"The authority had {total:,.0f} care leavers aged {ages}" +
+            sentences.append(f"The {'councils' if facts.is_group else 'authority'} had {total:,.0f} care leavers "
+                             f"aged {ages}" +
                              (f"; of them, {busy}." if busy else "."))
     suitable = facts.latest_published(Indicator.CARE_LEAVERS_19_21, Unit.PERCENT, Group.ACCOMMODATION,
                                       CareLeavers.SUITABLE)
@@ -212,12 +213,16 @@ def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:
                                                    "look for.") if s])
     listed = ", ".join(in_sentence(a) for a in areas[:-1]) + (f" and {in_sentence(areas[-1])}" if len(areas) > 1
                                                               else in_sentence(areas[-1]))
+    behind = [f for f in found_by_chapter.get("plan", []) if not f.internal]
     return Block("story", [s for s in (
         trend,
         f"This statement finds {len(challenges)} challenge{'s' if len(challenges) != 1 else ''} in the figures for "
         f"{facts.name} in {facts.year}, in {listed}: each is set out in its chapter and brought together with the "
         "actions below.",
-        _priorities(counted)) if s])
+        _priorities(counted),
+        f"The table below also lists {len(behind)} measure{'s' if len(behind) != 1 else ''} of the last plan that "
+        "moved the other way (set out in the chapter 'Our plan and progress'), not counted again here."
+        if behind else "") if s])
 
 
 def _priorities(counted: dict[str, int]) -> str:

@@ -18,7 +18,8 @@ from sufficiency_lib.statement import charts, narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.statement.chapters.common import benchmark_block, nothing_for, series_block
+from sufficiency_lib.statement.chapters.common import (benchmark_block, members_hide, nothing_for, series_block,
+                                                       suppressed)
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, Uasc, Unit
 from sufficiency_lib.wording import year_span
 
@@ -176,8 +177,9 @@ def flows(facts: Facts) -> Block:
     shown = values[["time_period"]].copy()
     for indicator in FLOWS:
         parts = [f"{indicator}_uasc", f"{indicator}_other", indicator]
+        also = members_hide(facts, values, lambda f: _flow_values(f)[parts], parts, total_column=indicator)
         shown[parts] = disclosure.suppress_table(values[parts], parts, total_column=indicator,
-                                                 threshold=facts.threshold)[parts]
+                                                 threshold=facts.threshold, also_hide=also)[parts]
     columns = [t.year()]
     for indicator, label in FLOWS.items():
         columns += [t.count(indicator, label), t.count(f"{indicator}_uasc", f"{FLOW_SHORT[indicator]}: UASC"),
@@ -286,10 +288,10 @@ def six_months(facts: Facts) -> Block:
     key = "cla_six_months"
     if facts.data is None:
         return nothing_for(facts, "six_months", "the children looked after over the latest six months")
-    values = composition.six_month_change(facts.data.tables, facts.year)
     september, march = composition.six_month_dates(facts.year)
     counts = [composition.SEPTEMBER, composition.MARCH]
-    shown = disclosure.suppress_table(values, counts, total_row=TOTAL, labels="breakdown", threshold=facts.threshold)
+    values, shown = suppressed(facts, lambda f: composition.six_month_change(f.data.tables, f.year), counts,
+                               total_row=TOTAL, labels="breakdown")
     hidden = shown[counts].eq(SUPPRESSED).any(axis=1)
     shown[composition.CHANGE] = values[composition.CHANGE].astype(object).where(~hidden, SUPPRESSED)
     # shown counts back to numbers, so the page writes 1,034 (a suppressed cell stays c)
@@ -307,7 +309,7 @@ def six_months(facts: Facts) -> Block:
         sentences.append(f"Over the same six months, {' and '.join(parts)}.")
     elif total:
         sentences.append("How the numbers of unaccompanied asylum-seeking children and of other children changed is "
-                         "not shown, as a count it rests on is too small to publish.")
+                         f"not shown, as a count it rests on is {narrative.HIDDEN}.")
     frame = shown.assign(breakdown=shown["breakdown"].map(SIX_MONTH_ROWS)).rename(columns=SIX_MONTH_COLUMNS)
     columns = [t.text("uasc_status", "Children"),
                t.count("looked_after_30_september_count", f"Looked after at {_long_date(september)}"),
@@ -343,12 +345,16 @@ def permanence_block(facts: Facts) -> Block:
         return nothing_for(facts, "permanence", "children leaving care to permanence")
     routes = [*permanence.ROUTES, permanence.PERMANENCE]
     shown = values[["time_period"]].copy()
+    also = members_hide(facts, values, lambda f: _permanence_table(f)[routes], routes,
+                        total_column=permanence.PERMANENCE)
     shown[routes] = disclosure.suppress_table(values[routes], routes, total_column=permanence.PERMANENCE,
-                                              threshold=facts.threshold)[routes]
+                                              threshold=facts.threshold, also_hide=also)[routes]
     # DfE's own suppression: a route missing in a year whose reasons are published
     for column in routes:
         shown[column] = shown[column].where(~(values[column].isna() & values["reasons_given"]), SUPPRESSED)
-    shown["ceased"] = disclosure.suppress_small_counts(values[["ceased"]], ["ceased"], facts.threshold)["ceased"]
+    shown["ceased"] = disclosure.suppress_small_counts(
+        values[["ceased"]], ["ceased"], facts.threshold,
+        also_hide=members_hide(facts, values, lambda f: _permanence_table(f)[["ceased"]], ["ceased"]))["ceased"]
     share = values[permanence.PERMANENCE] / values["ceased"].replace(0, np.nan) * 100
     hidden = shown[permanence.PERMANENCE].eq(SUPPRESSED) | shown["ceased"].eq(SUPPRESSED)
     shown["percent"] = share.astype(object).where(~hidden, SUPPRESSED)

@@ -54,6 +54,28 @@ def column_name(label: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in label.lower()).strip("_")
 
 
+# --- a group's pages hide what its members' pages hide ---------------------------------
+
+def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **how) -> pd.DataFrame | None:
+    """For a group's statement, the cells of ``table`` (counts in ``columns``, made by
+    ``raw(facts)``) that its members' own pages hide: ``raw`` of each member, suppressed as
+    ``how`` says (:func:`disclosure.hidden_by_members`). None for an authority's own statement.
+    A group's count is its members' added up, so a cell a member hides, shown for the group,
+    could be worked out from the group's and the other members'."""
+    if not facts.members:
+        return None
+    return disclosure.hidden_by_members(table, [raw(member) for member in facts.members], columns,
+                                        threshold=facts.threshold, **how)
+
+
+def suppressed(facts: Facts, raw, columns: list[str], **how) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``raw(facts)`` and that table suppressed (:func:`disclosure.suppress_table` with ``how``),
+    hiding too what the members' pages hide (:func:`members_hide`)."""
+    table = raw(facts)
+    also = members_hide(facts, table, raw, columns, **how)
+    return table, disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=also, **how)
+
+
 # --- figures to frames ------------------------------------------------------------------
 
 def counts_by_year(figures: pd.DataFrame, indicator: str, group: str, years) -> pd.DataFrame:
@@ -110,8 +132,8 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     if counts.empty:
         return nothing_for(facts, key, subject)
     year_columns = [str(y) for y in years if str(y) in counts.columns]
-    shown = disclosure.suppress_table(counts, year_columns, total_row=TOTAL, labels="breakdown",
-                                      threshold=facts.threshold)
+    counts, shown = suppressed(facts, lambda f: counts_by_year(f.figures, indicator, group, years), year_columns,
+                               total_row=TOTAL, labels="breakdown")
     share = shares(counts, shown, year_columns)
     parts = share.loc[share["breakdown"].ne(TOTAL)]
     if focus is None:
@@ -143,16 +165,14 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
     return Block(key, [sentence], wide, chart, notes, [saved])
 
 
-def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: str, subject: str,
-             focus_column: str, columns: list[str] | None = None, obvious: tuple[str, ...] = ()) -> Block:
-    """A cross-tabulation for the latest year with its margins, suppressed as a cross-tab,
-    and a sentence on where the share in ``focus_column`` is highest and lowest (leaving out
-    the ``obvious`` rows, whose share is so by definition: every child in 16+ supported
-    accommodation is 16 or over)."""
+def cross_counts(facts: Facts, group: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+    """The latest year's cross-tabulation ``group`` (breakdowns "row; column") with its
+    margins: a ``row`` column, a column per ``columns`` (then any others) and Total, and a
+    Total row; None when the figures hold none."""
     rows = facts.figures.loc[facts.figures["breakdown_group"].eq(group) & facts.figures["unit"].eq(Unit.NUMBER)
                              & facts.figures["time_period"].eq(facts.year)]
     if rows.empty:
-        return nothing_for(facts, key, f"{subject} in {facts.year}")
+        return None
     split = rows["breakdown"].str.split(CROSS, n=1, expand=True)
     table = pd.DataFrame({"row": split[0], "column": split[1], "value": rows["value"].astype(float)})
     wide = table.pivot_table(index="row", columns="column", values="value", aggfunc="sum", fill_value=0)
@@ -161,10 +181,21 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     wide = wide.loc[:, ~wide.columns.duplicated()]
     wide[TOTAL] = wide.sum(axis=1)
     wide.loc[TOTAL] = wide.sum(axis=0)
-    wide = wide.reset_index()
+    return wide.reset_index()
+
+
+def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: str, subject: str,
+             focus_column: str, columns: list[str] | None = None, obvious: tuple[str, ...] = ()) -> Block:
+    """A cross-tabulation for the latest year with its margins, suppressed as a cross-tab,
+    and a sentence on where the share in ``focus_column`` is highest and lowest (leaving out
+    the ``obvious`` rows, whose share is so by definition: every child in 16+ supported
+    accommodation is 16 or over)."""
+    wide = cross_counts(facts, group, columns)
+    if wide is None:
+        return nothing_for(facts, key, f"{subject} in {facts.year}")
     count_columns = [c for c in wide.columns if c != "row"]
-    shown = disclosure.suppress_table(wide, count_columns, total_row=TOTAL, total_column=TOTAL,
-                                      labels="row", threshold=facts.threshold)
+    wide, shown = suppressed(facts, lambda f: cross_counts(f, group, columns), count_columns,
+                             total_row=TOTAL, total_column=TOTAL, labels="row")
     plotted = disclosure.chart_data(shown, count_columns).frame
     share = (plotted[focus_column] / plotted[TOTAL] * 100) if focus_column in plotted else pd.Series(dtype=float)
     share.index = plotted["row"]
@@ -262,13 +293,16 @@ def series_block(facts: Facts, key: str, columns: dict[str, tuple[str, str]], ti
     """Total counts of several indicators over the years (primary suppression), with a
     line chart. ``columns`` maps an output column's label to (indicator, breakdown_group
     and breakdown as ``group|breakdown``)."""
-    frame = pd.DataFrame({"time_period": facts.years})
-    for name, (indicator, where) in columns.items():
-        group, _, breakdown = where.partition("|")
-        rows = select(facts.figures, indicator, Unit.NUMBER, group, breakdown or TOTAL).set_index("time_period")
-        frame[name] = frame["time_period"].map(rows["value"]).astype(float)
-    labels = list(columns)
-    shown = disclosure.suppress_small_counts(frame, labels, facts.threshold)
+    def counts(of: Facts) -> pd.DataFrame:
+        frame = pd.DataFrame({"time_period": facts.years})
+        for name, (indicator, where) in columns.items():
+            group, _, breakdown = where.partition("|")
+            rows = select(of.figures, indicator, Unit.NUMBER, group, breakdown or TOTAL).set_index("time_period")
+            frame[name] = frame["time_period"].map(rows["value"]).astype(float)
+        return frame
+    frame, labels = counts(facts), list(columns)
+    shown = disclosure.suppress_small_counts(frame, labels, facts.threshold,
+                                             also_hide=members_hide(facts, frame, counts, labels, labels="time_period"))
     plotted = disclosure.chart_data(shown, labels).frame
     long = plotted.melt(id_vars="time_period", value_vars=chart_columns or labels,
                         var_name="series", value_name="children").dropna()

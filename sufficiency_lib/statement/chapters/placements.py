@@ -65,16 +65,24 @@ def shown_row(block: Block | None, row: str, label_column: str = "breakdown") ->
     return frame.loc[row] if row in frame.index else pd.Series(dtype=object)
 
 
-def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = None,
-            latest: pd.Series | None = None) -> pd.DataFrame:
-    """``counts`` (labels x year columns) with a Total row, suppressed: a Total that another
-    table hides (``totals``, that table's shown row) is hidden here first, and the last year
-    is ``latest`` (another table's shown cells for it, 'c' kept) where given."""
+def _with_total(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` (labels x year columns) with a Total row, the years as text."""
     frame = counts.copy()
     frame.loc[TOTAL] = frame.sum(axis=0)
     frame = frame.astype(object)
-    years = [str(c) for c in frame.columns]
-    frame.columns = years
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = None,
+            latest: pd.Series | None = None, members: list[pd.DataFrame] = ()) -> pd.DataFrame:
+    """``counts`` (labels x year columns) with a Total row, suppressed: a Total that another
+    table hides (``totals``, that table's shown row) is hidden here first, and the last year
+    is ``latest`` (another table's shown cells for it, 'c' kept) where given. For a group,
+    ``members`` are its members' own counts of the same table, and what their pages hide is
+    hidden here too (:func:`~sufficiency_lib.analysis.disclosure.hidden_by_members`)."""
+    frame = _with_total(counts)
+    years = list(frame.columns)
     for year in years:
         if totals is not None and str(totals.get(year, "")).strip() == SUPPRESSED:
             frame.loc[TOTAL, year] = SUPPRESSED
@@ -82,7 +90,11 @@ def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = Non
         given = latest.reindex(frame.index)
         frame[years[-1]] = given.where(given.notna(), frame[years[-1]])
     frame = frame.rename_axis("breakdown").reset_index()
-    return disclosure.suppress_table(frame, years, total_row=TOTAL, labels="breakdown", threshold=threshold)
+    also = (disclosure.hidden_by_members(frame, [_with_total(m).rename_axis("breakdown").reset_index()
+                                                 for m in members], years, total_row=TOTAL, labels="breakdown",
+                                         threshold=threshold) if len(members) else None)
+    return disclosure.suppress_table(frame, years, total_row=TOTAL, labels="breakdown", threshold=threshold,
+                                     also_hide=also)
 
 
 def shown_numbers(shown: pd.DataFrame, years: list[str]) -> pd.DataFrame:
@@ -138,18 +150,26 @@ def _older_sentence(numbers: pd.DataFrame, years: list[str], who: str, made: boo
 
 # --- age within each placement type (C5, C6) -----------------------------------------------------
 
-def age_profile(facts: Facts, group: str, key: str, mix_block: Block, cross: Block) -> Block:
-    """Children in one placement group at 31 March by age group, every year of the statement."""
+def _ages_in(facts: Facts, group: str) -> pd.DataFrame | None:
+    """The children in ``group`` at 31 March by age group (rows) and year (columns); None when none."""
     rows = facts.figures.loc[facts.figures["breakdown_group"].eq(Group.PLACEMENT_BY_AGE)
                              & facts.figures["unit"].eq("number")]
     split = rows["breakdown"].astype(str).str.split("; ", n=1, expand=True)
     mine = rows.loc[split[0].eq(group).to_numpy()].assign(age=split.loc[split[0].eq(group), 1].to_numpy())
     if mine.empty:
-        return nothing_for(facts, key, f"the age of children in {group.lower()}")
+        return None
     counts = mine.pivot_table(index="age", columns="time_period", values="value", aggfunc="sum", fill_value=0)
-    counts = counts.reindex([*DFE_AGE_GROUPS, *sorted(set(counts.index) - set(DFE_AGE_GROUPS))],
-                            fill_value=0).reindex(columns=facts.years, fill_value=0)
-    shown = by_year(counts, facts.threshold, shown_row(mix_block, group), shown_row(cross, group, "row"))
+    return counts.reindex([*DFE_AGE_GROUPS, *sorted(set(counts.index) - set(DFE_AGE_GROUPS))],
+                          fill_value=0).reindex(columns=facts.years, fill_value=0)
+
+
+def age_profile(facts: Facts, group: str, key: str, mix_block: Block, cross: Block) -> Block:
+    """Children in one placement group at 31 March by age group, every year of the statement."""
+    counts = _ages_in(facts, group)
+    if counts is None:
+        return nothing_for(facts, key, f"the age of children in {group.lower()}")
+    members = [found for found in (_ages_in(m, group) for m in facts.members) if found is not None]
+    shown = by_year(counts, facts.threshold, shown_row(mix_block, group), shown_row(cross, group, "row"), members)
     years = [str(y) for y in facts.years]
     sentence = _older_sentence(shown_numbers(shown, years), years, f"children in {in_sentence(group)}")
     block = _year_block(facts, key, f"Children in {in_sentence(group)} at 31 March by age", "Age group", shown,
@@ -172,13 +192,19 @@ def published_count(facts: Facts) -> str:
             f"{theirs:,.0f} for the year ({same}).")
 
 
-def made_by_age(facts: Facts, made: pd.DataFrame, group: str | None, key: str, by_group: Block) -> Block:
-    """Placements made in each year by the child's age when placed: all, or of one group."""
-    counts = moves.made_by_age(made, facts.years, group).pivot(index="age_group", columns="time_period",
-                                                                values="value")
-    counts = counts.reindex([*[a for a in DFE_AGE_GROUPS if a in counts.index],
-                             *[a for a in counts.index if a not in DFE_AGE_GROUPS]])
-    shown = by_year(counts, facts.threshold, shown_row(by_group, group or TOTAL))
+def _made_ages(made: pd.DataFrame, years: list[int], group: str | None) -> pd.DataFrame:
+    counts = moves.made_by_age(made, years, group).pivot(index="age_group", columns="time_period", values="value")
+    return counts.reindex([*[a for a in DFE_AGE_GROUPS if a in counts.index],
+                           *[a for a in counts.index if a not in DFE_AGE_GROUPS]])
+
+
+def made_by_age(facts: Facts, made: pd.DataFrame, group: str | None, key: str, by_group: Block,
+                members_made: list[pd.DataFrame] = ()) -> Block:
+    """Placements made in each year by the child's age when placed: all, or of one group
+    (``members_made``: a group's members' own placements made, :func:`by_year`)."""
+    counts = _made_ages(made, facts.years, group)
+    shown = by_year(counts, facts.threshold, shown_row(by_group, group or TOTAL),
+                    members=[_made_ages(m, facts.years, group) for m in members_made])
     years = [str(y) for y in facts.years]
     what = f"{in_sentence(group)} placements" if group else "placements"
     sentence = _older_sentence(shown_numbers(shown, years), years, f"{what} made", made=True)
@@ -186,12 +212,16 @@ def made_by_age(facts: Facts, made: pd.DataFrame, group: str | None, key: str, b
     return _year_block(facts, key, title, "Age group", shown, [sentence], f"{what} made in the year")
 
 
-def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block) -> Block:
+def _ended(made: pd.DataFrame, years: list[int], group: str) -> pd.DataFrame:
+    counts = moves.ended_within_7_days(made, years, group).pivot(index="ending", columns="time_period", values="value")
+    return counts.reindex(list(moves.Ending.ENDED))
+
+
+def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members_made: list[pd.DataFrame] = ()) -> Block:
     """In-house foster placements made in each year that ended within 7 days, and how they ended."""
     group = PlacementGroup.IN_HOUSE
-    counts = moves.ended_within_7_days(made, facts.years, group).pivot(index="ending", columns="time_period",
-                                                                       values="value")
-    shown = by_year(counts.reindex(list(moves.Ending.ENDED)), facts.threshold)
+    shown = by_year(_ended(made, facts.years, group), facts.threshold,
+                    members=[_ended(m, facts.years, group) for m in members_made])
     years = [str(y) for y in facts.years]
     numbers = shown_numbers(shown, years)
     placed = pd.to_numeric(shown_row(by_group, group).get(years[-1]), errors="coerce")
@@ -217,7 +247,7 @@ def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block) -> Block:
     return block
 
 
-def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block) -> Block:
+def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members_made: list[pd.DataFrame] = ()) -> Block:
     """Placements made outside the authority, in a bordering authority or further away."""
     bordering = facts.authority.bordering
     if not bordering:
@@ -225,9 +255,11 @@ def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block) -> Block:
                                                 "settings, so the share of out-of-area placements made in a "
                                                 "bordering authority cannot be given. Listing their local authority "
                                                 "codes would fill this part.")
-    counts = moves.out_of_area(made, facts.years, bordering).pivot(index="placed_in", columns="time_period",
+    def where(of: pd.DataFrame) -> pd.DataFrame:
+        return moves.out_of_area(of, facts.years, bordering).pivot(index="placed_in", columns="time_period",
                                                                    values="value").reindex(list(moves.PlacedIn.ORDER))
-    shown = by_year(counts, facts.threshold, shown_row(locality, Locality.OUTSIDE))
+    shown = by_year(where(made), facts.threshold, shown_row(locality, Locality.OUTSIDE),
+                    members=[where(m) for m in members_made])
     years = [str(y) for y in facts.years]
     numbers = shown_numbers(shown, years)
     sentences = []
@@ -312,13 +344,14 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
     }
     if facts.data is not None:
         made = moves.placements_made(facts.data.tables, facts.years)
+        members_made = [moves.placements_made(m.data.tables, facts.years) for m in facts.members]
         for group, key in AGE_PROFILES.items():
             blocks[key] = age_profile(facts, group, key, placement_mix, cross)
-        blocks["new_by_age"] = made_by_age(facts, made, None, "new_placements_by_age", new_by_group)
+        blocks["new_by_age"] = made_by_age(facts, made, None, "new_placements_by_age", new_by_group, members_made)
         blocks["new_ifa_by_age"] = made_by_age(facts, made, PlacementGroup.IFA, "new_ifa_placements_by_age",
-                                               new_by_group)
-        blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group)
-        blocks["out_of_area"] = out_of_area(facts, made, by_locality)
+                                               new_by_group, members_made)
+        blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group, members_made)
+        blocks["out_of_area"] = out_of_area(facts, made, by_locality, members_made)
     else:
         subjects = {**{key: f"the age of children in {in_sentence(group)}" for group, key in AGE_PROFILES.items()},
                     "new_by_age": "the age of children at the placements made in the year",

@@ -15,7 +15,7 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.local import population_ethnicity
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab, nothing_for
+from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab, nothing_for, suppressed
 from sufficiency_lib.vocabulary import (
     DFE_AGE_GROUPS,
     SIXTEEN_PLUS,
@@ -84,10 +84,18 @@ CARER_GAP = ("The child-level return does not record the ethnicity of foster car
              "service's own records would be needed.")
 
 
-def _shown_ethnicity(facts: Facts, counts: pd.Series) -> pd.Series:
-    """The authority's counts as a page may show them (suppressed with their total)."""
-    frame = pd.DataFrame({"breakdown": [*counts.index, TOTAL], "n": [*counts.to_numpy(), counts.sum()]})
-    shown = disclosure.suppress_table(frame, ["n"], total_row=TOTAL, labels="breakdown", threshold=facts.threshold)
+def _ethnicity_counts(facts: Facts) -> pd.DataFrame:
+    """The children looked after at 31 March by ethnic group, with their Total (a return's:
+    a group with no row had no child)."""
+    groups = [*comp.ETHNIC_GROUPS, comp.NOT_KNOWN_ETHNICITY]
+    counts = comp.place_ethnicity(facts.figures, facts.year, "Local authority", facts.code).reindex(groups).fillna(0)
+    return pd.DataFrame({"breakdown": [*counts.index, TOTAL], "n": [*counts.to_numpy(), counts.sum()]})
+
+
+def _shown_ethnicity(facts: Facts) -> pd.Series:
+    """The authority's counts as a page may show them (suppressed with their total, and for a
+    group with what its members' pages hide)."""
+    _, shown = suppressed(facts, _ethnicity_counts, ["n"], total_row=TOTAL, labels="breakdown")
     return shown.set_index("breakdown")["n"]
 
 
@@ -108,7 +116,7 @@ def ethnicity_compared(facts: Facts) -> Block:
     pop_year, pop_counts = population.latest(facts.year)
     counts = mine.fillna(0) if facts.data is not None else mine     # no row in the return: no child
     table = comp.ethnicity_comparison(counts, england, region, pop_counts if population.found else None, percent)
-    shown = _shown_ethnicity(facts, counts) if facts.data is not None else counts.astype(object).where(
+    shown = _shown_ethnicity(facts) if facts.data is not None else counts.astype(object).where(
         counts.notna(), disclosure.SUPPRESSED)
     hidden = table["ethnic_group"].map(shown).eq(disclosure.SUPPRESSED).to_numpy()
     frame = table.astype({"children": object, "percent": object})
@@ -199,7 +207,9 @@ def sex_of_new_placements(facts: Facts) -> Block:
     if facts.data is None:
         return nothing_for(facts, "sex_of_new_placements", "placements made in the year by sex")
     derived = comp.new_placement_sex_figures(facts.data.tables, facts.authority, facts.years)
-    return composition(dataclasses.replace(facts, figures=derived), "sex_of_new_placements",
+    members = [dataclasses.replace(m, figures=comp.new_placement_sex_figures(m.data.tables, m.authority, facts.years))
+               for m in facts.members]
+    return composition(dataclasses.replace(facts, figures=derived, members=members), "sex_of_new_placements",
                        Indicator.NEW_PLACEMENTS, Group.SEX, "placements made in the year",
                        "Placements made in the year by the sex of the child", focus=Sex.MALE, chart_kind="line")
 
@@ -213,7 +223,8 @@ def uasc_over_years(facts: Facts, key: str, crosstab: str, group: str, title: st
     derived = comp.uasc_breakdown(facts.figures, crosstab, group)
     if derived.empty:
         return nothing_for(facts, key, "unaccompanied asylum-seeking children by " + group.lower())
-    return composition(dataclasses.replace(facts, figures=derived), key, Indicator.CLA, group,
+    members = [dataclasses.replace(m, figures=comp.uasc_breakdown(m.figures, crosstab, group)) for m in facts.members]
+    return composition(dataclasses.replace(facts, figures=derived, members=members), key, Indicator.CLA, group,
                        "unaccompanied asylum-seeking children looked after at 31 March", title, focus=focus,
                        chart_kind=chart_kind)
 
@@ -238,9 +249,10 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
         "time_in_care": composition(facts, "time_in_care", cla, Group.TIME_IN_CARE, c,
                                     "Children looked after by time in care", focus="5 years and over"),
         "locality": composition(facts, "locality", cla, Group.LOCALITY, c,
-                                "Children placed inside and outside the authority", focus=Locality.OUTSIDE),
+                                "Children placed inside and outside " + ("their own council" if facts.is_group
+                                                                         else "the authority"), focus=Locality.OUTSIDE),
         "locality_benchmark": benchmark_block(facts, "locality_benchmark", cla,
-                                              "the share of children placed outside the authority's boundary",
+                                              f"the share of children placed outside {facts.own_boundary}",
                                               breakdown_group=Group.LOCALITY, breakdown=Locality.OUTSIDE),
         "distance": composition(facts, "distance", cla, Group.DISTANCE, c,
                                 "Children placed more than 20 miles from home", focus=Distance.FAR),

@@ -127,8 +127,10 @@ def home_needs_block(facts: Facts, mix: Block | None) -> Block:
     group = PlacementGroup.CHILDRENS_HOMES
     if facts.data is None:
         return nothing_for(facts, "childrens_homes_needs", "the needs of children in children's homes")
-    counts = pd.DataFrame({str(y): placement_moves.needs_in(facts.data.tables, y, group) for y in facts.years})
-    shown = by_year(counts, facts.threshold, shown_row(mix, group))
+    def needs(of: Facts) -> pd.DataFrame:
+        return pd.DataFrame({str(y): placement_moves.needs_in(of.data.tables, y, group) for y in facts.years})
+    counts = needs(facts)
+    shown = by_year(counts, facts.threshold, shown_row(mix, group), members=[needs(m) for m in facts.members])
     years = list(counts.columns)
     numbers = shown_numbers(shown, years)
     sentences = ["The return records why each child came into care, not the needs they present in their placement "
