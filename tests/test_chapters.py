@@ -31,8 +31,9 @@ def test_composition_suppresses_table_chart_and_sentence():
     assert shown.loc["C", "2023"] == disclosure.SUPPRESSED       # secondary: next smallest in the column
     assert shown.loc["Total", "2023"] == "52"
     # the sentence reads only the shares a reader can see: 2023 is hidden, so it says so and stops at 2022
-    assert block.sentences[0] == ("The figure for 2023 is hidden to protect small numbers. In 2022, 61% of children "
-                                  "were in A, down 2 percentage points from 63% in 2021.")
+    assert block.sentences[0] == ("The figure for 2023 is not shown (hidden to protect small numbers, or not "
+                                  "available). In 2022, 61% of children were in A, down 2 percentage points from 63% "
+                                  "in 2021.")
     saved = block.tables()[0].ees(facts.authority).set_index(["time_period", "placement_group"])
     assert saved.loc[(2023, "A"), "number"] == disclosure.SUPPRESSED and saved.loc[(2023, "A"), "percent"] == "c"
     assert saved.loc[(2022, "A"), "number"] == "60" and saved.loc[(2022, "A"), "percent"] == "61"

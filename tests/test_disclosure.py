@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis import disclosure, group_disclosure
 from sufficiency_lib.analysis.disclosure import (DEFAULT_THRESHOLD, SUPPRESSED, chart_data, suppress_figures,
                                         suppress_small_counts, suppress_table, suppression_mask)
 from sufficiency_lib.published.figures import FIGURE_COLUMNS, figures_frame
@@ -439,7 +439,7 @@ def test_a_group_hides_every_cell_a_member_hides_and_protects_it():
     first, second = _counts_of(A=3, B=8, C=30), _counts_of(A=10, B=20, C=30)
     how = {"total_row": "Total", "labels": "breakdown"}
     assert disclosure.suppress_table(first, ["2025"], **how)["2025"].tolist() == ["c", "c", "30", "41"]
-    hide = disclosure.hidden_by_members(group, [first, second], ["2025"], **how)
+    hide = group_disclosure.hidden_by_members(group, [first, second], ["2025"], **how)
     assert hide["2025"].tolist() == [True, True, False, False]
     shown = disclosure.suppress_table(group, ["2025"], also_hide=hide, **how)["2025"].tolist()
     assert shown == ["c", "c", "60", "101"]
@@ -457,7 +457,42 @@ def test_one_forced_cell_in_a_line_takes_another_with_it():
 def test_members_are_matched_by_label_and_a_label_a_member_lacks_is_not_hidden():
     group = _counts_of(A=13, B=28, C=60)
     member = _counts_of(C=4, A=40)                                   # no B row; its own order
-    hide = disclosure.hidden_by_members(group, [member], ["2025"], total_row="Total", labels="breakdown")
+    hide = group_disclosure.hidden_by_members(group, [member], ["2025"], total_row="Total", labels="breakdown")
     assert dict(zip(group["breakdown"], hide["2025"])) == {"A": True, "B": False, "C": True, "Total": False}
     assert disclosure.suppress_small_counts(pd.DataFrame({"n": [40, 41]}), ["n"],
                                             also_hide=pd.DataFrame({"n": [False, True]}))["n"].tolist() == ["40", "c"]
+
+
+def test_a_groups_year_by_year_table_hides_what_a_members_other_tables_made_it_hide():
+    """A member's age table hides its Total because its placement mix does, and so its
+    smallest age (7) with it; the group shows 27, and 27 - 20 would give the 7 back."""
+    from sufficiency_lib.statement.chapters.placements import by_year
+    one, two = pd.DataFrame({"2025": [7, 8]}, index=["x", "y"]), pd.DataFrame({"2025": [20, 9]}, index=["x", "y"])
+    mine = by_year(one, 6, totals=pd.Series({"2025": "c"}))
+    assert mine["2025"].tolist() == ["c", "8", "c"]
+    assert by_year(one + two, 6)["2025"].tolist() == ["27", "17", "44"]          # alone, it gives 7 back
+    group = by_year(one + two, 6, members=[mine, by_year(two, 6)])
+    assert group["2025"].tolist() == ["c", "17", "c"]      # the member's x and Total both hidden here too
+
+
+def test_a_groups_figure_is_not_stated_where_a_members_count_is_small():
+    from factories import make_facts
+    where = {"time_period": 2025, "indicator": "cla_31_march", "breakdown_group": "Unaccompanied asylum-seeking "
+             "children", "breakdown": "UASC", "unit": "number"}
+    assert make_facts([{**where, "value": 20.0}]).shown("cla_31_march", where["breakdown_group"], "UASC") == 20.0
+    group = make_facts([{**where, "value": 20.0}])
+    group.members = [make_facts([{**where, "value": 3.0}]), make_facts([{**where, "value": 17.0}])]
+    assert np.isnan(group.shown("cla_31_march", where["breakdown_group"], "UASC"))   # 20 - 17 would give 3
+
+
+def test_a_figure_its_table_hides_to_protect_a_small_one_is_not_stated_either():
+    """Placed with parents (11) is hidden beside Other (3) so that 100 - 86 - 11 cannot give 3 back;
+    a sentence stating 11 would give it back just the same."""
+    from factories import make_facts
+    rows = [{"time_period": 2025, "indicator": "cla_31_march", "breakdown_group": "Placement group", "breakdown": b,
+             "unit": "number", "value": v} for b, v in (("Foster", 86.0), ("Parents", 11.0), ("Other", 3.0),
+                                                        ("Total", 100.0))]
+    facts = make_facts(rows)
+    assert [facts.shown("cla_31_march", "Placement group", b) for b in ("Foster", "Total")] == [86.0, 100.0]
+    assert np.isnan(facts.shown("cla_31_march", "Placement group", "Parents"))
+    assert np.isnan(facts.shown("cla_31_march", "Placement group", "Other"))

@@ -235,7 +235,7 @@ def test_latest_group_counts_are_suppressed_as_on_the_placements_page():
     from sufficiency_lib.analysis import demand as outlook
     groups = [IFA] * 40 + [IN_HOUSE] * 30 + ["Placed for adoption"] * 7 + ["Secure units"] * 2
     snaps = {2025: pd.DataFrame({"CHILD": range(len(groups)), "placement_group": groups})}
-    shown = outlook.latest_shown(SimpleNamespace(year=2025, threshold=6), snaps)
+    shown = outlook.latest_shown(SimpleNamespace(year=2025, threshold=6, members=[]), snaps)
     assert shown["Secure units"] == "c" and shown["Placed for adoption"] == "c"
     assert shown[IFA] == "40" and shown[outlook.CLA] == "79"
 

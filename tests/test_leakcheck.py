@@ -200,3 +200,19 @@ def test_a_group_table_giving_back_a_members_hidden_count_is_named(tmp_path):
     # both members hiding it: nothing can be worked out from the group alone
     _tidy(tmp_path / "two", "mix", [(2025, "Homes", "c", 6), (2025, "Foster", 30, 30), (2024, "Homes", "c", 4)])
     assert group_check.recovered(tmp_path / "group", [tmp_path / "one", tmp_path / "two"]) == []
+
+
+def test_a_row_is_matched_on_its_year_and_label_when_a_second_filter_differs(tmp_path):
+    from sufficiency_lib.site import group_check
+    meta = (("placement", "Filter"), ("source", "Filter"), ("number", "Indicator"), ("mean", "Indicator"))
+
+    def table(folder, rows):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "cost.csv").write_text("time_period,placement,source,number,mean\n"
+                                         + "".join(",".join(map(str, r)) + "\n" for r in rows))
+        (folder / "cost.meta.csv").write_text("col_name,col_type\n" + "".join(f"{n},{k}\n" for n, k in meta))
+    table(tmp_path / "group", [(2025, "Homes", "local", 9, 1)])                 # one row: no sum to check
+    table(tmp_path / "one", [(2025, "Homes", "S251", "c", 1)])
+    table(tmp_path / "two", [(2025, "Homes", "local", 6, 1)])
+    found = group_check.recovered(tmp_path / "group", [tmp_path / "one", tmp_path / "two"])
+    assert [(f.row, f.column, f.value) for f in found] == [(("2025", "Homes", "local"), "number", 3.0)]

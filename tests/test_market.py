@@ -558,3 +558,18 @@ def test_without_a_return_the_start_is_only_said_for_a_year_dfe_published():
     assert demand._published_latest(history, 2025).to_dict() == {PlacementGroup.CHILDRENS_HOMES: 66.0}
     assert demand._published_latest(history, 2026).empty
     assert demand._published_latest({}, 2025).empty
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("code", sorted(DEMO))
+def test_the_cost_of_the_mix_hides_every_count_the_placement_mix_hides(pages, code):
+    """Cambridgeshire's placement mix hides 'Placed for adoption' (6 children, hidden to protect a
+    smaller group); the cost table showed the 6, and its cost a year gave it back too."""
+    from sufficiency_lib.statement.chapters.common import composition_shown
+    facts, chapter = pages[code]
+    shown = composition_shown(facts, "cla_31_march", "Placement group").set_index("breakdown")[str(facts.year)]
+    cost = chapter.blocks["mix_cost"].table.frame.set_index("placement_group")
+    hidden = [group for group in cost.index if str(shown.get(group, "")).strip() == "c"]
+    assert hidden, "the demo's mix hides some group this year"
+    for group in hidden:
+        assert cost.loc[group, ["children", "annual_cost"]].tolist() == ["c", "c"], (group, cost.loc[group].to_dict())

@@ -97,7 +97,8 @@ def test_a_crosstab_whose_shares_round_alike_does_not_call_one_highest_and_lowes
 
 def test_a_share_whose_latest_year_is_hidden_says_so_before_the_older_one():
     text = narrative.describe_share(pd.Series({2023: 93.0, 2024: 94.0, 2025: None}), "In touch", "care leavers")
-    assert text.startswith("The figure for 2025 is hidden to protect small numbers. In 2024, 94% of care leavers")
+    assert text.startswith("The figure for 2025 is not shown (hidden to protect small numbers, or not available). "
+                           "In 2024, 94% of care leavers")
 
 
 def test_describe_against():
@@ -233,7 +234,7 @@ def test_a_share_says_what_the_children_were_in_words_that_fit_the_breakdown(lab
     assert text.startswith(f"In 2025, 31% of children looked after {said}, up 1 percentage point from 30% in 2024.")
     hidden = narrative.describe_share(pd.Series({2025: float("nan")}), label, "children looked after", group)
     assert hidden == (f"The share of children looked after who {said} cannot be shown: its counts are hidden to "
-                      "protect small numbers.")
+                      "protect small numbers, or not available.")
 
 
 def test_every_chapter_says_what_no_challenge_was_found_in():

@@ -181,7 +181,8 @@ def test_the_mix_block_prices_every_group_and_leaves_a_suppressed_group_out_of_t
     assert shown.loc[PlacementGroup.SUPPORTED, "cost_source"] == "none fits"
     ifa = round(10 * 700 * 365 / 7)
     assert f"costs about £{ifa:,.0f} a year" in block.sentences[0]          # IFA only: secure is left out
-    assert "Groups of fewer than 6 children are left out of these totals" in block.sentences[1]
+    assert "Groups whose number of children is hidden to protect small numbers are left out of these totals" \
+        in block.sentences[1]
     assert "No local or public weekly cost fits Supported accommodation" in block.sentences[2]
 
 

@@ -288,10 +288,12 @@ def _with_significance(table: pd.DataFrame, figures: pd.DataFrame, authority: st
     else:
         low = high = np.full(len(table), np.nan)
     out = table.assign(ci_low=low, ci_high=high)
-    england = table["england"].astype(float)
-    if unit == "percent":
-        england = _unrounded_england(figures, indicator, breakdown_group, breakdown, table["time_period"], england)
+    published = table["england"].astype(float)
+    england = (_unrounded_england(figures, indicator, breakdown_group, breakdown, table["time_period"], published)
+               if unit == "percent" else published)
     out["vs_england"] = compare(low, high, england)
+    # where DfE's rounding alone would turn the answer, a page gives England's share to a decimal place
+    out["england_tested"] = np.where(out["vs_england"] != compare(low, high, published), england, np.nan)
     out["vs_neighbours"] = compare(low, high, table["sn_mean"].astype(float))
     return out
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import chosen, costs, disclosure, forecast, market, metrics, panel
+from sufficiency_lib.analysis import chosen, costs, disclosure, forecast, group_disclosure, market, metrics, panel
 from sufficiency_lib.analysis.stockflow import TooFewYears
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.inputs import CACHE_DIR
@@ -87,10 +87,16 @@ def latest_shown(facts: Facts, snaps: dict[int, pd.DataFrame]) -> pd.Series:
     """The page year's children by placement group as the placements chapter shows them
     (primary and secondary suppression over every group and the total), so that the groups
     listed cannot be subtracted from the total to recover the small ones."""
-    counts = snaps[facts.year]["placement_group"].value_counts()
-    table = pd.DataFrame({"breakdown": [*counts.index, TOTAL], "latest": [*counts.to_numpy(), counts.sum()]})
+    def by_group(snapshot: pd.DataFrame) -> pd.DataFrame:
+        counts = snapshot["placement_group"].value_counts()
+        return pd.DataFrame({"breakdown": [*counts.index, TOTAL], "latest": [*counts.to_numpy(), counts.sum()]})
+    table = by_group(snaps[facts.year])
+    members = [by_group(metrics.children_at_31_march(m.data.tables, facts.year)) for m in facts.members
+               if m.data is not None]        # a group hides what its members' pages hide
+    also = group_disclosure.hidden_by_members(table, members, ["latest"], total_row=TOTAL, labels="breakdown",
+                                              threshold=facts.threshold) if members else None
     shown = disclosure.suppress_table(table, ["latest"], total_row=TOTAL, labels="breakdown",
-                                      threshold=facts.threshold)
+                                      threshold=facts.threshold, also_hide=also)
     return shown.set_index("breakdown")["latest"].rename({TOTAL: CLA})
 
 

@@ -240,8 +240,8 @@ def suppression_mask(table: pd.DataFrame, columns: list[str] | None = None, *,
     ``total_column`` the column of totals, either or both (a breakdown has a Total row; a
     cross-tab with margins has both). Without either, only primary suppression applies.
     ``also_hide`` (True where a cell must be hidden whatever its size: a group's cell whose
-    member hides it, see :func:`hidden_by_members`) marks cells kept and protected as an
-    existing ``c`` is. The mask has the index and ``columns`` of ``table``.
+    member hides it, see :mod:`sufficiency_lib.analysis.group_disclosure`) marks cells kept and
+    protected as an existing ``c`` is. The mask has the index and ``columns`` of ``table``.
     """
     columns = list(columns) if columns is not None else list(table.columns.drop(labels, errors="ignore"))
     row_labels = pd.Index(table[labels] if labels else table.index)
@@ -277,35 +277,6 @@ def suppression_mask(table: pd.DataFrame, columns: list[str] | None = None, *,
                 lines.append(_Line(position(r, t), addends))
     protected = _protect(values.ravel(), hidden.ravel(), confidential.ravel(), lines, threshold)
     return pd.DataFrame(protected.reshape(n_rows, n_cols), index=table.index, columns=columns)
-
-
-def hidden_by_members(table: pd.DataFrame, members: list[pd.DataFrame], columns: list[str], *,
-                      total_row=None, total_column: str | None = None, labels: str | None = None,
-                      threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """The cells of a group's ``table`` that its members' own tables of the same shape
-    (``members``, suppressed as the group's is) hide (True), by row label and column.
-
-    A group's count is the sum of its members' counts: where a member's page hides a cell
-    (a small count, or one hidden to protect it) and the group's page showed the same cell,
-    the group's less the other members' would give it back. So the group hides every such
-    cell too (:func:`suppression_mask`'s ``also_hide``), and its own secondary suppression
-    protects them."""
-    out = pd.DataFrame(False, index=table.index, columns=list(columns))
-    keys = pd.Index(table[labels] if labels else table.index)
-    for member in members:
-        if member is None or member.empty:
-            continue
-        present = [c for c in columns if c in member.columns]
-        member_keys = pd.Index(member[labels] if labels else member.index)
-        mask = suppression_mask(member, present, labels=labels, threshold=threshold,
-                                total_row=total_row if total_row is not None and (member_keys == total_row).sum() == 1
-                                else None,
-                                total_column=total_column if total_column in present else None)
-        by_label = mask.set_axis(member_keys, axis=0)
-        by_label = by_label.groupby(level=0, sort=False).any()
-        aligned = by_label.reindex(index=keys, columns=out.columns, fill_value=False).fillna(False)
-        out = out | aligned.set_axis(out.index, axis=0).astype(bool)
-    return out
 
 
 def _format_count(value) -> str:

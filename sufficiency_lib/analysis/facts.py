@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, disclosure, groups, metrics
+from sufficiency_lib.analysis import benchmark, disclosure, group_disclosure, groups, metrics
 from sufficiency_lib.config import Authority
 from sufficiency_lib.inputs import Inputs
 from sufficiency_lib.local import actions as actions_mod
@@ -106,6 +106,7 @@ class Facts:
     threshold: int = disclosure.DEFAULT_THRESHOLD
     notes: list[str] = field(default_factory=list)
     members: list[Facts] = field(default_factory=list)   # a group's members, each as its own statement reads it
+    _hidden_cells: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def authority(self) -> Authority:
@@ -205,18 +206,45 @@ class Facts:
 
     def shown(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL, year: int | None = None,
               unit: str = Unit.NUMBER) -> float:
-        """One computed figure as a page may state it: missing when its count is 1 to 5."""
-        year = year or self.year
+        """One computed figure as a page may state it: missing where its count is hidden (1 to 5,
+        or, from a return, a count its breakdown's table hides so that a small one cannot be
+        worked out, or, for a group, one a member's table hides)."""
+        year = int(year or self.year)
         rows = select(self.figures, indicator, unit, group, breakdown)
         rows = rows.loc[rows["time_period"].eq(year), "value"]
-        if rows.empty:
-            return np.nan
-        count = select(self.figures, indicator, Unit.NUMBER, group, breakdown)
-        count = count.loc[count["time_period"].eq(year), "value"]
-        # A count DfE suppressed is not known to be small: its published share stands.
-        if not count.empty and pd.notna(count.iloc[0]) and disclosure.is_small(float(count.iloc[0]), self.threshold):
+        if rows.empty or self._hidden(indicator, group, breakdown, year):
             return np.nan
         return np.nan if pd.isna(rows.iloc[0]) else float(rows.iloc[0])
+
+    def _hidden(self, indicator: str, group: str, breakdown: str, year: int) -> bool:
+        """Whether the pages hide the count of the figure. A count DfE suppressed is not known to
+        be small, so its published share stands; DfE's published counts are public already."""
+        key = (indicator, group, year)
+        if key not in self._hidden_cells:
+            self._hidden_cells[key] = self._hidden_in_line(indicator, group, year)
+        return breakdown in self._hidden_cells[key]
+
+    def _line(self, indicator: str, group: str, year: int) -> pd.DataFrame:
+        """The year's counts of the breakdown group (``breakdown``, ``n``; with its Total)."""
+        f = self.figures
+        rows = f.loc[f["indicator"].eq(indicator) & f["breakdown_group"].eq(group) & f["unit"].eq(Unit.NUMBER)
+                     & f["time_period"].eq(year) & f["value"].notna()]
+        return pd.DataFrame({"breakdown": rows["breakdown"].to_numpy(), "n": rows["value"].astype(float).to_numpy()})
+
+    def _hidden_in_line(self, indicator: str, group: str, year: int) -> set:
+        line = self._line(indicator, group, year)
+        if line.empty:
+            return set()
+        small = disclosure.small_mask(line["n"], self.threshold).to_numpy()
+        if self.data is None:                   # published figures: only what is small
+            return set(line.loc[small, "breakdown"])
+        total = TOTAL if (line["breakdown"] == TOTAL).sum() == 1 and len(line) > 1 else None
+        members = [m._line(indicator, group, year) for m in self.members]
+        also = (group_disclosure.hidden_by_members(line, members, ["n"], total_row=total, labels="breakdown",
+                                                   threshold=self.threshold) if members else None)
+        mask = disclosure.suppression_mask(line, ["n"], total_row=total, labels="breakdown", threshold=self.threshold,
+                                           also_hide=also)
+        return set(line.loc[mask["n"].to_numpy() | small, "breakdown"])
 
     def share_series(self, indicator: str, group: str, breakdown: str) -> pd.Series:
         """The percentage of one breakdown over the years, missing where suppressed."""
@@ -254,19 +282,28 @@ def load(inputs: Inputs, year: int, published, history: int = HISTORY_YEARS) -> 
     notes = []
     if data is not None and not covers(data, year):
         notes.append(not_covered(data, year))
-        data, members = None, {}  # a return's children are never carried into years it does not cover
+        data = None           # a return's children are never carried into years it does not cover
     years = history_years(data, year, history)
     figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
                if data is not None else published_figures(published, inputs.code, years))
     local = local_data.load(inputs.local_dir)
     actions = actions_mod.load(inputs.local_dir, int(year), inputs.code)
     # A group's members as their own statements read them (the same years), so that the
-    # group's pages hide whatever a member's pages hide (disclosure.hidden_by_members).
-    own = [Facts(member, int(year), members[member.code],
-                 metrics.return_figures(members[member.code].tables, member.authority, years,
-                                        source=members[member.code].source), years, published, local, actions)
-           for member in inputs.members if member.code in members]
+    # group's pages hide whatever a member's pages hide (group_disclosure).
+    own = [_member(member, members.get(member.code), int(year), years, published, local, actions)
+           for member in inputs.members]
     return Facts(inputs, int(year), data, figures, years, published, local, actions, notes=notes, members=own)
+
+
+def _member(inputs: Inputs, data: ReturnData | None, year: int, years: list[int], published, local,
+            actions) -> Facts:
+    """A group's member as its own statement reads it, for the group's years: from its return
+    where that holds the year, else from the published figures, as its own statement would."""
+    if data is not None and not covers(data, year):
+        data = None
+    figures = (metrics.return_figures(data.tables, inputs.authority, years, source=data.source)
+               if data is not None else published_figures(published, inputs.code, years))
+    return Facts(inputs, year, data, figures, years, published, local, actions)
 
 
 def return_years(data: ReturnData) -> tuple[int, int]:

@@ -125,21 +125,11 @@ def uasc_on(children: pd.Series, uasc: pd.DataFrame | None, when) -> pd.Series:
     Series of dates aligned with ``children``)."""
     if uasc is None or uasc.empty:
         return pd.Series(False, index=children.index)
-    ceased = _uasc_ceased(uasc)
+    ceased = _derived({"uasc": uasc}, "ceased", lambda t: t["uasc"].sort_values("DUC", na_position="last")
+                      .drop_duplicates("CHILD", keep="last").set_index("CHILD")["DUC"])   # each child's latest DUC
     duc = _lookup(children, ceased)
     listed = children.isin(ceased.index)
     return (listed & (duc.isna() | (duc > when))).astype(bool)
-
-
-_UASC_CEASED: dict = {}
-
-
-def _uasc_ceased(uasc: pd.DataFrame) -> pd.Series:
-    """Each UASC child's latest DUC (missing while still UASC), by CHILD; once per table."""
-    if _UASC_CEASED.get("table") is not uasc:
-        last = uasc.sort_values("DUC", na_position="last").drop_duplicates("CHILD", keep="last")
-        _UASC_CEASED.update(table=uasc, ceased=last.set_index("CHILD")["DUC"])
-    return _UASC_CEASED["ceased"]
 
 
 def placements(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -206,20 +196,24 @@ def _locality(location: pd.Series) -> pd.Series:
 
 # --- the children looked after on 31 March ---------------------------------------------
 
-#: What is worked out from the return last asked about (snapshots, care episodes, placements), kept
-#: with the tables themselves so a changed return is never served another's.
+#: What is worked out from the last few returns asked about (a group's and its members'):
+#: snapshots, care episodes, placements. Kept with the tables themselves, so a changed
+#: return is never served another's.
 _DERIVED: dict = {}
 
 
 def _derived(tables: dict[str, pd.DataFrame], name, make):
     """``make(tables)``, worked out once per return and ``name`` (pandas copies on write)."""
     source = [tables.get(table) for table in ("episodes", "header", "uasc")]
-    if _DERIVED.get("source") is None or any(a is not b for a, b in zip(_DERIVED["source"], source)):
-        _DERIVED.clear()
-        _DERIVED["source"] = source
-    if name not in _DERIVED:
-        _DERIVED[name] = make(tables)
-    return _DERIVED[name]
+    key = tuple(id(frame) for frame in source)
+    if key not in _DERIVED or any(a is not b for a, b in zip(_DERIVED[key][0], source)):
+        if len(_DERIVED) >= 6:
+            _DERIVED.pop(next(iter(_DERIVED)))
+        _DERIVED[key] = (source, {})
+    kept = _DERIVED[key][1]
+    if name not in kept:
+        kept[name] = make(tables)
+    return kept[name]
 
 
 def children_at_31_march(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:

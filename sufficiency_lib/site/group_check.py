@@ -7,10 +7,11 @@ group whatever a member hides); this check reads what was rendered, so a table t
 through is named after every batch.
 
 It compares the tidy CSVs a group and its members have under the same name, row by row
-(the same year and filters) and column by column (each indicator the ``.meta.csv`` lists).
-Only columns that add up are read: where the group and all its members show a number, the
-group's must be their sum in every row (a projection made by a model of the group's own
-does not, and is left out).
+(the same year and filters; failing that, the same year and first filter, where that names
+one row) and column by column (each indicator the ``.meta.csv`` lists). Only columns that add
+up are read: where the group and all its members show a number, the group's must be their
+sum in every row (a projection made by a model of the group's own does not, and is left
+out); a column with no such row is read when its unit is a plain number.
 """
 from __future__ import annotations
 
@@ -34,17 +35,39 @@ class Recovered:
         return f"{self.table}: {self.column} of {', '.join(self.row)} is hidden for a member but is {self.value:g}"
 
 
-def _read(path: Path) -> tuple[list[dict], list[str], list[str]]:
-    """The rows of a tidy CSV, its filter columns and its indicator columns (from its meta)."""
+def _read(path: Path) -> tuple[list[dict], list[str], dict[str, str]]:
+    """The rows of a tidy CSV, its filter columns and its indicator columns with their units
+    (from its meta)."""
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     meta = path.with_name(path.name[:-len(".csv")] + ".meta.csv")
-    filters, indicators = [], []
+    filters, indicators = [], {}
     if meta.is_file():
         with meta.open(newline="", encoding="utf-8") as handle:
             for line in csv.DictReader(handle):
-                (filters if line["col_type"] == "Filter" else indicators).append(line["col_name"])
+                if line["col_type"] == "Filter":
+                    filters.append(line["col_name"])
+                else:
+                    indicators[line["col_name"]] = line.get("indicator_unit") or ""
     return rows, filters, indicators
+
+
+class _Rows:
+    """A member's rows by year and filters, and by year and first filter where that names one."""
+
+    def __init__(self, rows: list[dict], filters: list[str]):
+        self.filters = filters
+        self.full = {self.key(row): row for row in rows}
+        short: dict = {}
+        for row in rows:
+            short.setdefault(self.key(row, 1), []).append(row)
+        self.short = {key: found[0] for key, found in short.items() if len(found) == 1}
+
+    def key(self, row: dict, filters: int | None = None) -> tuple:
+        return tuple(row.get(c, "") for c in ("time_period", *self.filters[:filters]))
+
+    def get(self, row: dict) -> dict | None:
+        return self.full.get(self.key(row)) or self.short.get(self.key(row, 1))
 
 
 def _number(cell: str | None) -> float | None:
@@ -54,21 +77,23 @@ def _number(cell: str | None) -> float | None:
         return None
 
 
-def _column(group_rows: list[dict], members: list[dict], key, column: str) -> list[tuple[tuple, list, float]]:
+def _column(group_rows: list[dict], members: list[_Rows], key, column: str) -> list[tuple[tuple, list, float]]:
     """Each group row's (key, member cells, group value) for ``column``, where the group shows a number
     and every member has the row."""
     out = []
     for row in group_rows:
         value = _number(row.get(column))
-        cells = [member.get(key(row), {}).get(column) for member in members]
+        cells = [(member.get(row) or {}).get(column) for member in members]
         if value is not None and all(cell is not None for cell in cells):
             out.append((key(row), [cell.strip() for cell in cells], value))
     return out
 
 
-def _adds_up(lines: list[tuple[tuple, list, float]]) -> bool:
+def _adds_up(lines: list[tuple[tuple, list, float]], unit: str) -> bool:
     whole = [(cells, value) for _, cells, value in lines if all(_number(c) is not None for c in cells)]
-    return bool(whole) and all(abs(sum(_number(c) for c in cells) - value) < 0.5 for cells, value in whole)
+    if not whole:
+        return unit == ""
+    return all(abs(sum(_number(c) for c in cells) - value) < 0.5 for cells, value in whole)
 
 
 def recovered(group_tables: Path, member_tables: list[Path]) -> list[Recovered]:
@@ -81,13 +106,10 @@ def recovered(group_tables: Path, member_tables: list[Path]) -> list[Recovered]:
         if not all((folder / name).is_file() for folder in member_tables):
             continue
         rows, filters, indicators = _read(path)
-
-        def key(row, filters=filters):
-            return tuple(row.get(c, "") for c in ("time_period", *filters))
-        members = [{key(row): row for row in _read(folder / name)[0]} for folder in member_tables]
-        for column in indicators:
-            lines = _column(rows, members, key, column)
-            if not _adds_up(lines):
+        members = [_Rows(_read(folder / name)[0], filters) for folder in member_tables]
+        for column, unit in indicators.items():
+            lines = _column(rows, members, members[0].key, column)
+            if not _adds_up(lines, unit):
                 continue
             for where, cells, value in lines:
                 hidden = [c for c in cells if c == SUPPRESSED]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis.trends import percent_change
@@ -76,8 +77,10 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
     text = f"In {row['time_period']}, {subject} was {value:,.0f}{unit}"
     comparisons = []
     if not pd.isna(row["england"]):
+        tested = row.get("england_tested", np.nan)     # England's share, where its rounding would mislead
+        england = f"{float(row['england']):,.0f}" if pd.isna(tested) else f"{float(tested):,.1f}"
         comparisons.append(f"{compare_word(value, float(row['england']), row.get('vs_england', ''))} "
-                           f"England ({float(row['england']):,.0f}{unit})")
+                           f"England ({england}{unit})")
     if not pd.isna(row["sn_mean"]):
         comparisons.append(f"{compare_word(value, float(row['sn_mean']), row.get('vs_neighbours', ''))} "
                            f"the average of its statistical neighbours ({decimal_text(float(row['sn_mean']))}{unit})")
@@ -156,7 +159,8 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
     last = series.index[-1] if len(series) else None
     series = series.dropna()
     if series.empty:
-        return f"The share of {subject} who {_being(label, group)} cannot be shown: its counts are {HIDDEN}."
+        return (f"The share of {subject} who {_being(label, group)} cannot be shown: its counts are {HIDDEN}, or "
+                "not available.")
     years, values = list(series.index), [float(v) for v in series.to_numpy()]
     text = f"In {years[-1]}, {_share_of(label, subject, values[-1], group)}"
     if len(values) > 1:
@@ -166,7 +170,8 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
         else:
             text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
                      f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")
-    hidden_latest = f"The figure for {last} is {HIDDEN}. " if last is not None and last != years[-1] else ""
+    hidden_latest = (f"The figure for {last} is not shown ({HIDDEN}, or not available). "
+                     if last is not None and last != years[-1] else "")
     return hidden_latest + text + "."
 
 

@@ -92,7 +92,7 @@ def placements(facts: Facts) -> Block:
         if move:
             sentences.append(f"The share of children with agency foster carers has {'grown' if move > 0 else 'fallen'} "
                              f"by {abs(move)} percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, "
-                             f"from {first.iloc[0]:.0f}% to {first.iloc[-1]:.0f}%.")
+                             f"from {first.iloc[0]:.0f}% to {first.iloc[-1]:.0f}% in {first.index[-1]}.")
     return Block("story", sentences)
 
 

@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, disclosure
+from sufficiency_lib.analysis import benchmark, disclosure, group_disclosure
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.analysis.metrics import GROUP_ORDER
 from sufficiency_lib.published.figures import select
@@ -59,12 +59,12 @@ def column_name(label: str) -> str:
 def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **how) -> pd.DataFrame | None:
     """For a group's statement, the cells of ``table`` (counts in ``columns``, made by
     ``raw(facts)``) that its members' own pages hide: ``raw`` of each member, suppressed as
-    ``how`` says (:func:`disclosure.hidden_by_members`). None for an authority's own statement.
+    ``how`` says (:func:`group_disclosure.hidden_by_members`). None for an authority's own statement.
     A group's count is its members' added up, so a cell a member hides, shown for the group,
     could be worked out from the group's and the other members'."""
     if not facts.members:
         return None
-    return disclosure.hidden_by_members(table, [raw(member) for member in facts.members], columns,
+    return group_disclosure.hidden_by_members(table, [raw(member) for member in facts.members], columns,
                                         threshold=facts.threshold, **how)
 
 
@@ -74,6 +74,37 @@ def suppressed(facts: Facts, raw, columns: list[str], **how) -> tuple[pd.DataFra
     table = raw(facts)
     also = members_hide(facts, table, raw, columns, **how)
     return table, disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=also, **how)
+
+
+def composition_shown(facts: Facts, indicator: str, group: str) -> pd.DataFrame:
+    """A composition's counts over the statement's years as its page table shows them (a
+    ``breakdown`` column and a column per year); empty when there are none. What another
+    table's suppression follows, for a group's members too."""
+    years = list(facts.years)
+    counts = counts_by_year(facts.figures, indicator, group, years)
+    if counts.empty:
+        return counts
+    columns = [str(y) for y in years if str(y) in counts.columns]
+    return suppressed(facts, lambda f: counts_by_year(f.figures, indicator, group, years), columns,
+                      total_row=TOTAL, labels="breakdown")[1]
+
+
+def cross_shown(facts: Facts, group: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+    """The latest year's cross-tabulation ``group`` as its page table shows it (a ``row``
+    column, a column per column label and Total); None when there is none."""
+    wide = cross_counts(facts, group, columns)
+    if wide is None:
+        return None
+    return suppressed(facts, lambda f: cross_counts(f, group, columns), [c for c in wide.columns if c != "row"],
+                      total_row=TOTAL, total_column=TOTAL, labels="row")[1]
+
+
+def row_of(frame: pd.DataFrame | None, row: str, label_column: str = "breakdown") -> pd.Series:
+    """One row of a shown table ('c' where suppressed); empty when absent."""
+    if frame is None or label_column not in frame:
+        return pd.Series(dtype=object)
+    indexed = frame.set_index(label_column)
+    return indexed.loc[row] if row in indexed.index else pd.Series(dtype=object)
 
 
 # --- figures to frames ------------------------------------------------------------------
@@ -199,6 +230,7 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     plotted = disclosure.chart_data(shown, count_columns).frame
     share = (plotted[focus_column] / plotted[TOTAL] * 100) if focus_column in plotted else pd.Series(dtype=float)
     share.index = plotted["row"]
+    share = share.loc[~plotted[TOTAL].eq(0).to_numpy()] if len(share) else share    # a row of none: no share
     sentence = narrative.describe_crosstab(share.drop([TOTAL, *obvious], errors="ignore"), focus_column, subject,
                                            overall=share.get(TOTAL, np.nan),
                                            left_out=tuple(r for r in obvious if r in share.index))

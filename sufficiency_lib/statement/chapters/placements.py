@@ -11,9 +11,11 @@ profile is the row of the cross-tabulation), so no cell hidden in one can be wor
 from the other."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from sufficiency_lib.analysis import disclosure
+from sufficiency_lib.analysis import disclosure, group_disclosure
 from sufficiency_lib.analysis import placement_moves as moves
 from sufficiency_lib.analysis.costs import financial_year
 from sufficiency_lib.analysis.facts import Facts
@@ -22,7 +24,8 @@ from sufficiency_lib.statement import charts, narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, crosstab, nothing_for
+from sufficiency_lib.statement.chapters.common import (benchmark_block, composition, composition_shown, cross_shown,
+                                                       crosstab, nothing_for, row_of)
 from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, TOTAL, Area, Group, Indicator, Locality,
                                         PlacementGroup, PlacementLength, Stability)
 from sufficiency_lib.ssda903.groupings import DFE_PLACEMENT_TYPES
@@ -59,10 +62,28 @@ def mix(facts: Facts):
 
 def shown_row(block: Block | None, row: str, label_column: str = "breakdown") -> pd.Series:
     """One row of a block's page table as shown ('c' where suppressed); empty when absent."""
-    if block is None or block.table is None or label_column not in block.table.frame:
-        return pd.Series(dtype=object)
-    frame = block.table.frame.set_index(label_column)
-    return frame.loc[row] if row in frame.index else pd.Series(dtype=object)
+    return row_of(None if block is None or block.table is None else block.table.frame, row, label_column)
+
+
+@dataclass
+class MemberView:
+    """A group's member as its own placements page shows it: the tables the page's year-by-year
+    tables follow (:func:`by_year`), and its placements made."""
+
+    facts: Facts
+    made: pd.DataFrame
+    mix: pd.DataFrame
+    cross: pd.DataFrame | None
+    new_by_group: pd.DataFrame
+    by_locality: pd.DataFrame
+
+    @classmethod
+    def of(cls, member: Facts) -> MemberView:
+        return cls(member, moves.placements_made(member.data.tables, member.years),
+                   composition_shown(member, Indicator.CLA, Group.PLACEMENT_GROUP),
+                   cross_shown(member, Group.PLACEMENT_BY_AGE, list(DFE_AGE_GROUPS)),
+                   composition_shown(member, Indicator.NEW_PLACEMENTS, Group.PLACEMENT_GROUP),
+                   composition_shown(member, Indicator.NEW_PLACEMENTS, Group.LOCALITY))
 
 
 def _with_total(counts: pd.DataFrame) -> pd.DataFrame:
@@ -79,8 +100,9 @@ def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = Non
     """``counts`` (labels x year columns) with a Total row, suppressed: a Total that another
     table hides (``totals``, that table's shown row) is hidden here first, and the last year
     is ``latest`` (another table's shown cells for it, 'c' kept) where given. For a group,
-    ``members`` are its members' own counts of the same table, and what their pages hide is
-    hidden here too (:func:`~sufficiency_lib.analysis.disclosure.hidden_by_members`)."""
+    ``members`` are its members' own tables of the same counts as their pages show them (this
+    function's result for each), and whatever they hide is hidden here too
+    (:func:`~sufficiency_lib.analysis.group_disclosure.hidden_in`)."""
     frame = _with_total(counts)
     years = list(frame.columns)
     for year in years:
@@ -90,9 +112,7 @@ def by_year(counts: pd.DataFrame, threshold: int, totals: pd.Series | None = Non
         given = latest.reindex(frame.index)
         frame[years[-1]] = given.where(given.notna(), frame[years[-1]])
     frame = frame.rename_axis("breakdown").reset_index()
-    also = (disclosure.hidden_by_members(frame, [_with_total(m).rename_axis("breakdown").reset_index()
-                                                 for m in members], years, total_row=TOTAL, labels="breakdown",
-                                         threshold=threshold) if len(members) else None)
+    also = group_disclosure.hidden_in(frame, list(members), years, labels="breakdown") if len(members) else None
     return disclosure.suppress_table(frame, years, total_row=TOTAL, labels="breakdown", threshold=threshold,
                                      also_hide=also)
 
@@ -163,13 +183,15 @@ def _ages_in(facts: Facts, group: str) -> pd.DataFrame | None:
                           fill_value=0).reindex(columns=facts.years, fill_value=0)
 
 
-def age_profile(facts: Facts, group: str, key: str, mix_block: Block, cross: Block) -> Block:
+def age_profile(facts: Facts, group: str, key: str, mix_block: Block, cross: Block,
+                members: list[MemberView] = ()) -> Block:
     """Children in one placement group at 31 March by age group, every year of the statement."""
     counts = _ages_in(facts, group)
     if counts is None:
         return nothing_for(facts, key, f"the age of children in {group.lower()}")
-    members = [found for found in (_ages_in(m, group) for m in facts.members) if found is not None]
-    shown = by_year(counts, facts.threshold, shown_row(mix_block, group), shown_row(cross, group, "row"), members)
+    theirs = [by_year(found, facts.threshold, row_of(m.mix, group), row_of(m.cross, group, "row"))
+              for m, found in ((m, _ages_in(m.facts, group)) for m in members) if found is not None]
+    shown = by_year(counts, facts.threshold, shown_row(mix_block, group), shown_row(cross, group, "row"), theirs)
     years = [str(y) for y in facts.years]
     sentence = _older_sentence(shown_numbers(shown, years), years, f"children in {in_sentence(group)}")
     block = _year_block(facts, key, f"Children in {in_sentence(group)} at 31 March by age", "Age group", shown,
@@ -199,12 +221,13 @@ def _made_ages(made: pd.DataFrame, years: list[int], group: str | None) -> pd.Da
 
 
 def made_by_age(facts: Facts, made: pd.DataFrame, group: str | None, key: str, by_group: Block,
-                members_made: list[pd.DataFrame] = ()) -> Block:
+                members: list[MemberView] = ()) -> Block:
     """Placements made in each year by the child's age when placed: all, or of one group
-    (``members_made``: a group's members' own placements made, :func:`by_year`)."""
+    (``members``: a group's members, :func:`by_year`)."""
     counts = _made_ages(made, facts.years, group)
-    shown = by_year(counts, facts.threshold, shown_row(by_group, group or TOTAL),
-                    members=[_made_ages(m, facts.years, group) for m in members_made])
+    theirs = [by_year(_made_ages(m.made, facts.years, group), facts.threshold, row_of(m.new_by_group, group or TOTAL))
+              for m in members]
+    shown = by_year(counts, facts.threshold, shown_row(by_group, group or TOTAL), members=theirs)
     years = [str(y) for y in facts.years]
     what = f"{in_sentence(group)} placements" if group else "placements"
     sentence = _older_sentence(shown_numbers(shown, years), years, f"{what} made", made=True)
@@ -217,11 +240,11 @@ def _ended(made: pd.DataFrame, years: list[int], group: str) -> pd.DataFrame:
     return counts.reindex(list(moves.Ending.ENDED))
 
 
-def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members_made: list[pd.DataFrame] = ()) -> Block:
+def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members: list[MemberView] = ()) -> Block:
     """In-house foster placements made in each year that ended within 7 days, and how they ended."""
     group = PlacementGroup.IN_HOUSE
     shown = by_year(_ended(made, facts.years, group), facts.threshold,
-                    members=[_ended(m, facts.years, group) for m in members_made])
+                    members=[by_year(_ended(m.made, facts.years, group), facts.threshold) for m in members])
     years = [str(y) for y in facts.years]
     numbers = shown_numbers(shown, years)
     placed = pd.to_numeric(shown_row(by_group, group).get(years[-1]), errors="coerce")
@@ -247,7 +270,7 @@ def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members_mad
     return block
 
 
-def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members_made: list[pd.DataFrame] = ()) -> Block:
+def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members: list[MemberView] = ()) -> Block:
     """Placements made outside the authority, in a bordering authority or further away."""
     bordering = facts.authority.bordering
     if not bordering:
@@ -255,11 +278,12 @@ def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members_made:
                                                 "settings, so the share of out-of-area placements made in a "
                                                 "bordering authority cannot be given. Listing their local authority "
                                                 "codes would fill this part.")
-    def where(of: pd.DataFrame) -> pd.DataFrame:
-        return moves.out_of_area(of, facts.years, bordering).pivot(index="placed_in", columns="time_period",
-                                                                   values="value").reindex(list(moves.PlacedIn.ORDER))
-    shown = by_year(where(made), facts.threshold, shown_row(locality, Locality.OUTSIDE),
-                    members=[where(m) for m in members_made])
+    def where(of: pd.DataFrame, near: tuple) -> pd.DataFrame:
+        return moves.out_of_area(of, facts.years, near).pivot(index="placed_in", columns="time_period",
+                                                              values="value").reindex(list(moves.PlacedIn.ORDER))
+    theirs = [by_year(where(m.made, m.facts.authority.bordering), facts.threshold,
+                      row_of(m.by_locality, Locality.OUTSIDE)) for m in members if m.facts.authority.bordering]
+    shown = by_year(where(made, bordering), facts.threshold, shown_row(locality, Locality.OUTSIDE), members=theirs)
     years = [str(y) for y in facts.years]
     numbers = shown_numbers(shown, years)
     sentences = []
@@ -344,14 +368,14 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
     }
     if facts.data is not None:
         made = moves.placements_made(facts.data.tables, facts.years)
-        members_made = [moves.placements_made(m.data.tables, facts.years) for m in facts.members]
+        members = [MemberView.of(m) for m in facts.members if m.data is not None]
         for group, key in AGE_PROFILES.items():
-            blocks[key] = age_profile(facts, group, key, placement_mix, cross)
-        blocks["new_by_age"] = made_by_age(facts, made, None, "new_placements_by_age", new_by_group, members_made)
+            blocks[key] = age_profile(facts, group, key, placement_mix, cross, members)
+        blocks["new_by_age"] = made_by_age(facts, made, None, "new_placements_by_age", new_by_group, members)
         blocks["new_ifa_by_age"] = made_by_age(facts, made, PlacementGroup.IFA, "new_ifa_placements_by_age",
-                                               new_by_group, members_made)
-        blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group, members_made)
-        blocks["out_of_area"] = out_of_area(facts, made, by_locality, members_made)
+                                               new_by_group, members)
+        blocks["in_house_ended_7_days"] = ended_quickly(facts, made, new_by_group, members)
+        blocks["out_of_area"] = out_of_area(facts, made, by_locality, members)
     else:
         subjects = {**{key: f"the age of children in {in_sentence(group)}" for group, key in AGE_PROFILES.items()},
                     "new_by_age": "the age of children at the placements made in the year",

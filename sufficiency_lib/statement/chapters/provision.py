@@ -22,7 +22,8 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters import provision_market
-from sufficiency_lib.statement.chapters.common import benchmark_block, composition, nothing_for
+from sufficiency_lib.statement.chapters.common import (benchmark_block, composition, composition_shown,
+                                                       nothing_for, row_of)
 from sufficiency_lib.statement.chapters.placements import SUPPRESSED_NOTE, by_year, shown_numbers, shown_row
 from sufficiency_lib.statement.chapters.provision_local import (LOCAL_SOURCE, NAMES, budget_block, cohorts_block,
                                                                 costs_block, fostering_block, funnel_block,
@@ -51,9 +52,12 @@ MIX_COLUMNS = [t.text("placement_group", "Placement group"), t.count("children",
                t.pounds("weekly_cost", "Weekly cost"), t.pounds("annual_cost", "Cost a year")]
 
 
-def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame | None) -> Block:
+def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame | None,
+              mix: Block | None = None) -> Block:
     """The cost of the placement mix, every placement group: its local weekly cost, else the
-    S251 unit cost that fits it, else a line saying it has none."""
+    S251 unit cost that fits it, else a line saying it has none. A group's children (and so
+    its cost) are hidden wherever the placement mix table (``mix``) hides them, so the cost
+    table never gives back a count that table hides; and so are small counts."""
     children = children_by_group(facts)
     if children.empty:
         return message("placement_mix_cost", "The return gives no children by placement group to price.")
@@ -61,7 +65,9 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
     public = market.public_unit_costs(figures, facts.code, facts.year) if figures is not None else None
     table = provision.mix_cost(children, provision.unit_costs(local_costs) if local_costs is not None else None,
                                facts.year, public)
-    small = disclosure.small_mask(table["children"].to_numpy(), facts.threshold).to_numpy()
+    hidden_in_mix = table["placement_group"].map(
+        lambda g: str(shown_row(mix, g).get(str(facts.year), "")).strip() == disclosure.SUPPRESSED).to_numpy(bool)
+    small = disclosure.small_mask(table["children"].to_numpy(), facts.threshold).to_numpy() | hidden_in_mix
     # a total with a suppressed group's cost in it would give that cost (and count) away by difference
     priced = table.loc[table["annual_cost"].notna() & ~small]
     external = priced.loc[priced["placement_group"].isin(provision.EXTERNAL_GROUPS), "annual_cost"].sum()
@@ -70,8 +76,8 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
     unpriced = table.loc[table["weekly_cost"].isna() & table["children"].gt(0), "placement_group"].tolist()
     sentences = [narrative.describe_mix_cost(priced["annual_cost"].sum(), external, budget, facts.year, [])]
     if (table["annual_cost"].notna() & small).any():
-        sentences.append(f"Groups of fewer than {facts.threshold} children are left out of these totals, so that "
-                         "their number cannot be worked out from them.")
+        sentences.append("Groups whose number of children is hidden to protect small numbers are left out of these "
+                         "totals, so that their number cannot be worked out from them.")
     if unpriced:
         sentences.append("No local or public weekly cost fits " + "; ".join(unpriced) + ", so "
                          "they are not priced: S251 has no unit cost of supported accommodation, placements with "
@@ -130,7 +136,9 @@ def home_needs_block(facts: Facts, mix: Block | None) -> Block:
     def needs(of: Facts) -> pd.DataFrame:
         return pd.DataFrame({str(y): placement_moves.needs_in(of.data.tables, y, group) for y in facts.years})
     counts = needs(facts)
-    shown = by_year(counts, facts.threshold, shown_row(mix, group), members=[needs(m) for m in facts.members])
+    theirs = [by_year(needs(m), facts.threshold, row_of(composition_shown(m, I.CLA, Group.PLACEMENT_GROUP), group))
+              for m in facts.members if m.data is not None]
+    shown = by_year(counts, facts.threshold, shown_row(mix, group), members=theirs)
     years = list(counts.columns)
     numbers = shown_numbers(shown, years)
     sentences = ["The return records why each child came into care, not the needs they present in their placement "
@@ -182,7 +190,7 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
         "found": found_block(facts, local),
         **public,
         "costs": costs_block(facts, local),
-        "mix_cost": mix_block(facts, local, figures),
+        "mix_cost": mix_block(facts, local, figures, mix),
         "budget": budget_block(facts, local),
         "prices": prices_block(facts, local),
         "fostering": fostering_block(facts, local),
