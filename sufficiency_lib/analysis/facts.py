@@ -6,9 +6,10 @@ actions, and the disclosure threshold. Everything after them (benchmarks, foreca
 findings, the chapters) reads them and loads nothing again.
 
 Figures "as shown" (:meth:`Facts.shown`, :meth:`Facts.share_series`) are the computed
-figures as a page may state them: a count of 1 to 5, and any percentage of it, is missing
-(see :mod:`sufficiency_lib.analysis.disclosure`), so that rules and sentences never state
-what a table hides.
+figures as a page may state them: a count its breakdown's table hides (1 to 5, or hidden so
+that one cannot be worked out; for a group, also what a member's table hides), and any
+percentage of it, is missing (see :mod:`sufficiency_lib.analysis.disclosure`), so that rules
+and sentences never state what a table hides.
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **h
     if not facts.members:
         return None
     return group_disclosure.hidden_by_members(table, [raw(member) for member in facts.members], columns,
-                                        threshold=facts.threshold, **how)
+                                              threshold=facts.threshold, **how)
 
 
 def suppressed(facts: Facts, raw, columns: list[str], **how) -> tuple[pd.DataFrame, pd.DataFrame]:
