@@ -296,3 +296,14 @@ def test_the_opening_story_states_the_years_flows_without_a_claim_they_do_not_ca
 def test_a_groups_children_are_placed_outside_their_own_councils_boundary():
     assert _flows(1, 1).own_boundary == "the authority's boundary"
     assert _flows(1, 1, group=True).own_boundary == "their own council's boundary"
+
+
+def test_the_plan_page_without_an_earlier_plan_does_not_read_as_a_clean_bill():
+    from sufficiency_lib.statement.chapter import Chapter
+    from factories import make_facts
+    facts = make_facts([])
+    assert facts.actions.previous is None
+    said = Chapter(facts, "plan", {}, []).summary().sentences[0]
+    assert said == "There is no earlier plan whose measures could be assessed, and no actions are recorded."
+    assert Chapter(facts, "care_leavers", {}, []).summary().sentences[0] == (
+        "No challenge was found in the figures on care leavers, and no actions are recorded.")

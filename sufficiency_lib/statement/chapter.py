@@ -51,6 +51,8 @@ class Chapter:
         note = actions.note(year) if self.slug == "summary" and actions.is_for(year) else ""
         if frame.empty:
             said = f"No challenge was found in {FOUND_IN.get(self.slug, 'these figures')}, and no actions are recorded."
+            if self.slug == "plan" and self.facts.actions.previous is None:   # nothing to assess, not a clean bill
+                said = "There is no earlier plan whose measures could be assessed, and no actions are recorded."
             return Block(key, [said, note])
         frame = frame.set_axis(["area", "challenges", "actions", "impact"], axis=1)
         table = t.Table(key, f"Summary of findings, {self.facts.name}, {self.facts.year}",

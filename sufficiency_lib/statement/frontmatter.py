@@ -55,7 +55,10 @@ GLOSSARY = (
     ("Out of area", "Placed outside the council's own boundary. DfE also counts the children placed more than "
                     "20 miles from the home they came from."),
     ("Percentage point", "The difference between two percentages: a share that rises from 30% to 33% has risen "
-                         "3 percentage points (a rise of 10% in itself)."),
+                         "3 percentage points (a rise of 10% in itself). This statement takes the difference of "
+                         "the whole percentages it states, so a change may differ by 1 from the change in the "
+                         "exact shares (a share of 18.4% that rises to 24.7% is stated as rising from 18% to 25%, "
+                         "up 7)."),
     ("Placement", "Where a looked after child lives: with foster carers, in a children's home, in supported "
                   "accommodation, with their parents under supervision, or elsewhere."),
     ("Placement stability", "How settled children are. DfE counts the children who had three or more "
