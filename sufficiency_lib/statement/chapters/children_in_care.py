@@ -290,8 +290,10 @@ def six_months(facts: Facts) -> Block:
         return nothing_for(facts, "six_months", "the children looked after over the latest six months")
     september, march = composition.six_month_dates(facts.year)
     counts = [composition.SEPTEMBER, composition.MARCH]
-    values, shown = suppressed(facts, lambda f: composition.six_month_change(f.data.tables, f.year), counts,
-                               total_row=TOTAL, labels="breakdown")
+    def change(of: Facts) -> pd.DataFrame:
+        return composition.six_month_change(of.data.tables, of.year)
+    values = change(facts)
+    shown = suppressed(facts, values, change, counts, total_row=TOTAL, labels="breakdown")
     hidden = shown[counts].eq(SUPPRESSED).any(axis=1)
     shown[composition.CHANGE] = values[composition.CHANGE].astype(object).where(~hidden, SUPPRESSED)
     # shown counts back to numbers, so the page writes 1,034 (a suppressed cell stays c)

@@ -68,25 +68,30 @@ def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **h
                                               threshold=facts.threshold, **how)
 
 
-def suppressed(facts: Facts, raw, columns: list[str], **how) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``raw(facts)`` and that table suppressed (:func:`disclosure.suppress_table` with ``how``),
+def suppressed(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **how) -> pd.DataFrame:
+    """``table`` (``raw(facts)``) suppressed (:func:`disclosure.suppress_table` with ``how``),
     hiding too what the members' pages hide (:func:`members_hide`)."""
-    table = raw(facts)
     also = members_hide(facts, table, raw, columns, **how)
-    return table, disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=also, **how)
+    return disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=also, **how)
 
 
 def composition_shown(facts: Facts, indicator: str, group: str) -> pd.DataFrame:
     """A composition's counts over the statement's years as its page table shows them (a
     ``breakdown`` column and a column per year); empty when there are none. What another
     table's suppression follows, for a group's members too."""
-    years = list(facts.years)
-    counts = counts_by_year(facts.figures, indicator, group, years)
+    found = _composition(facts, indicator, group, list(facts.years))
+    return found[1] if found else pd.DataFrame()
+
+
+def _composition(facts: Facts, indicator: str, group: str, years: list) -> tuple | None:
+    """A breakdown's counts by year, as shown, and the year columns; None when there are none."""
+    def raw(of: Facts) -> pd.DataFrame:
+        return counts_by_year(of.figures, indicator, group, years)
+    counts = raw(facts)
     if counts.empty:
-        return counts
+        return None
     columns = [str(y) for y in years if str(y) in counts.columns]
-    return suppressed(facts, lambda f: counts_by_year(f.figures, indicator, group, years), columns,
-                      total_row=TOTAL, labels="breakdown")[1]
+    return counts, suppressed(facts, counts, raw, columns, total_row=TOTAL, labels="breakdown"), columns
 
 
 def cross_shown(facts: Facts, group: str, columns: list[str] | None = None) -> pd.DataFrame | None:
@@ -95,8 +100,8 @@ def cross_shown(facts: Facts, group: str, columns: list[str] | None = None) -> p
     wide = cross_counts(facts, group, columns)
     if wide is None:
         return None
-    return suppressed(facts, lambda f: cross_counts(f, group, columns), [c for c in wide.columns if c != "row"],
-                      total_row=TOTAL, total_column=TOTAL, labels="row")[1]
+    return suppressed(facts, wide, lambda f: cross_counts(f, group, columns),
+                      [c for c in wide.columns if c != "row"], total_row=TOTAL, total_column=TOTAL, labels="row")
 
 
 def row_of(frame: pd.DataFrame | None, row: str, label_column: str = "breakdown") -> pd.Series:
@@ -158,13 +163,10 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
                 focus: str | None = None, years=None, chart_kind: str = "bar") -> Block:
     """A breakdown over the years: suppressed counts with a Total, a chart of shares, and a
     sentence on the share in ``focus`` (default: the largest group in the latest year)."""
-    years = list(years or facts.years)
-    counts = counts_by_year(facts.figures, indicator, group, years)
-    if counts.empty:
+    found = _composition(facts, indicator, group, list(years or facts.years))
+    if found is None:
         return nothing_for(facts, key, subject)
-    year_columns = [str(y) for y in years if str(y) in counts.columns]
-    counts, shown = suppressed(facts, lambda f: counts_by_year(f.figures, indicator, group, years), year_columns,
-                               total_row=TOTAL, labels="breakdown")
+    counts, shown, year_columns = found
     share = shares(counts, shown, year_columns)
     parts = share.loc[share["breakdown"].ne(TOTAL)]
     if focus is None:
@@ -225,8 +227,8 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     if wide is None:
         return nothing_for(facts, key, f"{subject} in {facts.year}")
     count_columns = [c for c in wide.columns if c != "row"]
-    wide, shown = suppressed(facts, lambda f: cross_counts(f, group, columns), count_columns,
-                             total_row=TOTAL, total_column=TOTAL, labels="row")
+    shown = suppressed(facts, wide, lambda f: cross_counts(f, group, columns), count_columns,
+                       total_row=TOTAL, total_column=TOTAL, labels="row")
     plotted = disclosure.chart_data(shown, count_columns).frame
     share = (plotted[focus_column] / plotted[TOTAL] * 100) if focus_column in plotted else pd.Series(dtype=float)
     share.index = plotted["row"]

@@ -95,7 +95,8 @@ def _ethnicity_counts(facts: Facts) -> pd.DataFrame:
 def _shown_ethnicity(facts: Facts) -> pd.Series:
     """The authority's counts as a page may show them (suppressed with their total, and for a
     group with what its members' pages hide)."""
-    _, shown = suppressed(facts, _ethnicity_counts, ["n"], total_row=TOTAL, labels="breakdown")
+    shown = suppressed(facts, _ethnicity_counts(facts), _ethnicity_counts, ["n"], total_row=TOTAL,
+                       labels="breakdown")
     return shown.set_index("breakdown")["n"]
 
 
