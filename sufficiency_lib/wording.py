@@ -4,7 +4,24 @@ breaking an acronym ("IFA foster care", never "iFA foster care")."""
 from __future__ import annotations
 
 import math
+import numbers
 import re
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+#: Enough digits for any float's whole part and two decimals (the largest float has 309).
+_EXACT = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
+def half_up(value, decimals: int = 0):
+    """``value`` rounded to ``decimals`` places with halves away from zero (12.5 is 13, 2.675 is
+    2.68), as DfE rounds and as every table and sentence states a figure; Python's own format
+    rounds a half to even (12.5 would read 12 in a sentence beside 13 in its table). Put it
+    round a value before it is formatted: ``f"{half_up(share):.0f}%"``. The half is judged on
+    the shortest decimal that reads as the float (2.675 is stored a hair under it). Anything
+    that is not a finite number (missing, infinite, a symbol such as "c") comes back as it is."""
+    if not isinstance(value, numbers.Real) or not math.isfinite(value):
+        return value
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), context=_EXACT))
 
 
 def money_text(value: float, decimals: int = 0) -> str:
@@ -15,8 +32,8 @@ def money_text(value: float, decimals: int = 0) -> str:
     sign = "-" if value < 0 else ""
     value = abs(float(value))
     if value >= 1_000_000 and decimals == 0:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    return f"{sign}£{value:,.{decimals}f}"
+        return f"{sign}£{half_up(value / 1_000_000, 1):,.1f}m"
+    return f"{sign}£{half_up(value, decimals):,.{decimals}f}"
 
 
 def decimal_text(value: float, decimals: int = 1) -> str:
@@ -25,6 +42,7 @@ def decimal_text(value: float, decimals: int = 1) -> str:
     "-0"; "not available" when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not available"
+    value = half_up(value, decimals)
     text = f"{value:,.{decimals}f}".removesuffix("." + "0" * decimals) if decimals else f"{value:,.0f}"
     return text.removeprefix("-") if text.strip("-0.,") == "" else text
 

@@ -29,6 +29,7 @@ import pandas as pd
 from sufficiency_lib import fingerprint, parallel, text_storage
 from sufficiency_lib.analysis import evaluation, intervals, pooled
 from sufficiency_lib.analysis.panel import KIND_LABELS, Panel, build
+from sufficiency_lib.wording import half_up
 
 FORECAST_COLUMNS = ["series", "kind", "method", "method_label", "origin", "horizon", "time_period", "latest", "mean",
                     "lower_80", "upper_80", "lower_95", "upper_95", "typical_ape", "typical_ape_size",
@@ -278,12 +279,13 @@ def track_record(figures: pd.DataFrame, code: str, cache_dir=None, results: pd.D
 def describe(row) -> str:
     """A forecast row of :func:`series_forecasts` in words, with its tested typical error."""
     what = KIND_LABELS.get(row["kind"], row["kind"])
-    text = f"{row['mean']:,.0f} at 31 March {int(row['time_period'])}"
+    text = f"{half_up(row['mean']):,.0f} at 31 March {int(row['time_period'])}"
     if not pd.isna(row.get("lower_80")):
-        text += f" (80% interval {row['lower_80']:,.0f} to {row['upper_80']:,.0f})"
+        text += f" (80% interval {half_up(row['lower_80']):,.0f} to {half_up(row['upper_80']):,.0f})"
     if not pd.isna(row["typical_ape"]):
         text += (f"; forecasts of the {what} {int(row['horizon'])} year(s) ahead by this method were typically "
-                 f"{row['typical_ape']:.0f}% off ({row['typical_ape_size']:.0f}% for authorities of this size)")
+                 f"{half_up(row['typical_ape']):.0f}% off ({half_up(row['typical_ape_size']):.0f}% for authorities of "
+                 "this size)")
     else:
         text += f"; not yet tested {int(row['horizon'])} years ahead"
     return text + "."

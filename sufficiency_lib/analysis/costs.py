@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.vocabulary import PlacementGroup
+from sufficiency_lib.wording import half_up
 
 WEEKS_PER_YEAR = 365 / 7
 AVERAGE = "Average"
@@ -231,4 +232,4 @@ def in_house_saving(costs: pd.DataFrame) -> dict | None:
     row = foster.loc[foster["financial_year"].eq(year)].groupby("placement_group")["weekly_cost"].last()
     weekly = row[PlacementGroup.IFA] - row[PlacementGroup.IN_HOUSE]
     return {"financial_year": year, "in_house": float(row[PlacementGroup.IN_HOUSE]), "ifa": float(row[PlacementGroup.IFA]),
-            "weekly_saving": float(weekly), "annual_saving": float(round(weekly * WEEKS_PER_YEAR))}
+            "weekly_saving": float(weekly), "annual_saving": half_up(weekly * WEEKS_PER_YEAR)}

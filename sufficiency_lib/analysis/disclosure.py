@@ -50,10 +50,11 @@ applying it once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+
+from sufficiency_lib.wording import half_up
 
 SUPPRESSED = "c"                 # GSS symbol: confidential
 NOT_APPLICABLE = "z"             # GSS symbol: no part of the sum
@@ -89,7 +90,7 @@ def whole_children(value) -> float:
     states it; missing stays missing."""
     if value is None or pd.isna(value):
         return float("nan")
-    return float(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return half_up(float(value))
 
 
 def is_small(value, threshold: int = DEFAULT_THRESHOLD) -> bool:
@@ -291,8 +292,7 @@ def _format_percent(value, decimals: int) -> str:
         return value.strip()
     if pd.isna(value):
         return ""
-    step = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+    return f"{half_up(value, decimals):.{decimals}f}"
 
 
 def suppress_table(table: pd.DataFrame, columns: list[str], *, total_row=None,

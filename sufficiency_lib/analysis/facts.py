@@ -28,6 +28,7 @@ from sufficiency_lib.local import local_data
 from sufficiency_lib.published.figures import select
 from sufficiency_lib.ssda903 import clean, quality_report
 from sufficiency_lib.vocabulary import TOTAL, Unit
+from sufficiency_lib.wording import half_up
 
 HISTORY_YEARS = 6          # the statement's tables look back six years
 MIXED_TOLERANCE = 0.02     # a return's count and DfE's within 2% (or 2 children) are the same figure
@@ -192,16 +193,18 @@ class Facts:
         mine, theirs = self.shown(indicator, group, breakdown, year), self.published_value(indicator, group,
                                                                                             breakdown, year)
         if not (pd.isna(mine) or pd.isna(theirs) or abs(mine - theirs) <= max(MIXED_TOLERANCE * theirs, 2)):
-            return (f"The return counts {mine:,.0f} here for {year} where DfE published {theirs:,.0f}: figures from "
-                    "the return and DfE's comparisons are not on the same count, so read the comparison with care.")
+            return (f"The return counts {half_up(mine):,.0f} here for {year} where DfE published "
+                    f"{half_up(theirs):,.0f}: figures from the return and DfE's comparisons are not on the same count, "
+                    "so read the comparison with care.")
         if unit != Unit.PERCENT:
             return ""
         mine = self.shown(indicator, group, breakdown, year, unit=Unit.PERCENT)
         theirs = self.published_value(indicator, group, breakdown, year, unit=Unit.PERCENT)
-        if pd.isna(mine) or pd.isna(theirs) or f"{mine:.0f}" == f"{theirs:.0f}":
+        if pd.isna(mine) or pd.isna(theirs) or f"{half_up(mine):.0f}" == f"{half_up(theirs):.0f}":
             return ""
-        return (f"The council's return gives {mine:.0f}% for {year} where DfE published {theirs:.0f}%: the comparison "
-                "uses DfE's published figures, so that every authority is measured the same way.")
+        return (f"The council's return gives {half_up(mine):.0f}% for {year} where DfE published "
+                f"{half_up(theirs):.0f}%: the comparison uses DfE's published figures, so that every authority is "
+                "measured the same way.")
 
     # --- figures as a page may state them -------------------------------------------
 

@@ -35,7 +35,7 @@ from sufficiency_lib.analysis import costs, market, nts
 from sufficiency_lib.analysis import demand as outlook_mod
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.analysis.demand import Outlook
-from sufficiency_lib.wording import in_sentence, money_text
+from sufficiency_lib.wording import half_up, in_sentence, money_text
 from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, Area, CareLeavers, Distance, Group, Indicator, Locality,
                                         PlacementGroup, Stability, Uasc, Unit)
 
@@ -67,7 +67,7 @@ def share_change(series: pd.Series) -> tuple[int, int, int] | None:
     known = series.dropna()
     if len(known) < MIN_YEARS:
         return None
-    return int(known.index[0]), int(known.index[-1]), int(round(known.iloc[-1]) - round(known.iloc[0]))
+    return int(known.index[0]), int(known.index[-1]), int(half_up(known.iloc[-1]) - half_up(known.iloc[0]))
 
 
 def trend(series: pd.Series, rising: bool, min_points: int = MIN_POINTS) -> tuple[int, int, int] | None:
@@ -93,7 +93,7 @@ def _points(n: int) -> str:
 def _trend_text(what: str, change: tuple[int, int, int], series: pd.Series) -> str:
     first, last, points = change
     return (f"The share of {what} {'rose' if points > 0 else 'fell'} {_points(points)}, from "
-            f"{series[first]:.0f}% in {first} to {series[last]:.0f}% in {last}.")
+            f"{half_up(series[first]):.0f}% in {first} to {half_up(series[last]):.0f}% in {last}.")
 
 
 # --- rules on the facts -------------------------------------------------------------------
@@ -111,9 +111,9 @@ def _versus(facts: Facts, what: str, area: str, indicator: str, group: str, brea
         if row.get(verdict, "") == "similar":
             continue
         if gap(float(row["value"]), float(row[column]) if not pd.isna(row[column]) else np.nan, high_is_bad):
-            return [Finding(area, f"{what[0].upper() + what[1:]} was {row['value']:.0f}% in "
+            return [Finding(area, f"{what[0].upper() + what[1:]} was {half_up(row['value']):.0f}% in "
                                   f"{row['time_period']}, {'above' if high_is_bad else 'below'} {name} "
-                                  f"({row[column]:.0f}%).")]      # one comparison is enough to raise it
+                                  f"({half_up(row[column]):.0f}%).")]      # one comparison is enough to raise it
     return []
 
 
@@ -128,9 +128,10 @@ def children_in_care(facts: Facts) -> list[Finding]:
     row = facts.latest_published(Indicator.CLA, Unit.RATE)
     if row is None or pd.isna(row["sn_mean"]) or row["value"] <= row["sn_mean"] * (1 + RATE_GAP):
         return []
-    return [Finding(Area.CHILDREN_IN_CARE, f"The rate of children looked after ({row['value']:.0f} per 10,000 in "
-                                           f"{row['time_period']}) was more than {RATE_GAP:.0%} above the "
-                                           f"statistical neighbours' average ({row['sn_mean']:.0f}).")]
+    return [Finding(Area.CHILDREN_IN_CARE, f"The rate of children looked after ({half_up(row['value']):.0f} per 10,000 "
+                                           f"in {row['time_period']}) was more than {half_up(RATE_GAP * 100):.0f}% "
+                                           "above the statistical neighbours' average "
+                                           f"({half_up(row['sn_mean']):.0f}).")]
 
 
 def placements(facts: Facts) -> list[Finding]:
@@ -176,8 +177,9 @@ def uasc(facts: Facts) -> list[Finding]:
     if pd.isna(count) or pd.isna(ceiling) or count < NTS_WARNING * ceiling:
         return []
     word = "above" if count > ceiling else "at or near"
-    return [Finding(Area.UASC, f"{count:.0f} unaccompanied asylum-seeking children were looked after at 31 March "
-                               f"{facts.year}, {word} the National Transfer Scheme ceiling of {ceiling:.0f}.")]
+    return [Finding(Area.UASC, f"{half_up(count):.0f} unaccompanied asylum-seeking children were looked after at 31 "
+                               f"March {facts.year}, {word} the National Transfer Scheme ceiling of "
+                               f"{half_up(ceiling):.0f}.")]
 
 
 def care_leavers(facts: Facts) -> list[Finding]:
@@ -213,8 +215,8 @@ def _cost_rise(facts: Facts) -> list[Finding]:
         if costs.placement_group_of(row.placement_type, row.provider) == PlacementGroup.IFA and change >= REAL_RISE:
             terms = "in real terms" if deflator is not None else "in cash terms"
             ending = int(str(row.last_year)[:4]) + (1 if "/" in str(row.last_year) else 0)   # 2020/21 -> 2021
-            out.append(Finding(Area.FOSTERING, f"The weekly cost of IFA foster care rose {change:.0f}% {terms} "
-                                               f"from {row.first_year} to {row.last_year}."
+            out.append(Finding(Area.FOSTERING, f"The weekly cost of IFA foster care rose {half_up(change):.0f}% "
+                                               f"{terms} from {row.first_year} to {row.last_year}."
                                                + dated(facts.year, ending)))
     return out
 
@@ -230,9 +232,9 @@ def _net_gain(facts: Facts) -> list[Finding]:
     if not len(known) or known.iloc[-1]["net_gain_households"] >= target:
         return []
     row = known.iloc[-1]
-    return [Finding(Area.FOSTERING, f"The net gain of in-house fostering households was "
-                                    f"{row['net_gain_households']:.0f} in {row['period']}, below the target "
-                                    f"of {target:.0f} a year.")]
+    return [Finding(Area.FOSTERING, "The net gain of in-house fostering households was "
+                                    f"{half_up(row['net_gain_households']):.0f} in {row['period']}, below the target "
+                                    f"of {half_up(target):.0f} a year.")]
 
 
 def printed_averages(facts: Facts) -> list[Finding]:
@@ -260,9 +262,9 @@ def _budget(facts: Facts) -> list[Finding]:
     external = mix.loc[mix["placement_group"].isin(costs.EXTERNAL_GROUPS), "annual_cost"].sum()
     if budget is None or external <= budget["amount_gbp"] * (1 + BUDGET_GAP):
         return []
-    return [Finding(Area.COSTS, f"At the recorded weekly costs, external placements at 31 March {facts.year} "
-                                f"cost about {money_text(external)} a year, "
-                                f"{external / budget['amount_gbp'] - 1:.0%} above the "
+    return [Finding(Area.COSTS, f"At the recorded weekly costs, external placements at 31 March {facts.year} cost "
+                                f"about {money_text(external)} a year, "
+                                f"{half_up((external / budget['amount_gbp'] - 1) * 100):.0f}% above the "
                                 f"{budget['financial_year']} budget of {money_text(budget['amount_gbp'])}.")]
 
 
@@ -304,9 +306,10 @@ def few_home_places(facts: Facts) -> list[Finding]:
     if pd.isna(row["sn_mean"]) or not row["value"] < row["sn_mean"] * (1 - RATE_GAP):
         return []
     year = int(row["time_period"])
-    return [Finding(Area.RESIDENTIAL, f"There were {row['value']:.1f} children's home places per 10,000 children in "
-                                      f"the area at 31 March {year}, more than {RATE_GAP:.0%} below the statistical "
-                                      f"neighbours' average ({row['sn_mean']:.1f}; England {row['england']:.1f})."
+    return [Finding(Area.RESIDENTIAL, f"There were {half_up(row['value'], 1):.1f} children's home places per 10,000 "
+                                      f"children in the area at 31 March {year}, more than "
+                                      f"{half_up(RATE_GAP * 100):.0f}% below the statistical neighbours' average "
+                                      f"({half_up(row['sn_mean'], 1):.1f}; England {half_up(row['england'], 1):.1f})."
                     + dated(facts.year, year))]
 
 
@@ -321,9 +324,10 @@ def falling_foster_places(facts: Facts) -> list[Finding]:
         return []
     first, last, percent = moved
     approved = places.set_index("time_period")["approved"]
-    return [Finding(Area.FOSTERING, f"Places approved with the authority's own foster carers fell {-percent:.0f}%, "
-                                    f"from {approved[first]:,.0f} at 31 March {first} to {approved[last]:,.0f} at "
-                                    f"31 March {last}." + dated(facts.year, last))]
+    return [Finding(Area.FOSTERING, "Places approved with the authority's own foster carers fell "
+                                    f"{half_up(-percent):.0f}%, from {half_up(approved[first]):,.0f} at 31 March "
+                                    f"{first} to {half_up(approved[last]):,.0f} at 31 March "
+                                    f"{last}." + dated(facts.year, last))]
 
 
 def foster_occupancy(facts: Facts) -> list[Finding]:
@@ -338,9 +342,10 @@ def foster_occupancy(facts: Facts) -> list[Finding]:
         return []
     row = table.iloc[-1]
     year = int(row["time_period"])
-    return [Finding(Area.FOSTERING, f"{row['value']:.0f}% of the places approved with the authority's own foster "
-                                    f"carers were filled at 31 March {year}, below England ({row['england']:.0f}%): "
-                                    "approved places that are not used are capacity the authority cannot count on."
+    return [Finding(Area.FOSTERING, f"{half_up(row['value']):.0f}% of the places approved with the authority's own "
+                                    f"foster carers were filled at 31 March {year}, below England "
+                                    f"({half_up(row['england']):.0f}%): approved places that are not used are capacity "
+                                    "the authority cannot count on."
                     + dated(facts.year, year))]
 
 
@@ -365,9 +370,10 @@ def public_cost_rise(facts: Facts) -> list[Finding]:
         first, last, percent = moved
         terms = "in real terms" if real else "in cash terms"
         out.append(Finding(Area.COSTS, f"The S251 weekly unit cost of {market.UNIT_COSTS[indicator].lower()} rose "
-                                       f"{percent:.0f}% {terms} from {costs.financial_year(first)} to "
-                                       f"{costs.financial_year(last)} (£{mine[first]:,.0f} to £{mine[last]:,.0f} a "
-                                       f"week), against {theirs[2]:.0f}% for England." + dated(facts.year, last)))
+                                       f"{half_up(percent):.0f}% {terms} from {costs.financial_year(first)} to "
+                                       f"{costs.financial_year(last)} (£{half_up(mine[first]):,.0f} to "
+                                       f"£{half_up(mine[last]):,.0f} a week), against {half_up(theirs[2]):.0f}% for "
+                                       "England." + dated(facts.year, last)))
     return out
 
 
@@ -384,11 +390,11 @@ def home_places_pressure(facts: Facts) -> list[Finding]:
     if found.empty or not children >= PLACES_PRESSURE * float(found["places"].iloc[0]):
         return []
     places, year = float(found["places"].iloc[0]), int(found["year"].iloc[0])
-    return [Finding(Area.GAP, f"{children:,.0f} of the authority's children were in residential children's homes at "
-                              f"31 March {facts.year}, against {places:,.0f} places in children's homes in its area at "
-                              f"31 March {year} (short-break-only homes left out): placed all in the area, they alone "
-                              f"would fill {children / places:.0%} of the places, which every authority's children "
-                              "use."
+    return [Finding(Area.GAP, f"{half_up(children):,.0f} of the authority's children were in residential children's "
+                              f"homes at 31 March {facts.year}, against {half_up(places):,.0f} places in children's "
+                              f"homes in its area at 31 March {year} (short-break-only homes left out): placed all in "
+                              f"the area, they alone would fill {half_up(children / places * 100):.0f}% of the places, "
+                              "which every authority's children use."
                     + dated(facts.year, year))]
 
 
@@ -418,14 +424,16 @@ def forecast_rules(facts: Facts, outlook: Outlook) -> list[Finding]:
             continue
         subject = ("children looked after" if row.series == outlook_mod.CLA
                    else f"children in {in_sentence(row.series)}")
-        out.append(Finding(Area.FORECAST, f"The number of {subject} is projected to rise {rise:.0f}% from "
-                                          f"{last:,.0f} to {row.mean:,.0f} by 31 March {outlook.end} (80% "
-                                          f"interval {row.lower_80:,.0f} to {row.upper_80:,.0f})."))
+        out.append(Finding(Area.FORECAST, f"The number of {subject} is projected to rise {half_up(rise):.0f}% from "
+                                          f"{half_up(last):,.0f} to {half_up(row.mean):,.0f} by 31 March {outlook.end} "
+                                          f"(80% interval {half_up(row.lower_80):,.0f} to "
+                                          f"{half_up(row.upper_80):,.0f})."))
     for row in outlook.gap.loc[outlook.gap["gap"] < -0.5].itertuples():
-        short = round(-row.gap)
+        short = int(half_up(-row.gap))
         out.append(Finding(Area.GAP, f"Projected demand for {in_sentence(row.placement_group)} exceeds the "
-                                     f"{row.capacity:,.0f} {row.places_named} at 31 March {int(row.capacity_year)} "
-                                     f"by {short:,} {'child' if short == 1 else 'children'} in {row.time_period}."))
+                                     f"{half_up(row.capacity):,.0f} {row.places_named} at 31 March "
+                                     f"{int(row.capacity_year)} by {short:,} {'child' if short == 1 else 'children'} "
+                                     f"in {row.time_period}."))
     return out
 
 

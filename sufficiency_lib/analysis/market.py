@@ -27,7 +27,7 @@ from sufficiency_lib.analysis import costs as money
 from sufficiency_lib.published import ofsted
 from sufficiency_lib.published.figures import compact, concat, select
 from sufficiency_lib.vocabulary import TOTAL, Indicator, PlacementGroup, Unit
-from sufficiency_lib.wording import plain_source
+from sufficiency_lib.wording import half_up, plain_source
 
 I = Indicator
 SECTOR = ofsted.SECTOR
@@ -354,9 +354,9 @@ def _by_sector(here: pd.DataFrame, indicator: str) -> pd.Series:
 
 
 def _places_text(places: pd.Series) -> str:
-    sectors = ", ".join(f"{s.lower()} {places[s]:,.0f}" for s in ofsted.SECTORS
+    sectors = ", ".join(f"{s.lower()} {half_up(places[s]):,.0f}" for s in ofsted.SECTORS
                         if s in MAIN_SECTORS or places.get(s, 0) > 0)
-    return f"{places[TOTAL]:,.0f} ({sectors})"
+    return f"{half_up(places[TOTAL]):,.0f} ({sectors})"
 
 
 def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame:
@@ -389,8 +389,9 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
         rows.append({"placement_group": PlacementGroup.CHILDRENS_HOMES, "year": year, "places": usable[TOTAL],
                      **{f"{s}|places": usable[s] for s in ofsted.SECTORS}, "places_named": IN_THE_AREA,
                      "basis": (f"children's home places in the area at 31 March {year}: {_places_text(homes)}, less "
-                               f"{short[TOTAL]:,.0f} in short-break-only homes, plus {rss[TOTAL]:,.0f} in residential "
-                               "special schools registered as children's homes"), "source": source})
+                               f"{half_up(short[TOTAL]):,.0f} in short-break-only homes, plus "
+                               f"{half_up(rss[TOTAL]):,.0f} in residential special schools registered as children's "
+                               "homes"), "source": source})
         secure = _by_sector(here, I.SECURE_HOME_PLACES)
         rows.append({"placement_group": PlacementGroup.SECURE, "year": year, "places": secure[TOTAL],
                      **{f"{s}|places": secure[s] for s in ofsted.SECTORS}, "places_named": IN_THE_AREA,
@@ -412,14 +413,14 @@ def _in_house_capacity(figures: pd.DataFrame, code: str, upto: int) -> dict | No
     indicators = [I.INHOUSE_FOSTER_PLACES] + ([I.INHOUSE_FOSTER_PLACES_FILLED] if not np.isnan(filled) else [])
     source = "; ".join(dict.fromkeys(source_of(figures, i, Unit.PLACES, [year]) for i in indicators))
     between = ("Ofsted does not publish the places filled for that year" if np.isnan(filled) else
-               f"{filled:,.0f} filled. Ofsted counts an approved place as filled, vacant or not available (for "
-               "example, the carer is taking a break) but does not publish the split by authority, so the places a "
-               f"child could use lie between the {filled:,.0f} filled (a lower bound) and the {places:,.0f} "
-               "approved (an upper bound)")
+               f"{half_up(filled):,.0f} filled. Ofsted counts an approved place as filled, vacant or not available "
+               "(for example, the carer is taking a break) but does not publish the split by authority, so the places "
+               f"a child could use lie between the {half_up(filled):,.0f} filled (a lower bound) and the "
+               f"{half_up(places):,.0f} approved (an upper bound)")
     return {"placement_group": PlacementGroup.IN_HOUSE, "year": year, "places": places, "places_filled": filled,
             "places_named": "places approved", "source": source,
             "basis": f"in-house foster places approved at 31 March {year}, family and friends carers excluded and "
-                     f"Ofsted's figures rounded to 5: {places:,.0f} approved, {between}"}
+                     f"Ofsted's figures rounded to 5: {half_up(places):,.0f} approved, {between}"}
 
 
 def local_capacity(table: pd.DataFrame | None) -> pd.DataFrame:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib.wording import half_up
+
 #: National Transfer Scheme ceiling: share of the 0-17 population from each date. 0.07%
 #: from the scheme's start (July 2016); 0.1% from 2022 (the Home Office raised it in 2022;
 #: the exact date is a parameter, 24 August 2022 as a default).
@@ -19,4 +21,4 @@ def nts_ceiling(population_0_17: float, when: pd.Timestamp, rates: dict | None =
     in_force = [rate for start, rate in sorted(rates.items()) if start <= pd.Timestamp(when)]
     if not in_force or pd.isna(population_0_17):
         return np.nan
-    return float(round(population_0_17 * in_force[-1]))
+    return half_up(population_0_17 * in_force[-1])

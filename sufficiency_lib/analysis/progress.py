@@ -24,6 +24,7 @@ from sufficiency_lib.analysis.findings import Finding
 from sufficiency_lib.local.actions import MEASURES, UP, Action, Actions, Measure
 from sufficiency_lib.published.figures import select
 from sufficiency_lib.vocabulary import Unit
+from sufficiency_lib.wording import half_up
 
 SUPPRESSED = "suppressed"            # a count of 1 to 5, or not published by DfE (c)
 NOT_AVAILABLE = "not available"      # no figure for that year
@@ -87,7 +88,7 @@ class Progress:
             return f"No change: {value_text(self.now.number, unit)} in {self.then.year} and in {self.now.year}."
         way = "Up" if self.change > 0 else "Down"
         return (f"{way} from {value_text(self.then.number, unit)} to {value_text(self.now.number, unit)} "
-                f"({abs(self.change):,.0f} {_UNIT_WORDS[unit]}): {self.outcome}.")
+                f"({half_up(abs(self.change)):,.0f} {_UNIT_WORDS[unit]}): {self.outcome}.")
 
 
 def _reason_words(reason: str) -> str:
@@ -100,14 +101,14 @@ def value_text(number: float | None, unit: str) -> str:
     if number is None:
         return ""
     if unit == Unit.PERCENT:
-        return f"{number:,.0f}%"
+        return f"{half_up(number):,.0f}%"
     if unit == Unit.RATE:
-        return f"{number:,.0f} per 10,000"
-    return f"{number:,.0f}"
+        return f"{half_up(number):,.0f} per 10,000"
+    return f"{half_up(number):,.0f}"
 
 
 def _whole(value: float) -> float:
-    return float(round(value))
+    return half_up(value)
 
 
 def _why_missing(facts: Facts, measure: Measure, year: int, unit: str) -> str:

@@ -22,6 +22,7 @@ from sufficiency_lib import safe_csv
 from sufficiency_lib.ssda903.clean import CleanReturn
 from sufficiency_lib.ssda903.rules import RULES
 from sufficiency_lib.ssda903.schema import REQUIRED_TABLES
+from sufficiency_lib.wording import half_up
 
 #: Above this share of episodes quarantined, figures from the return are not trustworthy.
 MAX_QUARANTINED_SHARE = 0.25
@@ -71,8 +72,9 @@ def _table_reasons(result: CleanReturn) -> list[Reason]:
         live = row["rows_in"] - row["superseded"]
         share = row["quarantined"] / live if live else 0.0
         if live and share > MAX_QUARANTINED_SHARE:
-            out.append(Reason(f"{share:.0%} of episodes were set aside (more than {MAX_QUARANTINED_SHARE:.0%}), "
-                              "so figures from the return would not be trustworthy.",
+            out.append(Reason(f"{half_up(share * 100):.0f}% of episodes were set aside (more than "
+                              f"{half_up(MAX_QUARANTINED_SHARE * 100):.0f}%), so figures from the return would not be "
+                              "trustworthy.",
                               "Correct the rules that set most rows aside (rule_summary.csv) and re-export."))
     return out
 

@@ -33,7 +33,7 @@ from sufficiency_lib.statement import charts
 from sufficiency_lib.published.figures import TOTAL
 from sufficiency_lib.safe_csv import write_csv
 from sufficiency_lib.vocabulary import indicator_name
-from sufficiency_lib.wording import decimal_text
+from sufficiency_lib.wording import decimal_text, half_up
 
 COMPARATORS = {"sn_mean": "Statistical neighbours (mean)", "region": "Region", "england": "England"}
 DRILLS = {"Placement group by age group": "Placement group by age group",
@@ -270,7 +270,7 @@ class Explorer:
             self.scenario_view = pd.DataFrame()
             return
         self.scenario_view = self.scenario_frame()
-        shown = self.scenario_view.round(0)
+        shown = self.scenario_view.map(half_up)
         small = (self.scenario_view["scenario"] > 0) & (self.scenario_view["scenario"] < disclosure.DEFAULT_THRESHOLD)
         for column in ("baseline", "scenario"):
             shown[column] = shown[column].astype(object).where(~small, disclosure.SUPPRESSED)
@@ -283,8 +283,8 @@ class Explorer:
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{self.authority.value}_{self.indicator.value}_{self.unit.value}"
         table = folder / f"{stem}.csv"
-        values = pd.to_numeric(self.view["value"], errors="coerce").round(1)      # as the table shows them
-        text = values.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".removesuffix(".0"))
+        values = pd.to_numeric(self.view["value"], errors="coerce")
+        text = values.map(lambda v: "" if pd.isna(v) else f"{half_up(v, 1):.1f}".removesuffix(".0"))
         write_csv(self.view.assign(value=text), table)
         written = [table]
         if self._chart_svg:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency_lib.vocabulary import TOTAL, Indicator, Unit
+from sufficiency_lib.wording import half_up
 
 NATIONAL = "National"
 LOCAL = "Local authority"
@@ -164,12 +165,12 @@ def local_figures(authority, year: int, artifact_dir: str | Path, published) -> 
 
 
 def _whole(value: float) -> str:
-    return f"{round(value):,}"
+    return f"{int(half_up(value)):,}"
 
 
 def _population_text(value: float) -> str:
     """A population as a reader says it: 'about 57,600' (to the nearest hundred)."""
-    return f"about {round(value, -2):,.0f}" if value >= 1_000 else _whole(value)
+    return f"about {half_up(value / 100) * 100:,.0f}" if value >= 1_000 else _whole(value)
 
 
 def local_context(name: str, region: str, figures: LocalFigures, councils: int = 1) -> list[str]:
@@ -188,9 +189,9 @@ def local_context(name: str, region: str, figures: LocalFigures, councils: int =
         sentences.append(f"On 31 March {year}, {_whole(figures.looked_after)} children were looked after by the "
                          f"{'councils' if group else 'council'}.")
     if figures.rate is not None:
-        said = f"That is {figures.rate:.0f} children in every 10,000 aged 0 to 17"
+        said = f"That is {half_up(figures.rate):.0f} children in every 10,000 aged 0 to 17"
         if figures.england_rate is not None:
-            said += f"; across England it is {figures.england_rate:.0f} in every 10,000"
+            said += f"; across England it is {half_up(figures.england_rate):.0f} in every 10,000"
         sentences.append(said + ".")
     if figures.looked_after is None and figures.population is None:
         sentences.append(f"No figures for {name} at 31 March {year} were available for this section.")

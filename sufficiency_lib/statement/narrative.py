@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis.trends import percent_change
-from sufficiency_lib.wording import decimal_text, in_sentence, money_text
+from sufficiency_lib.wording import decimal_text, half_up, in_sentence, money_text
 
 
 def count_text(value, sign: bool = False) -> str:
     """A count as a sentence shows it: thousands commas, ``c`` when suppressed (missing)."""
     if value is None or pd.isna(value):
         return "c"
-    return f"{value:+,.0f}" if sign else f"{value:,.0f}"
+    return f"{half_up(value):+,.0f}" if sign else f"{half_up(value):,.0f}"
 
 
 def direction(change: float, steady_within: float = 0.5) -> str:
@@ -34,7 +34,7 @@ def describe_trend(series: pd.Series, subject: str, unit: str = "") -> str:
     if series.empty:
         return f"No figures are available for {subject}."
     years, values = list(series.index), list(series.to_numpy())
-    latest = f"{values[-1]:,.0f}{unit}"
+    latest = f"{half_up(values[-1]):,.0f}{unit}"
     if len(values) == 1:
         return f"At 31 March {years[-1]}, {subject} was {latest}."
     sentence = (f"At 31 March {years[-1]}, {subject} was {latest}; "
@@ -49,8 +49,8 @@ def _moved(now: float, before: float, year: int, unit: str, since: bool = False)
     if before == 0:
         return f"was also 0{unit} in {year}" if now == 0 else f"rose from 0{unit} in {year}"
     change = percent_change(now, before)
-    size = f" {abs(change):.0f}%" if abs(change) >= 0.5 else ""
-    return direction(change) + size + (f" since {year} ({before:,.0f}{unit})" if since else f" on {year}")
+    size = f" {half_up(abs(change)):.0f}%" if abs(change) >= 0.5 else ""
+    return direction(change) + size + (f" since {year} ({half_up(before):,.0f}{unit})" if since else f" on {year}")
 
 
 def _ordinal(n: int) -> str:
@@ -63,7 +63,7 @@ def compare_word(value: float, reference: float, significance: str = "") -> str:
     (``significance`` from benchmark.compare), else by the rounded values."""
     if significance in ("higher", "lower"):
         return f"{significance} than"
-    if significance == "similar" or round(value) == round(reference):
+    if significance == "similar" or half_up(value) == half_up(reference):
         return "similar to"
     return "higher than" if value > reference else "lower than"
 
@@ -74,11 +74,11 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
     if pd.isna(row["value"]):
         return f"The figure for {subject} in {row['time_period']} is not available or is suppressed."
     value = float(row["value"])
-    text = f"In {row['time_period']}, {subject} was {value:,.0f}{unit}"
+    text = f"In {row['time_period']}, {subject} was {half_up(value):,.0f}{unit}"
     comparisons = []
     if not pd.isna(row["england"]):
         tested = row.get("england_tested", np.nan)     # England's share, where its rounding would mislead
-        england = f"{float(row['england']):,.0f}" if pd.isna(tested) else f"{float(tested):,.1f}"
+        england = f"{half_up(float(row['england'])):,.0f}" if pd.isna(tested) else f"{half_up(float(tested), 1):,.1f}"
         comparisons.append(f"{compare_word(value, float(row['england']), row.get('vs_england', ''))} "
                            f"England ({england}{unit})")
     if not pd.isna(row["sn_mean"]):
@@ -142,7 +142,7 @@ def _being(label: str, group: str = "") -> str:
 
 def _share_of(label: str, subject: str, share: float, group: str = "") -> str:
     """'38% of children looked after were in IFA foster care' (see :func:`_being`)."""
-    return f"{share:.0f}% of {subject} {_being(label, group)}"
+    return f"{half_up(share):.0f}% of {subject} {_being(label, group)}"
 
 
 #: Why a figure is not on a page, in words: a small count, or a count hidden so that a small
@@ -164,12 +164,12 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
     years, values = list(series.index), [float(v) for v in series.to_numpy()]
     text = f"In {years[-1]}, {_share_of(label, subject, values[-1], group)}"
     if len(values) > 1:
-        points = round(values[-1]) - round(values[0])
+        points = int(half_up(values[-1]) - half_up(values[0]))
         if points == 0:
             text += f", the same share as in {years[0]}"
         else:
-            text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage point"
-                     f"{'s' if abs(points) != 1 else ''} from {values[0]:.0f}% in {years[0]}")
+            text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage "
+                     f"point{'s' if abs(points) != 1 else ''} from {half_up(values[0]):.0f}% in {years[0]}")
     hidden_latest = (f"The figure for {last} is not shown ({HIDDEN}, or not available). "
                      if last is not None and last != years[-1] else "")
     return hidden_latest + text + "."
@@ -185,16 +185,16 @@ def describe_crosstab(shares: pd.Series, column: str, subject: str, overall: flo
         return (f"Some counts of {subject} in the {in_sentence(column)} column are {HIDDEN}, so its shares are "
                 "not shown.")
     high, low = known.idxmax(), known.idxmin()
-    if f"{known[high]:.0f}" == f"{known[low]:.0f}":
+    if f"{half_up(known[high]):.0f}" == f"{half_up(known[low]):.0f}":
         rows = [in_sentence(r) for r in known.index]
         where = f"both {rows[0]} and {rows[1]}" if len(rows) == 2 else f"each of {_listed(rows)}" if len(rows) > 2 \
             else rows[0]
-        text = f"Of {subject}, the share {in_sentence(column)} was {known[high]:.0f}% in {where}"
+        text = f"Of {subject}, the share {in_sentence(column)} was {half_up(known[high]):.0f}% in {where}"
     else:
         text = (f"Of {subject}, the share {in_sentence(column)} was highest in {in_sentence(high)} "
-                f"({known[high]:.0f}%) and lowest in {in_sentence(low)} ({known[low]:.0f}%)")
+                f"({half_up(known[high]):.0f}%) and lowest in {in_sentence(low)} ({half_up(known[low]):.0f}%)")
     if not pd.isna(overall):
-        text += f", against {overall:.0f}% overall"
+        text += f", against {half_up(overall):.0f}% overall"
     if left_out:
         text += (f" ({' and '.join(in_sentence(r) for r in left_out)}, where every child is "
                  f"{in_sentence(column)} by definition, is counted overall but not compared)")
@@ -215,7 +215,8 @@ def describe_against(value: float, reference: float, subject: str, reference_nam
     if pd.isna(value) or pd.isna(reference):
         return ""
     word = "below" if value < reference else ("above" if value > reference else "equal to")
-    return f"{subject[0].upper() + subject[1:]} ({value:,.0f}{unit}) was {word} {reference_name} ({reference:,.0f}{unit})."
+    return (f"{subject[0].upper() + subject[1:]} ({half_up(value):,.0f}{unit}) was {word} {reference_name} "
+            f"({half_up(reference):,.0f}{unit}).")
 
 
 # --- provision and costs -------------------------------------------------------------------
@@ -230,10 +231,10 @@ def describe_cost_change(row) -> str:
     2020/21 (3% in real terms).' from a row of provision.cost_changes."""
     change = row.nominal_change_percent
     text = (f"The weekly cost of {row.placement_type} ({row.provider}) {direction(change)}"
-            + (f" {abs(change):.0f}%" if abs(change) >= 0.5 else "")
+            + (f" {half_up(abs(change)):.0f}%" if abs(change) >= 0.5 else "")
             + f" from {money(row.first)} in {row.first_year} to {money(row.last)} in {row.last_year}")
     if not pd.isna(row.real_change_percent):
-        text += f" ({row.real_change_percent:+.0f}% in real terms)"
+        text += f" ({half_up(row.real_change_percent):+.0f}% in real terms)"
     return text + "."
 
 
@@ -272,9 +273,10 @@ def describe_net_gain(summary: pd.DataFrame, target: float) -> str:
     if "net_gain_households" not in summary or summary["net_gain_households"].dropna().empty:
         return ""
     latest = summary.dropna(subset=["net_gain_households"]).iloc[-1]
-    text = f"In {latest['period']} the in-house fostering service had a net gain of {latest['net_gain_households']:,.0f} households"
+    gain = latest["net_gain_households"]
+    text = f"In {latest['period']} the in-house fostering service had a net gain of {half_up(gain):,.0f} households"
     if not pd.isna(target):
-        text += f", {'meeting' if latest['net_gain_households'] >= target else 'short of'} its target of {target:,.0f} a year"
+        text += f", {'meeting' if gain >= target else 'short of'} its target of {half_up(target):,.0f} a year"
     return text + "."
 
 
@@ -284,8 +286,8 @@ def describe_funnel(steps: pd.DataFrame) -> str:
     if known.empty:
         return ""
     row = known.iloc[0]
-    return (f"In {row['period']}, {row['conversion_percent']:.0f}% of {row['stage'].replace('_', ' ')} followed "
-            "from the stage before.")
+    return (f"In {row['period']}, {half_up(row['conversion_percent']):.0f}% of {row['stage'].replace('_', ' ')} "
+            "followed from the stage before.")
 
 
 def describe_saving(saving: dict | None) -> str:
@@ -310,8 +312,9 @@ def describe_methods(table: pd.DataFrame) -> str:
     row, naive = used.iloc[0], one.loc["naive"]
     return (f"Tried on every English authority's published number in care ({int(row['authorities'])} authorities, "
             f"{int(row['forecasts'])} forecasts a year ahead), the method used here a year ahead ({row['label']}) was "
-            f"off by {row['median_ape']:.1f}% (median), against {naive['median_ape']:.1f}% for assuming no change; its "
-            f"80% intervals held the outcome {row['coverage_80']:.0%} of the time." + _further_ahead(table, row.name))
+            f"off by {half_up(row['median_ape'], 1):.1f}% (median), against {half_up(naive['median_ape'], 1):.1f}% for "
+            f"assuming no change; its 80% intervals held the outcome {half_up(row['coverage_80'] * 100):.0f}% of the "
+            "time." + _further_ahead(table, row.name))
 
 
 def _further_ahead(table: pd.DataFrame, one_year: str) -> str:
@@ -323,8 +326,8 @@ def _further_ahead(table: pd.DataFrame, one_year: str) -> str:
     said = []
     for label, rows in other.sort_values("horizon").groupby("label", sort=False):
         horizons = rows["horizon"].tolist()
-        errors = " and ".join(f"{e:.1f}%" for e in rows["median_ape"])
-        against = " and ".join(f"{naive.get(h, float('nan')):.1f}%" for h in horizons)
+        errors = " and ".join(f"{half_up(e, 1):.1f}%" for e in rows["median_ape"])
+        against = " and ".join(f"{half_up(naive.get(h, float('nan')), 1):.1f}%" for h in horizons)
         said.append(f"{' and '.join(map(str, horizons))} years ahead the forecast uses {label}, chosen the same way "
                     f"(off by {errors}, against {against} for no change)")
     return " For " + "; for ".join(said) + "." if said else ""
@@ -332,13 +335,13 @@ def _further_ahead(table: pd.DataFrame, one_year: str) -> str:
 
 def describe_scenario(row: dict, base, year: int) -> str:
     """A scenario's children (and cost, where priced) against the baseline in ``year``."""
-    change = row["children"] - base["children"]
-    text = (f"{row['scenario']}: {row['children']:,.0f} children at 31 March {year}, "
-            + (f"{abs(change):,.0f} {'more' if change > 0 else 'fewer'} than the baseline" if round(change)
+    change = half_up(row["children"]) - half_up(base["children"])      # of the figures as stated
+    text = (f"{row['scenario']}: {half_up(row['children']):,.0f} children at 31 March {year}, "
+            + (f"{half_up(abs(change)):,.0f} {'more' if change > 0 else 'fewer'} than the baseline" if half_up(change)
                else "as many as the baseline"))
     shift = row.get("in_house", 0) - base.get("in_house", 0)
-    if round(shift) and abs(shift) > abs(change):     # a change of carer more than of numbers
-        text += f", {abs(shift):,.0f} {'more' if shift > 0 else 'fewer'} of them in in-house foster care"
+    if half_up(shift) and abs(shift) > abs(change):     # a change of carer more than of numbers
+        text += f", {half_up(abs(shift)):,.0f} {'more' if shift > 0 else 'fewer'} of them in in-house foster care"
     if not pd.isna(row["priced_cost"]) and not pd.isna(base["priced_cost"]):
         saving = base["priced_cost"] - row["priced_cost"]
         text += f", {money(abs(saving))} a year {'less' if saving >= 0 else 'more'} in priced placement costs"

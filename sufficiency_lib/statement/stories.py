@@ -16,7 +16,7 @@ from sufficiency_lib.analysis.trends import percent_change
 from sufficiency_lib.statement.blocks import Block
 from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, CareLeavers, Distance, Group, Indicator, Locality,
                                         PlacementGroup, Uasc, Unit)
-from sufficiency_lib.wording import in_sentence
+from sufficiency_lib.wording import half_up, in_sentence
 
 
 def _change_words(old: float, new: float) -> str:
@@ -27,7 +27,7 @@ def _change_words(old: float, new: float) -> str:
     change = percent_change(new, old)
     if pd.isna(change) or abs(change) < 0.5:
         return "about the same as"
-    return f"{abs(change):.0f}% {'more' if change > 0 else 'fewer'} than"
+    return f"{half_up(abs(change)):.0f}% {'more' if change > 0 else 'fewer'} than"
 
 
 def _against(value: float, reference: float, what: str, verdict: str = "") -> str:
@@ -35,11 +35,11 @@ def _against(value: float, reference: float, what: str, verdict: str = "") -> st
     difference chance could explain is not called above or below, as the tables say."""
     if pd.isna(reference):
         return ""
-    if round(value) == round(reference):
-        return f"level with {what} ({reference:,.0f})"
+    if half_up(value) == half_up(reference):
+        return f"level with {what} ({half_up(reference):,.0f})"
     if verdict == "similar":
-        return f"close to {what} ({reference:,.0f}; the difference is within what chance alone gives)"
-    return f"{'above' if value > reference else 'below'} {what} ({reference:,.0f})"
+        return f"close to {what} ({half_up(reference):,.0f}; the difference is within what chance alone gives)"
+    return f"{'above' if value > reference else 'below'} {what} ({half_up(reference):,.0f})"
 
 
 def _join(parts: list[str]) -> str:
@@ -52,7 +52,7 @@ def children_in_care(facts: Facts) -> Block:
     before = facts.shown(Indicator.CLA, year=facts.year - 1)
     sentences = []
     if not pd.isna(now):
-        opening = f"{facts.name} looked after {now:,.0f} children at 31 March {facts.year}"
+        opening = f"{facts.name} looked after {half_up(now):,.0f} children at 31 March {facts.year}"
         if not pd.isna(before):
             opening += f", {_change_words(before, now)} a year earlier"
         sentences.append(opening + ".")
@@ -61,14 +61,16 @@ def children_in_care(facts: Facts) -> Block:
         versus = _join([_against(float(rate["value"]), rate["england"], "England", rate.get("vs_england", "")),
                         _against(float(rate["value"]), rate["sn_mean"], "the average of similar authorities",
                                  rate.get("vs_neighbours", ""))])
-        sentences.append(f"For every 10,000 children living in the area, {float(rate['value']):,.0f} were in care in "
-                         f"{rate['time_period']}" + (f", {versus}" if versus else "") + ".")
+        sentences.append(f"For every 10,000 children living in the area, {half_up(float(rate['value'])):,.0f} were in "
+                         f"care in {rate['time_period']}" + (f", {versus}" if versus else "") + ".")
     started, ceased = facts.shown(Indicator.STARTED), facts.shown(Indicator.CEASED)
     if not pd.isna(started) and not pd.isna(ceased):
         net = started - ceased
-        effect = (f"{net:,.0f} more came in than left" if net > 0 else f"{-net:,.0f} more left than came in"
-                  if net < 0 else "as many came in as left")
-        sentences.append(f"During the year {started:,.0f} children came into care and {ceased:,.0f} left: {effect}.")
+        effect = (f"{half_up(net):,.0f} more came in than left" if net > 0
+                  else f"{half_up(-net):,.0f} more left than came in" if net < 0
+                  else "as many came in as left")
+        sentences.append(f"During the year {half_up(started):,.0f} children came into care and {half_up(ceased):,.0f} "
+                         f"left: {effect}.")
     return Block("story", sentences)
 
 
@@ -78,21 +80,22 @@ def placements(facts: Facts) -> Block:
               for g in (PlacementGroup.IN_HOUSE, PlacementGroup.IFA, PlacementGroup.CHILDRENS_HOMES)}
     sentences = []
     if not any(pd.isna(v) for v in shares.values()):
-        sentences.append(f"Of the children in care at 31 March {facts.year}, {shares[PlacementGroup.IN_HOUSE]:.0f}% "
-                         f"lived with the authority's own foster carers, {shares[PlacementGroup.IFA]:.0f}% with "
-                         f"carers from independent fostering agencies and {shares[PlacementGroup.CHILDRENS_HOMES]:.0f}% "
-                         "in children's homes.")
+        sentences.append(f"Of the children in care at 31 March {facts.year}, "
+                         f"{half_up(shares[PlacementGroup.IN_HOUSE]):.0f}% lived with the authority's own foster "
+                         f"carers, {half_up(shares[PlacementGroup.IFA]):.0f}% with carers from independent fostering "
+                         f"agencies and {half_up(shares[PlacementGroup.CHILDRENS_HOMES]):.0f}% in children's homes.")
     foster = facts.latest_published(Indicator.CLA, Unit.PERCENT, Group.PLACEMENT, "Foster placements")
     if foster is not None and not pd.isna(foster["england"]):
-        sentences.append(f"Foster care as a whole took {float(foster['value']):.0f}% of children, against "
-                         f"{float(foster['england']):.0f}% across England.")
+        sentences.append(f"Foster care as a whole took {half_up(float(foster['value'])):.0f}% of children, against "
+                         f"{half_up(float(foster['england'])):.0f}% across England.")
     first = facts.share_series(Indicator.CLA, group, PlacementGroup.IFA).dropna()
     if len(first) >= 2:
-        move = round(first.iloc[-1]) - round(first.iloc[0])
+        move = int(half_up(first.iloc[-1]) - half_up(first.iloc[0]))
         if move:
             sentences.append(f"The share of children with agency foster carers has {'grown' if move > 0 else 'fallen'} "
                              f"by {abs(move)} percentage point{'s' if abs(move) != 1 else ''} since {first.index[0]}, "
-                             f"from {first.iloc[0]:.0f}% to {first.iloc[-1]:.0f}% in {first.index[-1]}.")
+                             f"from {half_up(first.iloc[0]):.0f}% to {half_up(first.iloc[-1]):.0f}% in "
+                             f"{first.index[-1]}.")
     return Block("story", sentences)
 
 
@@ -103,17 +106,18 @@ def population(facts: Facts) -> Block:
     far = facts.shown(Indicator.CLA, Group.DISTANCE, Distance.FAR, unit=Unit.PERCENT)
     sentences = []
     if not pd.isna(older):
-        sentences.append(f"Young people aged 16 or 17 made up {older:.0f}% of those in care, the age group that "
-                         "moves towards supported accommodation and leaving care.")
+        sentences.append(f"Young people aged 16 or 17 made up {half_up(older):.0f}% of those in care, the age group "
+                         "that moves towards supported accommodation and leaving care.")
     if not pd.isna(uasc):
-        sentences.append(f"{uasc:,.0f} of the children in care had come to the country alone, seeking asylum.")
+        sentences.append(f"{half_up(uasc):,.0f} of the children in care had come to the country alone, seeking asylum.")
     unrecorded = facts.shown(Indicator.CLA, Group.LOCALITY, Locality.NOT_RECORDED, unit=Unit.PERCENT)
     if not pd.isna(outside) and not pd.isna(far):
-        gap = f" (the return does not record where {unrecorded:.0f}% of them lived)" if unrecorded >= 0.5 else ""
-        sentences.append(f"{outside:.0f}% lived outside {facts.own_boundary} and {far:.0f}% more than 20 miles "
-                         f"from home{gap}. The sufficiency duty asks for places within the area where that is "
-                         "consistent with each child's welfare, so the share placed outside it is one sign of how "
-                         "far local places fall short.")
+        gap = (f" (the return does not record where {half_up(unrecorded):.0f}% of them lived)"
+               if unrecorded >= 0.5 else "")
+        sentences.append(f"{half_up(outside):.0f}% lived outside {facts.own_boundary} and {half_up(far):.0f}% more "
+                         f"than 20 miles from home{gap}. The sufficiency duty asks for places within the area where "
+                         "that is consistent with each child's welfare, so the share placed outside it is one sign of "
+                         "how far local places fall short.")
     elif unrecorded >= 99.5:
         sentences.append("The return does not record where the children lived, so how many were placed outside "
                          f"{facts.own_boundary} or far from home is not known.")
@@ -127,8 +131,9 @@ def care_leavers(facts: Facts) -> Block:
         eet = facts.latest_published(indicator, Unit.PERCENT, Group.ACTIVITY, CareLeavers.EET)
         if pd.isna(total) and eet is None:
             continue
-        busy = "" if eet is None else (f"{float(eet['value']):.0f}% were in education, employment or training in "
-                                       f"{eet['time_period']}, against {float(eet['england']):.0f}% in England")
+        busy = "" if eet is None else (f"{half_up(float(eet['value'])):.0f}% were in education, employment or training "
+                                       f"in {eet['time_period']}, against {half_up(float(eet['england'])):.0f}% in "
+                                       "England")
         if pd.isna(total):
             sentences.append(f"Of its care leavers aged {ages}, {busy}.")
         elif total == 0:
@@ -136,14 +141,14 @@ def care_leavers(facts: Facts) -> Block:
                              (f"; DfE's figures say that of the authority's care leavers of that age, {busy}." if busy
                               else "."))
         else:
-            sentences.append(f"The {'councils' if facts.is_group else 'authority'} had {total:,.0f} care leavers "
-                             f"aged {ages}" +
+            sentences.append(f"The {'councils' if facts.is_group else 'authority'} had {half_up(total):,.0f} care "
+                             f"leavers aged {ages}" +
                              (f"; of them, {busy}." if busy else "."))
     suitable = facts.latest_published(Indicator.CARE_LEAVERS_19_21, Unit.PERCENT, Group.ACCOMMODATION,
                                       CareLeavers.SUITABLE)
     if suitable is not None:
-        sentences.append(f"Suitable accommodation is the measure of a good move to adulthood: "
-                         f"{float(suitable['value']):.0f}% of 19 to 21 year olds had it.")
+        sentences.append("Suitable accommodation is the measure of a good move to adulthood: "
+                         f"{half_up(float(suitable['value'])):.0f}% of 19 to 21 year olds had it.")
     return Block("story", sentences)
 
 
@@ -165,16 +170,18 @@ def forecast(facts: Facts, outlook) -> Block:
     history = outlook.history.get(CLA)
     if CLA in final.index and history is not None and len(history):
         row, last = final.loc[CLA], history.iloc[-1]
-        change = "more children than" if row["mean"] > last + 0.5 else ("fewer children than" if row["mean"] < last
-                                                                         - 0.5 else "about as many as")
-        sentences.append(f"The forecast for 31 March {outlook.end} is {change} today: about {row['mean']:,.0f} "
-                         f"(probably between {row['lower_80']:,.0f} and {row['upper_80']:,.0f}), against "
-                         f"{last:,.0f} now.")
+        then, now = half_up(row["mean"]), half_up(last)        # as the sentence states them
+        change = ("more children than" if then > now else "fewer children than" if then < now
+                  else "about as many as")
+        sentences.append(f"The forecast for 31 March {outlook.end} is {change} today: about "
+                         f"{half_up(row['mean']):,.0f} (probably between {half_up(row['lower_80']):,.0f} and "
+                         f"{half_up(row['upper_80']):,.0f}), against {half_up(last):,.0f} now.")
     short = outlook.gap.loc[outlook.gap["gap"] < -0.5] if len(outlook.gap) else outlook.gap
     if len(short):
         worst = short.sort_values("gap").iloc[0]
-        sentences.append(f"The widest gap between need and the places available is in {in_sentence(worst.placement_group)}: "
-                         f"{-worst.gap:,.0f} more children than places by {worst.time_period}.")
+        sentences.append("The widest gap between need and the places available is in "
+                         f"{in_sentence(worst.placement_group)}: {half_up(-worst.gap):,.0f} more children than places "
+                         f"by {worst.time_period}.")
     return Block("story", sentences)
 
 
@@ -193,10 +200,12 @@ def _trend_against_england(facts: Facts) -> str:
     mine, england = float(end["value"]) - float(start["value"]), float(end["england"]) - float(start["england"])
 
     def moved(change: float) -> str:
-        return "stayed level" if round(change) == 0 else f"{'rose' if change > 0 else 'fell'} by {abs(change):.0f}"
+        if half_up(change) == 0:
+            return "stayed level"
+        return f"{'rose' if change > 0 else 'fell'} by {half_up(abs(change)):.0f}"
     return (f"Between {int(start['time_period'])} and {int(end['time_period'])} the number in care for every 10,000 "
-            f"children {moved(mine)} in {facts.name} (to {float(end['value']):.0f}), while England's {moved(england)} "
-            f"(to {float(end['england']):.0f}).")
+            f"children {moved(mine)} in {facts.name} (to {half_up(float(end['value'])):.0f}), while England's "
+            f"{moved(england)} (to {half_up(float(end['england'])):.0f}).")
 
 
 def summary(facts: Facts, found_by_chapter: dict[str, list]) -> Block:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency_lib.safe_csv import neutralise_text
-from sufficiency_lib.wording import money_text
+from sufficiency_lib.wording import half_up, money_text
 from sufficiency_lib.statement import tidy
 
 FILTER, INDICATOR, TIME = "filter", "indicator", "time"
@@ -84,6 +84,7 @@ def year(name: str = "time_period", label: str = "Year") -> Column:
 
 def _fixed(value: float, column: Column, commas: bool) -> str:
     decimals = 0 if column.trim and float(value).is_integer() else column.decimals
+    value = half_up(value, decimals)
     return f"{value:,.{decimals}f}" if commas else f"{value:.{decimals}f}"
 
 

@@ -21,7 +21,7 @@ from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters.common import (benchmark_block, members_hide, nothing_for, series_block,
                                                        suppressed)
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, Uasc, Unit
-from sufficiency_lib.wording import year_span
+from sufficiency_lib.wording import half_up, year_span
 
 COUNT_LABEL = "Children looked after at 31 March"
 RATE_LABEL = "Children looked after at 31 March per 10,000 children aged 0 to 17"
@@ -60,7 +60,7 @@ def _area_names(facts: Facts) -> dict[str, str]:
 
 def _moved(change: float) -> str:
     word = narrative.direction(change)
-    return word if word == "was unchanged" else f"{word} {abs(change):.0f}%"
+    return word if word == "was unchanged" else f"{word} {half_up(abs(change)):.0f}%"
 
 
 def _pace(mine: float, theirs: float) -> str:
@@ -215,14 +215,16 @@ def _flow_sentences(facts: Facts, shown: pd.DataFrame, plotted: pd.DataFrame) ->
     sentences = []
     if not pd.isna(started) and not pd.isna(ceased):
         uasc = _number(latest[f"{Indicator.STARTED}_uasc"])
-        of_whom = f" ({uasc:,.0f} of them unaccompanied asylum-seeking children)" if not pd.isna(uasc) else ""
-        sentences.append(f"In the year to 31 March {facts.year}, {started:,.0f} children started to be looked after"
-                         f"{of_whom} and {ceased:,.0f} ceased, a net change of {started - ceased:+,.0f}.")
+        of_whom = f" ({half_up(uasc):,.0f} of them unaccompanied asylum-seeking children)" if not pd.isna(uasc) else ""
+        sentences.append(f"In the year to 31 March {facts.year}, {half_up(started):,.0f} children started to be looked "
+                         f"after{of_whom} and {half_up(ceased):,.0f} ceased, a net change of "
+                         f"{half_up(started - ceased):+,.0f}.")
     if not pd.isna(during):
         other = _number(latest[f"{Indicator.DURING_YEAR}_other"])
-        share = f"; {other / during * 100:.0f}% of them were not unaccompanied asylum-seeking children" \
+        share = f"; {half_up(other / during * 100):.0f}% of them were not unaccompanied asylum-seeking children" \
             if not pd.isna(other) and during else ""
-        sentences.append(f"In all, {during:,.0f} children were looked after at some time during the year{share}.")
+        sentences.append(f"In all, {half_up(during):,.0f} children were looked after at some time during the "
+                         f"year{share}.")
     series = plotted.set_index("time_period")[Indicator.STARTED]
     sentences.append(narrative.describe_trend(series, "the number starting to be looked after in the year").replace(
         "At 31 March", "In the year to 31 March"))
@@ -239,15 +241,16 @@ def drivers(facts: Facts) -> Block | None:
         return None
     net = started[year] - ceased[year]
     sentences = [f"The number in care {'grew' if net > 0 else 'fell' if net < 0 else 'held steady'} over the year "
-                 f"because {started[year]:,.0f} children started to be looked after and {ceased[year]:,.0f} "
-                 "ceased" + (f" (against {started[before]:,.0f} and {ceased[before]:,.0f} the year before)"
-                             if not pd.isna(started.get(before)) and not pd.isna(ceased.get(before)) else "") + "."]
+                 f"because {half_up(started[year]):,.0f} children started to be looked after and "
+                 f"{half_up(ceased[year]):,.0f} ceased"
+                 + (f" (against {half_up(started[before]):,.0f} and {half_up(ceased[before]):,.0f} the year before)"
+                    if not pd.isna(started.get(before)) and not pd.isna(ceased.get(before)) else "") + "."]
     went = permanence.destinations(facts.figures, facts.code, year)
     words = {permanence.HOME: "returned home or went to live with relatives",
              permanence.PERMANENCE: "left to permanence with a family",
              permanence.ADULTHOOD: "left care as young adults (staying with their carers after 18 or moving to "
                                    "live independently)"}
-    parts = [f"{went[k]:,.0f} {w}" for k, w in words.items()
+    parts = [f"{half_up(went[k]):,.0f} {w}" for k, w in words.items()
              if k in went and not pd.isna(went[k]) and not disclosure.is_small(went[k], facts.threshold)]
     if parts:
         sentences.append(f"Of those who ceased, {', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}"
@@ -275,9 +278,9 @@ def _from_to(september, march) -> str:
     if pd.isna(before) or pd.isna(after):
         return ""
     if before == after:
-        return f"stayed at {after:,.0f}"
+        return f"stayed at {half_up(after):,.0f}"
     word, more = ("rose", "more") if after > before else ("fell", "fewer")
-    return f"{word} from {before:,.0f} to {after:,.0f} ({abs(after - before):,.0f} {more})"
+    return f"{word} from {half_up(before):,.0f} to {half_up(after):,.0f} ({half_up(abs(after - before)):,.0f} {more})"
 
 
 def six_months(facts: Facts) -> Block:
@@ -398,14 +401,15 @@ def _permanence_sentence(facts: Facts, shown: pd.DataFrame) -> str:
     words = {permanence.ADOPTED: ("adopted", "adoption"), permanence.SGO: ("under a special guardianship order",
                                                                           "special guardianship"),
              permanence.CAO: ("under a child arrangements order", "child arrangements orders")}
-    parts = [f"{_number(latest[r]):,.0f} {w}" for r, (w, _) in words.items() if not pd.isna(_number(latest[r]))]
+    parts = [f"{half_up(_number(latest[r])):,.0f} {w}" for r, (w, _) in words.items()
+             if not pd.isna(_number(latest[r]))]
     hidden = [name for r, (_, name) in words.items() if pd.isna(_number(latest[r]))]
     if parts and hidden:        # the suppressed routes together, as the table's total gives them
         parts.append(f"the rest by {' or '.join(hidden)} (too few to show apart)")
-    share = f" ({total / ceased * 100:.0f}%)" if ceased else ""
+    share = f" ({half_up(total / ceased * 100):.0f}%)" if ceased else ""
     routes = f": {', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else (f": {parts[0]}" if parts else "")
-    return (f"Of the {ceased:,.0f} children who ceased to be looked after in the year to 31 March {year}, "
-            f"{total:,.0f}{share} left care to permanence with a family{routes}.")
+    return (f"Of the {half_up(ceased):,.0f} children who ceased to be looked after in the year to 31 March {year}, "
+            f"{half_up(total):,.0f}{share} left care to permanence with a family{routes}.")
 
 
 def permanence_benchmark(facts: Facts, route: str, key: str, subject: str) -> Block | None:

@@ -26,7 +26,7 @@ from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.vocabulary import CROSS, TOTAL, Group, Unit, unit_axis_label
-from sufficiency_lib.wording import year_span
+from sufficiency_lib.wording import half_up, year_span
 
 SUPPRESSED = disclosure.SUPPRESSED
 
@@ -146,7 +146,7 @@ def _long_breakdown(shown: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
     """Year x breakdown counts (as shown) and percentages in long form, year by year."""
     long = shown.melt(id_vars="breakdown", var_name="time_period", value_name="number")
     pct = share.melt(id_vars="breakdown", var_name="time_period", value_name="percent")
-    long["percent"] = [SUPPRESSED if pd.isna(v) else round(float(v)) for v in pct["percent"]]
+    long["percent"] = [SUPPRESSED if pd.isna(v) else int(half_up(float(v))) for v in pct["percent"]]
     long["number"] = [_whole(v) for v in long["number"]]
     return long.astype({"time_period": int})
 

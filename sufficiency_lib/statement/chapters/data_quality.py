@@ -14,6 +14,7 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.vocabulary import TOTAL, Area, Indicator, Unit
+from sufficiency_lib.wording import half_up
 
 HEADLINES = {Indicator.CLA: "Children looked after at 31 March", Indicator.STARTED: "Started to be looked after",
              Indicator.CEASED: "Ceased to be looked after"}
@@ -93,7 +94,8 @@ def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
     same = int((known["difference"].abs() < 0.5).sum())
     sentence = (f"{len(known):,} figures computed from the return were compared with DfE's published figures "
                 f"for the same years; {same:,} match exactly"
-                + (f" and the largest difference is {known['difference'].abs().max():,.0f}." if len(known) > same
+                + (" and the largest difference is "
+                   f"{half_up(known['difference'].abs().max()):,.0f}." if len(known) > same
                    else "."))
     source = f"{facts.source}; {facts.benchmark_source}"
     headline = t.Table("", f"Headline figures from the return and as published, {facts.name}", source,

@@ -19,7 +19,7 @@ from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters.gap import gap_block
 from sufficiency_lib.vocabulary import TOTAL, Area
-from sufficiency_lib.wording import in_sentence
+from sufficiency_lib.wording import half_up, in_sentence
 
 SUPPRESSED = disclosure.SUPPRESSED
 INTERVAL_COLUMNS = [t.year(label="Year (31 March)"), t.count("mean", "Forecast"),
@@ -49,7 +49,8 @@ SCENARIO_COLUMNS = [t.year(), t.text("scenario", "Scenario"), t.count("children"
 
 
 def _range(row) -> str:
-    return f"{row['mean']:,.0f} (likely between {row['lower_80']:,.0f} and {row['upper_80']:,.0f})"
+    return (f"{half_up(row['mean']):,.0f} (likely between {half_up(row['lower_80']):,.0f} and "
+            f"{half_up(row['upper_80']):,.0f})")
 
 
 def _typical(row) -> str:
@@ -58,7 +59,7 @@ def _typical(row) -> str:
         return "forecasts this far ahead have not yet been tested against what happened"
     return (f"across every English authority, forecasts made this way {int(row['horizon'])} "
             f"year{'s' if row['horizon'] != 1 else ''} ahead have typically (half of them) been within "
-            f"{row['typical_ape']:.0f}% of what happened")
+            f"{half_up(row['typical_ape']):.0f}% of what happened")
 
 
 def headline_block(facts: Facts, outlook: Outlook) -> Block:
@@ -70,8 +71,8 @@ def headline_block(facts: Facts, outlook: Outlook) -> Block:
                                        "published.")
     last = rows.iloc[-1]
     sentence = (f"If the patterns of recent years hold, {_range(last)} children will be looked after at 31 March "
-                f"{int(last['time_period'])}, against {history.iloc[-1]:,.0f} at 31 March {history.index[-1]}; "
-                f"{_typical(rows.iloc[0])}.")
+                f"{int(last['time_period'])}, against {half_up(history.iloc[-1]):,.0f} at 31 March "
+                f"{history.index[-1]}; {_typical(rows.iloc[0])}.")
     predicted = rows.set_index("time_period")[["mean", "lower_80", "upper_80", "lower_95", "upper_95"]]
     chart = charts.forecast_chart(history, predicted, title=f"Children looked after at 31 March, {facts.name}: "
                                                             "history and forecast",
@@ -80,7 +81,7 @@ def headline_block(facts: Facts, outlook: Outlook) -> Block:
                                       f"{history.index[-1]}, and the forecast to {predicted.index[-1]} with its likely "
                                       f"(80%) and wider (95%) ranges shaded. {sentence}")
     table = t.Table("cla_forecast", f"Forecast of children looked after at 31 March, {facts.name}", facts.source,
-                    INTERVAL_COLUMNS, predicted.round(0).reset_index())
+                    INTERVAL_COLUMNS, predicted.map(half_up).reset_index())
     return Block("cla_forecast", [sentence], table, chart)
 
 
@@ -91,7 +92,8 @@ def series_block(facts: Facts, outlook: Outlook) -> Block:
                        else float("nan") for s in final["series"]]
     counts = final["series"].ne(RATE)
     small = counts & disclosure.small_mask(final["mean"].to_numpy(), facts.threshold).to_numpy()
-    shown = final.round({"latest": 0, "mean": 0, "lower_80": 0, "upper_80": 0}).astype(object)
+    whole = {c: final[c].map(half_up) for c in ("latest", "mean", "lower_80", "upper_80")}
+    shown = final.assign(**whole).astype(object)
     for column in ("mean", "lower_80", "upper_80"):
         shown[column] = shown[column].where(~small, SUPPRESSED)
     shown["backtest_forecasts"] = shown["backtest_forecasts"].where(shown["backtest_forecasts"].ne(0), "none yet")
@@ -123,12 +125,12 @@ def track_block(facts: Facts, outlook: Outlook) -> Block:
                                                  f"{facts.name} compared with what happened.")
     inside = track["covered_80"].astype(bool)
     sentence = (f"For {facts.name} itself, forecasts of the number in care made a year ahead in the same way were off "
-                f"by {track['ape'].mean():.0f}% on average over the last {len(track)} years, and what happened fell "
-                f"inside the likely range in {int(inside.sum())} of those {len(track)} years.")
+                f"by {half_up(track['ape'].mean()):.0f}% on average over the last {len(track)} years, and what "
+                f"happened fell inside the likely range in {int(inside.sum())} of those {len(track)} years.")
     frame = track.assign(inside=inside.map({True: "yes", False: "no"}))
     table = t.Table("forecast_track_record", f"How past forecasts of the number in care compared with what "
                                              f"happened, {facts.name}", facts.benchmark_source, TRACK_COLUMNS,
-                    frame.round({"forecast": 0, "lower_80": 0, "upper_80": 0}))
+                    frame.assign(**{c: frame[c].map(half_up) for c in ("forecast", "lower_80", "upper_80")}))
     long = pd.concat([frame.assign(series="Forecast a year before", value=frame["forecast"]),
                       frame.assign(series="What happened", value=frame["actual"])])
     chart = charts.line_chart(long[["time_period", "series", "value"]].astype({"value": float}), x="time_period",
@@ -163,11 +165,12 @@ def groups_block(facts: Facts, outlook: Outlook) -> Block | None:
     projected = outlook.projected
     last = projected.loc[projected["time_period"].eq(outlook.end)].set_index("group")
     sentence = (f"Followed child by child through {outlook.chain.pairs} years of the return, the placements add up to "
-                f"the forecast of {last.loc[TOTAL, 'mean']:,.0f} children at 31 March {outlook.end} in this mix.")
+                f"the forecast of {half_up(last.loc[TOTAL, 'mean']):,.0f} children at 31 March {outlook.end} in this "
+                "mix.")
     # Projected means are model output, not counts, but a small one still points at a few children;
     # each year's groups add up to its total, so one small group takes another with it.
     small = hidden_projections(projected, facts.threshold)
-    shown = projected.round(0).astype(object)
+    shown = projected.map(half_up).astype(object)
     for column in [c for c in projected.columns if c.startswith(("mean", "lower", "upper"))]:
         shown[column] = shown[column].where(~small, SUPPRESSED)
     table = t.Table("placement_group_projection", f"Projected children looked after by placement group, {facts.name}",
@@ -186,9 +189,10 @@ def check_block(facts: Facts, outlook: Outlook) -> Block | None:
     actual = check["actual"]
     held = "held" if check["lower_80"] <= actual <= check["upper_80"] else "did not hold"
     return message("stock_flow_backtest", (
-        f"Fitted on the years to {facts.year - 1}, the stock-and-flow model projected {check['mean']:,.0f} children "
-        f"for 31 March {facts.year} (80% interval {check['lower_80']:,.0f} to {check['upper_80']:,.0f}); the return "
-        f"has {actual:,} ({abs(check['mean'] - actual) / actual * 100:.0f}% off; the interval {held} it)."))
+        f"Fitted on the years to {facts.year - 1}, the stock-and-flow model projected {half_up(check['mean']):,.0f} "
+        f"children for 31 March {facts.year} (80% interval {half_up(check['lower_80']):,.0f} to "
+        f"{half_up(check['upper_80']):,.0f}); the return has {actual:,} "
+        f"({half_up(abs(check['mean'] - actual) / actual * 100):.0f}% off; the interval {held} it)."))
 
 
 def scenarios_block(facts: Facts, outlook: Outlook) -> Block | None:
@@ -207,7 +211,7 @@ def scenarios_block(facts: Facts, outlook: Outlook) -> Block | None:
     table = t.Table("scenarios", f"Scenarios against the baseline, {facts.name}: children at 31 March, and the "
                                  "cost a year of the placement groups with a weekly cost",
                     facts.source + ("; the authority's local data (weekly costs)" if outlook.priced else ""),
-                    SCENARIO_COLUMNS, frame.round(0))
+                    SCENARIO_COLUMNS, frame.map(half_up))
     notes = ["The baseline is the forecast of the number in care above; each scenario keeps, in proportion, the "
              "difference the child-by-child model makes to it."]
     notes += ["Costs are the projected children in each group with a weekly cost times that group's newest weekly "

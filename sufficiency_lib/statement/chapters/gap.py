@@ -11,6 +11,7 @@ from sufficiency_lib.statement import charts
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.vocabulary import PlacementGroup
+from sufficiency_lib.wording import half_up
 
 SUPPRESSED = disclosure.SUPPRESSED
 
@@ -41,8 +42,6 @@ def _gap_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out.loc[hidden, column] = SUPPRESSED
     for column in ("share_met", "beyond_capacity", "gap"):     # suppressed where a number would be
         out.loc[hidden & frame["capacity"].notna().to_numpy(), column] = SUPPRESSED
-    for column in ("demand", "demand_lower_80", "demand_upper_80", "beyond_capacity", "gap"):
-        out[column] = [round(v, 1) if isinstance(v, float) else v for v in out[column]]
     return out
 
 
@@ -72,25 +71,27 @@ def _against_places(row) -> str:
       the places filled a lower bound (:func:`market.public_capacity`): a projection between the
       two is said to be so, with what is not known.
     """
-    said = (f"{row.placement_group}, {row.demand:,.0f} children projected (80% interval {row.demand_lower_80:,.0f} "
-            f"to {row.demand_upper_80:,.0f})")
+    said = (f"{row.placement_group}, {half_up(row.demand):,.0f} children projected (80% interval "
+            f"{half_up(row.demand_lower_80):,.0f} to {half_up(row.demand_upper_80):,.0f})")
     year, places = int(row.capacity_year), row.capacity
     if row.demand == 0:
-        return f"{said}, against {places:,.0f} {row.places_named} ({year})" if places else f"{said}, and no places"
+        if not places:
+            return f"{said}, and no places"
+        return f"{said}, against {half_up(places):,.0f} {row.places_named} ({year})"
     if row.gap < -0.5:
-        return f"{said} against {places:,.0f} {row.places_named} ({year}): short by {-row.gap:,.0f}"
+        return f"{said} against {half_up(places):,.0f} {row.places_named} ({year}): short by {half_up(-row.gap):,.0f}"
     if row.places_named == market.IN_THE_AREA:
-        return (f"{said}: placed all in the area, they would fill {row.demand / places:.0%} of its "
-                f"{places:,.0f} places ({year})")
+        return (f"{said}: placed all in the area, they would fill {half_up(row.demand / places * 100):.0f}% of its "
+                f"{half_up(places):,.0f} places ({year})")
     filled = row.capacity_lower
     if pd.notna(filled) and row.demand > filled + 0.5:
-        return (f"{said}: {row.demand - filled:,.0f} more than the {filled:,.0f} children its own carers looked "
-                f"after at 31 March {year}, within the {places:,.0f} places approved; whether the "
-                f"{places - filled:,.0f} approved places then empty could take them is not published")
+        return (f"{said}: {half_up(row.demand - filled):,.0f} more than the {half_up(filled):,.0f} children its own "
+                f"carers looked after at 31 March {year}, within the {half_up(places):,.0f} places approved; whether "
+                f"the {half_up(places - filled):,.0f} approved places then empty could take them is not published")
     if pd.notna(filled):
-        return (f"{said}: within the {filled:,.0f} children its own carers looked after at 31 March {year} "
-                f"({places:,.0f} places approved)")
-    return f"{said} against {places:,.0f} {row.places_named} ({year}): within them"
+        return (f"{said}: within the {half_up(filled):,.0f} children its own carers looked after at 31 March {year} "
+                f"({half_up(places):,.0f} places approved)")
+    return f"{said} against {half_up(places):,.0f} {row.places_named} ({year}): within them"
 
 
 def _now(outlook: Outlook, end: pd.DataFrame) -> str:
@@ -101,8 +102,8 @@ def _now(outlook: Outlook, end: pd.DataFrame) -> str:
         count = outlook.latest.get(row.placement_group)
         if count is None or pd.isna(count) or str(count) == SUPPRESSED:
             continue
-        said.append(f"{row.placement_group}, {float(count):,.0f} children against {row.capacity:,.0f} "
-                    f"{row.places_named} ({int(row.capacity_year)})")
+        said.append(f"{row.placement_group}, {half_up(float(count)):,.0f} children against "
+                    f"{half_up(row.capacity):,.0f} {row.places_named} ({int(row.capacity_year)})")
     return f"At 31 March {outlook.year}, where the projection starts: " + "; ".join(said) + "." if said else ""
 
 
@@ -126,12 +127,14 @@ def gap_block(facts: Facts, outlook: Outlook) -> Block:
     sentences.append("No placement group is projected to exceed the places known." if short.empty else
                      "Projected demand exceeds the places known, by the children who would be "
                      "placed out of area or with other providers, in: " + "; ".join(
-                         f"{group}, by " + ", ".join(f"{-r.gap:,.0f} in {r.time_period}" for r in rows.itertuples())
+                         f"{group}, by " + ", ".join(f"{half_up(-r.gap):,.0f} in {r.time_period}"
+                                                     for r in rows.itertuples())
                          for group, rows in short.groupby("placement_group", sort=False)) + ".")
     tight = end.loc[(end["gap"] >= -0.5) & (end["demand_upper_80"] > end["capacity"])]
     if len(tight):
         sentences.append("The upper end of the 80% interval is above the places for: " + "; ".join(
-            f"{r.placement_group} ({r.demand_upper_80:,.0f} against {r.capacity:,.0f})" for r in tight.itertuples())
+            f"{r.placement_group} ({half_up(r.demand_upper_80):,.0f} against "
+            f"{half_up(r.capacity):,.0f})" for r in tight.itertuples())
             + ", so a shortfall is within what the model thinks likely.")
     sentences.append(f"Places in the area are open to every authority's children: a private or voluntary home in "
                      f"{facts.name} is not reserved for {facts.name}'s, and other authorities place children there, "

@@ -29,7 +29,7 @@ from sufficiency_lib.statement.chapters.common import (benchmark_block, composit
 from sufficiency_lib.vocabulary import (DFE_AGE_GROUPS, SIXTEEN_PLUS, TOTAL, Area, Group, Indicator, Locality,
                                         PlacementGroup, PlacementLength, Stability)
 from sufficiency_lib.ssda903.groupings import DFE_PLACEMENT_TYPES
-from sufficiency_lib.wording import in_sentence, year_span
+from sufficiency_lib.wording import half_up, in_sentence, year_span
 
 SUPPRESSED = disclosure.SUPPRESSED
 SUPPRESSED_NOTE = "Some values are suppressed to protect confidentiality (shown as c in the table)."
@@ -163,9 +163,9 @@ def _older_sentence(numbers: pd.DataFrame, years: list[str], who: str, made: boo
     if pd.isna(now) or pd.isna(total):
         return ""
     when = (lambda y: financial_year(int(y))) if made else (lambda y: y)
-    text = (f"Of the {total:,.0f} {who} {'in' if made else 'at 31 March'} {when(years[-1])}, {now:.0f}% "
-            f"{'were of children' if made else 'were'} aged 10 or over")
-    return text + (f" ({then:.0f}% in {when(years[0])})." if not pd.isna(then) and len(years) > 1 else ".")
+    text = (f"Of the {half_up(total):,.0f} {who} {'in' if made else 'at 31 March'} {when(years[-1])}, "
+            f"{half_up(now):.0f}% {'were of children' if made else 'were'} aged 10 or over")
+    return text + (f" ({half_up(then):.0f}% in {when(years[0])})." if not pd.isna(then) and len(years) > 1 else ".")
 
 
 # --- age within each placement type (C5, C6) -----------------------------------------------------
@@ -209,9 +209,9 @@ def published_count(facts: Facts) -> str:
     theirs = facts.published_value(Indicator.NEW_PLACEMENTS, Group.NEW_PLACEMENT_LOCATION, TOTAL)
     if pd.isna(mine) or pd.isna(theirs):
         return ""
-    same = "the same count" if mine == theirs else f"a difference of {mine - theirs:+,.0f}"
-    return (f"The return counts {mine:,.0f} placements made in {financial_year(facts.year)}; DfE published "
-            f"{theirs:,.0f} for the year ({same}).")
+    same = "the same count" if mine == theirs else f"a difference of {half_up(mine - theirs):+,.0f}"
+    return (f"The return counts {half_up(mine):,.0f} placements made in {financial_year(facts.year)}; DfE published "
+            f"{half_up(theirs):,.0f} for the year ({same}).")
 
 
 def _made_ages(made: pd.DataFrame, years: list[int], group: str | None) -> pd.DataFrame:
@@ -251,11 +251,12 @@ def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members: li
     ended = numbers.loc[TOTAL, years[-1]]
     sentences = []
     if not pd.isna(placed) and not pd.isna(ended):
-        share = f" ({ended / placed * 100:.0f}%)" if placed else ""
-        text = (f"Of the {placed:,.0f} in-house foster placements made in {financial_year(facts.year)}, {ended:,.0f}"
-                f"{share} ended within 7 days")
+        share = f" ({half_up(ended / placed * 100):.0f}%)" if placed else ""
+        text = (f"Of the {half_up(placed):,.0f} in-house foster placements made in {financial_year(facts.year)}, "
+                f"{half_up(ended):,.0f}{share} ended within 7 days")
         ceased = numbers.loc[moves.Ending.CEASED, years[-1]]
-        text += (f", {f'{ceased:,.0f}' if ceased else 'none'} of them because the child ceased to be looked after."
+        text += (f", {f'{half_up(ceased):,.0f}' if ceased else 'none'} of them because the child ceased to be looked "
+                 "after."
                  if not pd.isna(ceased) else ".")
         sentences.append(text)
     reasons = moves.move_reasons(made, facts.year, group)
@@ -290,13 +291,14 @@ def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members: list
     near, total = numbers.loc[moves.PlacedIn.BORDERING, years[-1]], numbers.loc[TOTAL, years[-1]]
     if not pd.isna(near) and not pd.isna(total) and total:
         first = _share_of(numbers, [moves.PlacedIn.BORDERING], years[0])
-        sentences.append(f"Of the {total:,.0f} placements made outside {facts.name} in {financial_year(facts.year)}, "
-                         f"{near:,.0f} ({near / total * 100:.0f}%) were in a bordering authority"
-                         + (f", against {first:.0f}% in {financial_year(int(years[0]))}." if not pd.isna(first)
+        sentences.append(f"Of the {half_up(total):,.0f} placements made outside {facts.name} in "
+                         f"{financial_year(facts.year)}, {half_up(near):,.0f} ({half_up(near / total * 100):.0f}%) "
+                         "were in a bordering authority"
+                         + (f", against {half_up(first):.0f}% in {financial_year(int(years[0]))}." if not pd.isna(first)
                             and len(years) > 1 else "."))
     unknown = numbers.loc[moves.PlacedIn.NOT_RECORDED, years[-1]]
     if not pd.isna(unknown) and unknown > 0:
-        sentences.append(f"For {unknown:,.0f} of them the return does not record the authority of placement.")
+        sentences.append(f"For {half_up(unknown):,.0f} of them the return does not record the authority of placement.")
     names = [_name(code) for code in bordering]
     block = _year_block(facts, "out_of_area_bordering", "Placements made outside the authority, by where",
                         "Where placed", shown, sentences, "placements made outside the authority")
@@ -323,8 +325,8 @@ def framework_share(facts: Facts) -> Block:
                                                 "commissioned market would give it, as a share of IFA placements made "
                                                 "through the framework for each year; none is recorded.")
     row = rows.iloc[-1]
-    return message("ifa_through_framework", f"In {row['as_at']}, {row['value']:.0f}% of IFA placements were made "
-                                            f"through the framework (the authority's own record).")
+    return message("ifa_through_framework", f"In {row['as_at']}, {half_up(row['value']):.0f}% of IFA placements were "
+                                            "made through the framework (the authority's own record).")
 
 
 def build(facts: Facts, found: list, outlook=None) -> Chapter:

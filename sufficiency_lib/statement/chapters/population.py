@@ -30,6 +30,7 @@ from sufficiency_lib.vocabulary import (
     Uasc,
     Unit,
 )
+from sufficiency_lib.wording import half_up
 
 AT_31_MARCH = "children looked after at 31 March"
 SUPPRESSED = disclosure.SUPPRESSED
@@ -146,17 +147,18 @@ def _ethnicity_sentences(facts: Facts, table: pd.DataFrame, hidden: np.ndarray, 
     mine = rows.loc[MINORITY, "percent"].sum(min_count=len(MINORITY))
     england = rows.loc[MINORITY, "england"].sum(min_count=len(MINORITY))
     if not minority_hidden and not pd.isna(mine):
-        text = (f"At 31 March {facts.year}, {mine:.0f}% of the children looked after were of Mixed, Asian, Black or "
-                "other minority ethnic groups")
+        text = (f"At 31 March {facts.year}, {half_up(mine):.0f}% of the children looked after were of Mixed, Asian, "
+                "Black or other minority ethnic groups")
         if not pd.isna(england):
-            text += f", against {england:.0f}% of all children looked after in England"
+            text += f", against {half_up(england):.0f}% of all children looked after in England"
         sentences.append(text + ".")
         population = rows.loc[MINORITY, "population"].sum(min_count=len(MINORITY))
         if not pd.isna(population):
-            word = "more" if mine > population + 0.5 else ("less" if mine < population - 0.5 else "no more")
-            sentences.append(f"Children of these groups made up {population:.0f}% of all the area's children aged 0 "
-                             f"to 17 in {pop_year}, so they are {word} often in care than the area's children as a "
-                             "whole" + ("" if word != "no more" else ", in proportion") + ".")
+            stated, area = half_up(mine), half_up(population)        # as the sentences state them
+            word = "more" if stated > area else ("less" if stated < area else "no more")
+            sentences.append(f"Children of these groups made up {half_up(population):.0f}% of all the area's children "
+                             f"aged 0 to 17 in {pop_year}, so they are {word} often in care than the area's children "
+                             "as a whole" + ("" if word != "no more" else ", in proportion") + ".")
     return sentences
 
 
@@ -181,8 +183,8 @@ def age_outlook(facts: Facts, outlook) -> Block:
     everyone = ages.loc[ages["group"].eq(TOTAL)].set_index("time_period")["mean"]
     if older.empty:
         return message("age_outlook", "No young people aged 16 and over are in the return to project.")
-    frame = older[["mean", "lower_80", "upper_80"]].round(0).assign(
-        share=(older["mean"] / everyone * 100).round(0)).reset_index()
+    frame = older[["mean", "lower_80", "upper_80"]].map(half_up).assign(
+        share=(older["mean"] / everyone * 100).map(half_up)).reset_index()
     small = disclosure.small_mask(frame["mean"].to_numpy(), facts.threshold).to_numpy()
     shown = frame.astype(object)
     for column in ("mean", "lower_80", "upper_80", "share"):   # a projection of a few children is not shown
@@ -191,10 +193,12 @@ def age_outlook(facts: Facts, outlook) -> Block:
     last = frame.iloc[-1]
     sentence = ""
     if not small[-1]:
-        sentence = (f"If the patterns of recent years hold, about {last['mean']:,.0f} young people aged 16 and over "
-                    f"(likely between {last['lower_80']:,.0f} and {last['upper_80']:,.0f}) will be looked after at "
-                    f"31 March {int(last['time_period'])}, {last['share']:.0f}% of all children in care"
-                    + (f", against {now:.0f}% in {facts.year}." if now is not None and not pd.isna(now) else "."))
+        sentence = (f"If the patterns of recent years hold, about {half_up(last['mean']):,.0f} young people aged 16 "
+                    f"and over (likely between {half_up(last['lower_80']):,.0f} and {half_up(last['upper_80']):,.0f}) "
+                    f"will be looked after at 31 March {int(last['time_period'])}, {half_up(last['share']):.0f}% of "
+                    "all children in care"
+                    + (f", against {half_up(now):.0f}% in "
+                       f"{facts.year}." if now is not None and not pd.isna(now) else "."))
     table = t.Table("age_outlook", f"Young people aged 16 and over projected to be looked after, {facts.name}",
                     facts.source, OUTLOOK_COLUMNS, shown)
     note = ("Each child in the return is followed from one 31 March to the next, ageing and moving between "

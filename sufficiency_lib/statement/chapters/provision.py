@@ -30,6 +30,7 @@ from sufficiency_lib.statement.chapters.provision_local import (LOCAL_SOURCE, NA
                                                                 listing_block, prices_block, source)
 from sufficiency_lib.statement.chapters.provision_market import public_source
 from sufficiency_lib.vocabulary import TOTAL, Area, Group, Indicator, PlacementGroup, Unit
+from sufficiency_lib.wording import half_up
 
 I = Indicator
 DISABILITY = "N2. Child's disability"          # DfE's category of need label (903 CIN N2)
@@ -90,11 +91,11 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
     shown = table.assign(children=table["children"].astype(object).where(~small, disclosure.SUPPRESSED),
                          annual_cost=table["annual_cost"].astype(object).where(~small, disclosure.SUPPRESSED))
     shown["cost_source"] = shown["cost_source"].replace("", "none fits")
-    notes = [f"Cost a year = children x weekly cost x {provision.WEEKS_PER_YEAR:.2f} weeks, using each group's newest "
-             "local weekly cost up to the year, else the newest S251 outturn unit cost that fits it (fostering for "
-             "foster care; residential care for children's homes, secure units and residential schools). S251's "
-             "fostering cost averages in-house and purchased foster care. In-house costs are not in an external "
-             "placements budget."]
+    notes = [f"Cost a year = children x weekly cost x {half_up(provision.WEEKS_PER_YEAR, 2):.2f} weeks, using each "
+             "group's newest local weekly cost up to the year, else the newest S251 outturn unit cost that fits it "
+             "(fostering for foster care; residential care for children's homes, secure units and residential "
+             "schools). S251's fostering cost averages in-house and purchased foster care. In-house costs are not in "
+             "an external placements budget."]
     sources = [facts.source, *([source(local, "weekly_costs")] if local_costs is not None else []),
                *([public_source(figures, I.UNIT_COST_FOSTERING, Unit.GBP_PER_WEEK,
                                  {int(y[:4]) + 1 for y in public["financial_year"]})]
@@ -119,8 +120,9 @@ def disability_block(facts: Facts) -> Block:
         block.extra_tables += compared.tables()
     schools = facts.shown(I.CLA, Group.PLACEMENT_GROUP, PlacementGroup.SCHOOLS)
     if not pd.isna(schools):
-        block.sentences.append(f"{f'{schools:,.0f}' if schools else 'No'} child{'' if schools == 1 else 'ren'} "
-                               f"{'was' if schools == 1 else 'were'} in residential schools at 31 March {facts.year}.")
+        block.sentences.append(f"{f'{half_up(schools):,.0f}' if schools else 'No'} "
+                               f"child{'' if schools == 1 else 'ren'} {'was' if schools == 1 else 'were'} in "
+                               f"residential schools at 31 March {facts.year}.")
     block.notes.append("The category of need is the main reason the child came into care, recorded on entry; it is "
                        "not a record of every disability. Special educational needs are not in the return: they come "
                        "from the school census and the virtual school's records, which the authority would add.")
@@ -147,8 +149,9 @@ def home_needs_block(facts: Facts, mix: Block | None) -> Block:
     top = numbers.drop(index=TOTAL)[years[-1]].dropna()
     if len(top) and not pd.isna(numbers.loc[TOTAL, years[-1]]):
         need = top.idxmax()
-        sentences.insert(0, f"Of the {numbers.loc[TOTAL, years[-1]]:,.0f} children in {group.lower()} at 31 March "
-                            f"{years[-1]}, {top.max():,.0f} came into care mainly for {need.split('. ', 1)[-1].lower()}.")
+        sentences.insert(0, f"Of the {half_up(numbers.loc[TOTAL, years[-1]]):,.0f} children in {group.lower()} at 31 "
+                            f"March {years[-1]}, {half_up(top.max()):,.0f} came into care mainly for "
+                            f"{need.split('. ', 1)[-1].lower()}.")
     table = t.Table("", f"Children in residential children's homes at 31 March by category of need (number), "
                         f"{facts.name}", facts.source, [t.text("breakdown", "Category of need"),
                                                         *[t.count(y, y) for y in years]], shown)

@@ -19,7 +19,7 @@ from sufficiency_lib.local import local_data
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
-from sufficiency_lib.wording import money_text
+from sufficiency_lib.wording import half_up, money_text
 
 LOCAL_SOURCE = "The authority's local data"
 STALE_YEARS = 2            # a figure older than this says its age beside it
@@ -152,7 +152,7 @@ def budget_block(facts: Facts, local: local_data.LocalData) -> Block:
                  if not pd.isna(newest[key])]
         text = f"In {dated(newest['financial_year'], facts.year)}, the placement budgets were: " + " and ".join(parts)
         if not pd.isna(newest["external_share"]):
-            text += f", {money_text(newest['total'])} together, {newest['external_share']:.0f}% of it external"
+            text += f", {money_text(newest['total'])} together, {half_up(newest['external_share']):.0f}% of it external"
         sentences.append(text + ". No newer budget is recorded." if budgets.years_before(
             newest["financial_year"], facts.year) else text + ".")
         sentences += [f"Recorded with the {name.lower()} budget: {covers}." for name, covers in newest["covers"].items()]
@@ -166,7 +166,7 @@ def budget_block(facts: Facts, local: local_data.LocalData) -> Block:
                          "cannot be given; the year before's budget would show it.")
     for r in lines.loc[lines["change_gbp"].notna() & lines["placement_budget"]].itertuples():
         moved = narrative.direction(r.change_percent)
-        sentences.append(f"The {r.budget.lower()} budget {moved}" + (f" {abs(r.change_percent):.0f}%" if
+        sentences.append(f"The {r.budget.lower()} budget {moved}" + (f" {half_up(abs(r.change_percent)):.0f}%" if
                                                                      moved != "was unchanged" else "")
                          + f" from {r.previous_year} to {r.financial_year}.")
     for r in budgets.other_lines(budget).itertuples():
@@ -197,8 +197,8 @@ def prices_block(facts: Facts, local: local_data.LocalData) -> Block:
     block = Block("framework_prices", [sentence], page, None, [], [saved])
     if len(checks):
         block.notes.append("Averages printed in the statements, against those recomputed from the prices: "
-                           + "; ".join(f"{r.lot} / {r.locality}: printed £{r.printed:,.2f}, recomputed "
-                                       f"£{r.recomputed:,.2f} ({'the same' if r.agrees else 'different'})"
+                           + "; ".join(f"{r.lot} / {r.locality}: printed £{half_up(r.printed, 2):,.2f}, recomputed "
+                                       f"£{half_up(r.recomputed, 2):,.2f} ({'the same' if r.agrees else 'different'})"
                                        for r in checks.itertuples()) + ".")
     return block
 
@@ -236,15 +236,16 @@ def _net_gain(summary: pd.DataFrame, recruitment: pd.DataFrame, year: int) -> st
     households, beds = row.get("households_approved"), row.get("beds_approved")
     done = households is not None and not pd.isna(households)
     if done:
-        text += f" approved {households:,.0f} households" + ("" if beds is None or pd.isna(beds) else
-                                                             f" ({beds:,.0f} beds)")
+        text += f" approved {half_up(households):,.0f} households"
+        if beds is not None and not pd.isna(beds):
+            text += f" ({half_up(beds):,.0f} beds)"
     target = recruitment.loc[recruitment["measure"].eq("target_net_gain_households_per_year")]
     if "net_gain_households" in row and not pd.isna(row["net_gain_households"]):
-        text += f"{',' if done else ''} a net gain of {row['net_gain_households']:,.0f} households"
+        text += f"{',' if done else ''} a net gain of {half_up(row['net_gain_households']):,.0f} households"
         if len(target):
             goal = target.iloc[-1]
             met = "meeting" if row["net_gain_households"] >= goal["value"] else "short of"
-            text += f", {met} its target of {goal['value']:,.0f} a year (set for {goal['period']})"
+            text += f", {met} its target of {half_up(goal['value']):,.0f} a year (set for {goal['period']})"
     text += "."
     newest = summary["period"].map(budgets.period_end_year).max()
     if budgets.years_before(row["period"], year) and (budgets.period_end_year(row["period"]) or 0) >= (newest or 0):
@@ -255,7 +256,7 @@ def _net_gain(summary: pd.DataFrame, recruitment: pd.DataFrame, year: int) -> st
 def _targets(recruitment: pd.DataFrame) -> list[str]:
     rows = recruitment.loc[recruitment["measure"].str.startswith("target")]
     return ["Targets recorded: " + "; ".join(
-        f"{r.measure.replace('target_', '').replace('_', ' ')} {r.value:,.0f} ({r.period}"
+        f"{r.measure.replace('target_', '').replace('_', ' ')} {half_up(r.value):,.0f} ({r.period}"
         + (f"; {r.note}" if getattr(r, "note", "") else "") + ")" for r in rows.itertuples()) + "."] if len(rows) else []
 
 
@@ -275,7 +276,8 @@ def funnel_block(facts: Facts, local: local_data.LocalData) -> Block:
     sentences = [f"The newest recruitment funnel recorded is from {steps['period'].map(budgets.period_end_year).max()}"
                  + (f", {years.min()} or more years before the statement's year "
                     f"({provision.financial_year(facts.year)})" if years.min() > STALE_YEARS else "") + ": "
-                 + "; ".join(f"{r.value:,.0f} {r.stage.lower()} ({r.period})" for r in steps.itertuples()) + "."]
+                 + "; ".join(f"{half_up(r.value):,.0f} {r.stage.lower()} ({r.period})"
+                             for r in steps.itertuples()) + "."]
     if steps["period"].nunique() > 1:
         sentences.append("The stages are counted over different periods, so they are not read as rates of moving "
                          "from one stage to the next.")
@@ -337,7 +339,8 @@ def cohorts_block(facts: Facts, local: local_data.LocalData) -> Block:
     for (cohort, period), rows in cohorts.groupby(["cohort", "period"], sort=False):
         notes = sorted({n for n in rows.get("note", pd.Series(dtype=str)) if n})
         block.sentences.append(f"{cohort}, {dated(period, facts.year)}: " + "; ".join(
-            f"{_words(r.measure).replace(' (%)', '')} {r.value:,.0f}{'%' if r.measure.endswith('_percent') else ''}"
+            f"{_words(r.measure).replace(' (%)', '')} "
+            f"{half_up(r.value):,.0f}{'%' if r.measure.endswith('_percent') else ''}"
             for r in rows.itertuples())
             + (f" ({'; '.join(notes)})" if notes else "") + ".")
     return block

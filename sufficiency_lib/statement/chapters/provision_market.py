@@ -18,7 +18,7 @@ from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapters.common import column_name, compared_chart_and_table
 from sufficiency_lib.vocabulary import Indicator, Unit, unit_axis_label
-from sufficiency_lib.wording import decimal_text, year_span
+from sufficiency_lib.wording import decimal_text, half_up, year_span
 
 I = Indicator
 OPENING_COLUMNS = [t.year(label="Year to 31 March"), t.count("homes_opened", "Homes opened"),
@@ -131,18 +131,18 @@ def homes_block(facts: Facts, figures: pd.DataFrame) -> Block:
     sectors = market.sectors_shown(table)
     row = table.set_index("provision")
     homes, short, secure, rss, agencies = (row.iloc[i] for i in range(5))
-    by_sector = "; ".join(f"{s.lower()} {homes[f'{s}|homes']:,.0f} ({homes[f'{s}|places']:,.0f} places)"
-                          for s in sectors)
+    by_sector = "; ".join(f"{s.lower()} {half_up(homes[f'{s}|homes']):,.0f} "
+                          f"({half_up(homes[f'{s}|places']):,.0f} places)" for s in sectors)
     sentences = [
-        f"{_upper(_when(year, facts.year))} (Ofsted's latest register read), {homes['homes']:,.0f} children's "
-        f"homes with {homes['places']:,.0f} places were registered in {facts.name}: {by_sector}. Of them "
-        f"{short['homes']:,.0f} {'was a' if short['homes'] == 1 else 'were'} short-break-only "
-        f"home{'' if short['homes'] == 1 else 's'} ({short['places']:,.0f} places).",
-        f"Also in the area: {secure['homes']:,.0f} secure children's home{'' if secure['homes'] == 1 else 's'} "
-        f"({secure['places']:,.0f} places), {rss['homes']:,.0f} residential special school"
-        f"{'' if rss['homes'] == 1 else 's'} registered as a children's home ({rss['places']:,.0f} places), and "
-        f"{agencies['homes']:,.0f} independent fostering agenc{'y' if agencies['homes'] == 1 else 'ies'} registered "
-        "with Ofsted.",
+        f"{_upper(_when(year, facts.year))} (Ofsted's latest register read), {half_up(homes['homes']):,.0f} children's "
+        f"homes with {half_up(homes['places']):,.0f} places were registered in {facts.name}: {by_sector}. Of them "
+        f"{half_up(short['homes']):,.0f} {'was a' if short['homes'] == 1 else 'were'} short-break-only "
+        f"home{'' if short['homes'] == 1 else 's'} ({half_up(short['places']):,.0f} places).",
+        f"Also in the area: {half_up(secure['homes']):,.0f} secure children's "
+        f"home{'' if secure['homes'] == 1 else 's'} ({half_up(secure['places']):,.0f} places), "
+        f"{half_up(rss['homes']):,.0f} residential special school{'' if rss['homes'] == 1 else 's'} registered as a "
+        f"children's home ({half_up(rss['places']):,.0f} places), and {half_up(agencies['homes']):,.0f} independent "
+        f"fostering agenc{'y' if agencies['homes'] == 1 else 'ies'} registered with Ofsted.",
         f"A home counts where it stands, not whose children it looks after: a private or voluntary home in "
         f"{facts.name} is open to every authority's children and is not reserved for {facts.name}'s."]
     frame, columns = _homes_frame(table, sectors, year)
@@ -176,8 +176,8 @@ def quality_block(facts: Facts, figures: pd.DataFrame) -> Block:
     if year is not None:
         counts = market.judgements(figures, facts.code, year)
         block.notes.append(f"Children's homes in {facts.name} by latest full inspection judgement at 31 March {year}: "
-                           + "; ".join(f"{label} {value:,.0f}" for label, value in counts.items()) + ". The share is "
-                           "of homes with a judgement.")
+                           + "; ".join(f"{label} {half_up(value):,.0f}" for label, value in counts.items())
+                           + ". The share is of homes with a judgement.")
     return block
 
 
@@ -188,13 +188,14 @@ def openings_block(facts: Facts, figures: pd.DataFrame) -> Block:
         return message("homes_opened_closed", f"No figures of Ofsted's joiners and leavers (homes opened and "
                                               f"closed) are published for {facts.name} up to {facts.year}.")
     first, last = int(frame["time_period"].min()), int(frame["time_period"].max())
-    sentence = (f"In the {'year' if first == last else 'years'} to 31 March {year_span(first, last)} that "
-                f"Ofsted's joiners and leavers give "
-                f"({', '.join(map(str, frame['time_period']))}), {frame['homes_opened'].sum():,.0f} children's homes "
-                f"({frame['places_opened'].sum():,.0f} places) opened in {facts.name} and "
-                f"{frame['homes_closed'].sum():,.0f} ({frame['places_closed'].sum():,.0f} places) closed: a net "
-                f"change of {frame['net_homes'].sum():+,.0f} homes and {frame['net_places'].sum():+,.0f} places. The "
-                f"latest is the year {_when(last, facts.year, 'to 31 March')}.")
+    sentence = (f"In the {'year' if first == last else 'years'} to 31 March {year_span(first, last)} that Ofsted's "
+                f"joiners and leavers give ({', '.join(map(str, frame['time_period']))}), "
+                f"{half_up(frame['homes_opened'].sum()):,.0f} children's homes "
+                f"({half_up(frame['places_opened'].sum()):,.0f} places) opened in {facts.name} and "
+                f"{half_up(frame['homes_closed'].sum()):,.0f} ({half_up(frame['places_closed'].sum()):,.0f} places) "
+                f"closed: a net change of {half_up(frame['net_homes'].sum()):+,.0f} homes and "
+                f"{half_up(frame['net_places'].sum()):+,.0f} places. The latest is the year "
+                f"{_when(last, facts.year, 'to 31 March')}.")
     # a year Ofsted's files do not give is a gap in the lines, not a straight line across it
     every = frame.set_index("time_period").reindex(range(first, last + 1)).rename_axis("time_period").reset_index()
     long = every.melt(id_vars="time_period", value_vars=["homes_opened", "homes_closed"], var_name="series",
@@ -222,17 +223,16 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
     latest = frame.iloc[-1]
     year = int(latest["time_period"])
     sentence = (f"{_upper(_when(year, facts.year))}, {facts.name}'s own foster carers were approved for "
-                f"{latest['approved']:,.0f} places (family and friends carers excluded)")
+                f"{half_up(latest['approved']):,.0f} places (family and friends carers excluded)")
     if pd.notna(latest["filled"]):
-        sentence += (f", {latest['filled']:,.0f} of them filled: an occupancy of {latest['occupancy']:.0f}%, against "
-                     f"{latest['sn_occupancy']:.0f}% for its statistical neighbours and {latest['england_occupancy']:.0f}% "
-                     f"for England")
+        sentence += (f", {half_up(latest['filled']):,.0f} of them filled: an occupancy of "
+                     f"{half_up(latest['occupancy']):.0f}%, against {half_up(latest['sn_occupancy']):.0f}% for its "
+                     f"statistical neighbours and {half_up(latest['england_occupancy']):.0f}% for England")
     sentences = [sentence + "."]
     if pd.notna(latest["per_10000"]):
-        sentences.append(f"That is {decimal_text(latest['per_10000'])} approved places per 10,000 children aged 0 to 17, "
-                         f"against {decimal_text(latest['sn_per_10000'])} for its neighbours and "
-                         f"{decimal_text(latest['england_per_10000'])} for "
-                         "England.")
+        sentences.append(f"That is {decimal_text(latest['per_10000'])} approved places per 10,000 children aged 0 to "
+                         f"17, against {decimal_text(latest['sn_per_10000'])} for its neighbours and "
+                         f"{decimal_text(latest['england_per_10000'])} for England.")
     if frame["source"].eq(market.LOCAL_CAPACITY).any():
         sentences.append("Where the local capacity table records in-house places for a year, they are shown in "
                          "place of Ofsted's (places filled are then not known).")
@@ -281,9 +281,9 @@ def unit_costs_block(facts: Facts, figures: pd.DataFrame) -> Block:
     for measure, rows in frame.groupby("measure", sort=False):
         moved = market.change(rows.set_index("time_period")["value"])
         if moved:
-            sentences.append(f"The {measure.lower()} unit cost {narrative.direction(moved[2])} {abs(moved[2]):.0f}% "
-                             f"in cash terms from {provision.financial_year(moved[0])} to "
-                             f"{provision.financial_year(moved[1])}.")
+            sentences.append(f"The {measure.lower()} unit cost {narrative.direction(moved[2])} "
+                             f"{half_up(abs(moved[2])):.0f}% in cash terms from {provision.financial_year(moved[0])} "
+                             f"to {provision.financial_year(moved[1])}.")
     sentences.append(_real_terms_note(deflator, "each unit cost"))
     long = frame.assign(series=frame["measure"] + ": " + facts.name)
     england = frame.assign(series=frame["measure"] + ": England", value=frame["england"])
@@ -355,7 +355,7 @@ def drivers_sentence(facts: Facts, frame: pd.DataFrame) -> str:
             f"from {provision.financial_year(moved['first'])} to {provision.financial_year(moved['last'])} it {rise} "
             f"{narrative.money(abs(moved['change']))}: {_signed(moved['from_numbers'])} from "
             f"{'more' if moved['children_last'] >= moved['children_first'] else 'fewer'} children looked after "
-            f"({moved['children_first']:,.0f} to {moved['children_last']:,.0f} at 31 March) and "
+            f"({half_up(moved['children_first']):,.0f} to {half_up(moved['children_last']):,.0f} at 31 March) and "
             f"{_signed(moved['from_cost_per_child'])} from the spending per child looked after "
             f"({narrative.money(moved['per_child_first'])} to {narrative.money(moved['per_child_last'])})")))
     if not texts:
@@ -376,7 +376,7 @@ def market_intelligence(facts: Facts, figures: pd.DataFrame) -> Block:
         moved = market.change(rows.set_index("time_period")["england"].dropna())
         if moved and measure != costs["measure"].iloc[-1]:
             sentences.append(f"Across England, the S251 weekly unit cost of {measure.lower()} "
-                             f"{narrative.direction(moved[2])} {abs(moved[2]):.0f}% in cash terms from "
+                             f"{narrative.direction(moved[2])} {half_up(abs(moved[2])):.0f}% in cash terms from "
                              f"{provision.financial_year(moved[0])} to {provision.financial_year(moved[1])}.")
     places = market.comparison(figures, facts.code, I.CHILDRENS_HOME_PLACES, Unit.RATE, facts.year,
                                facts.authority.neighbour_model).dropna(subset=["england"])

@@ -24,6 +24,7 @@ from sufficiency_lib.vocabulary import (
     Uasc,
     Unit,
 )
+from sufficiency_lib.wording import half_up
 
 HEADLINES = [
     ("Children looked after at 31 March", Indicator.CLA, TOTAL, TOTAL, Unit.NUMBER),
@@ -52,7 +53,7 @@ def headlines(facts: Facts) -> Block:
     for year in shown_years:
         for label, indicator, group, breakdown, unit in HEADLINES:
             value = facts.shown(indicator, group, breakdown, year, unit)
-            rows.append({"time_period": year, "figure": label, "value": "c" if pd.isna(value) else round(value)})
+            rows.append({"time_period": year, "figure": label, "value": "c" if pd.isna(value) else int(half_up(value))})
     frame = pd.DataFrame(rows)
     page = t.Table("", f"Headline figures, {facts.name}", facts.source,
                    [t.text("figure", "Figure"), *[t.number(str(y), str(y)) for y in shown_years]],
