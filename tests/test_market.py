@@ -378,6 +378,26 @@ def test_the_chapter_shows_the_in_house_foster_places_lait_publishes(shared_data
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("code, old", [("E10000003", "873"), ("E06000031", "874")])
+def test_approved_places_per_10000_children_are_rounded_once_from_the_counts(shared_data, pages, code, old):
+    """Places LAIT publishes over ONS's children of the mid-year before, rounded once to a tenth,
+    halves up: Peterborough's 200 places in 2023 over 54,870 children are 36.4498 per 10,000,
+    which a rate stored to hundredths first (36.45) showed as 36.5."""
+    from sufficiency_lib.statement import tables as t
+    places = lait_places(shared_data, old)
+    with open(shared_data / "reference/ons_mid-year_population_estimates_2012_to_2024.csv", newline="") as handle:
+        children = {int(r["time_period"]): int(r["population_estimate"]) for r in csv.DictReader(handle)
+                    if r["new_la_code"] == code and r["age_group"] == "Children aged 0 to 17 years"}
+    table = pages[code][1].blocks["foster_capacity"].table
+    column = next(c for c in table.columns if c.name == "per_10000")
+    shown = table.frame.set_index("time_period")["per_10000"]
+    for year in (2022, 2023, 2024):
+        exact = Decimal(int(places[("Number_Foster_Places(New)", year)]) * 10_000) / Decimal(children[year - 1])
+        tenths = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        assert t.display_value(shown[year], column) == str(tenths).removesuffix(".0"), (code, year)
+
+
+@pytest.mark.integration
 def test_peterboroughs_provision_page_shows_the_market_capacity_and_money_not_instructions(pages):
     facts, chapter = pages["E06000031"]
     blocks = [b for b in chapter.blocks.values() if b is not None]

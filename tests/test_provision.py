@@ -28,7 +28,7 @@ def test_costs_are_typed_grouped_and_deflated(tmp_path):
     table = provision.unit_costs(local.get("weekly_costs"), local.get("deflator"))
     ifa = table.loc[table["placement_group"].eq(PlacementGroup.IFA)]
     assert ifa["weekly_cost"].tolist() == [800, 880]
-    assert ifa["real_weekly_cost"].tolist() == [pytest.approx(888.89), 880]       # 800 x 100 / 90
+    assert ifa["real_weekly_cost"].tolist() == [pytest.approx(800 * 100 / 90), 880]      # kept whole, rounded shown
     assert table.loc[table["placement_type"].str.startswith("Residential"), "weekly_cost"].item() == 4000.5
     assert table.loc[table["placement_type"].str.startswith("All"), "placement_group"].isna().item()
     change = provision.cost_changes(table).set_index("provider").loc["IFA"]

@@ -62,6 +62,12 @@ def test_a_change_in_points_is_the_difference_of_the_shares_stated():
     assert (now, before) == (21, 19) and points == now - before
 
 
+def test_a_whole_number_is_trimmed_as_it_reads_after_rounding():
+    column = t.number("rate", "Rate", 1, trim=True)
+    assert [t.display_value(v, column) for v in (83.0, 82.99999999, 70.96, 52.04, 52.05)] == [
+        "83", "83", "71", "52", "52.1"]
+
+
 def test_money_and_rates_in_sentences_round_halves_up():
     assert money_text(556.125, 2) == "£556.13"
     assert money_text(1_250_000) == "£1.3m"

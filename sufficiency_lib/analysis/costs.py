@@ -61,7 +61,7 @@ def real_terms(years: pd.Series, values: pd.Series, deflator: pd.DataFrame | Non
     index = deflator.groupby("financial_year")["index"].last()
     base = index.index.max()
     factor = years.map(index[base] / index).astype(float)
-    return (pd.to_numeric(values).astype(float) * factor).round(2), base
+    return pd.to_numeric(values).astype(float) * factor, base          # rounded once, where it is shown
 
 
 def unit_costs(costs: pd.DataFrame, deflator: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -139,7 +139,7 @@ def mix_cost(children: pd.Series, costs: pd.DataFrame | None, year: int,
     out["cost_year"] = out["placement_group"].map(priced["financial_year"]).fillna("")
     out["weekly_cost"] = out["placement_group"].map(priced["weekly_cost"]).astype(float)
     out["cost_source"] = out["placement_group"].map(priced["cost_source"]).fillna("")
-    out["annual_cost"] = (out["children"] * out["weekly_cost"] * WEEKS_PER_YEAR).round(0)
+    out["annual_cost"] = (out["children"] * out["weekly_cost"] * WEEKS_PER_YEAR).map(half_up)
     return out
 
 
@@ -176,7 +176,7 @@ def price_matrix(prices: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     checks = printed.rename(columns={"weekly_price_gbp": "printed"})
     keep = [c for c in ("lot", "locality", "printed", "recomputed", "difference", "agrees", "published_in")
             if c in checks]
-    return matrix.round(2), checks[keep].reset_index(drop=True)
+    return matrix, checks[keep].reset_index(drop=True)
 
 
 FUNNEL = ["enquiries", "initial_visits", "households_in_assessment", "households_approved"]

@@ -196,7 +196,7 @@ def per_child(figures: pd.DataFrame, population: pd.DataFrame, indicator: str, u
     base = key.map(children).astype(float)
     value = pd.to_numeric(rows["value"]).astype(float) / base * per
     out = rows.astype({c: object for c in ("unit", "status", "source") if c in rows})
-    out = out.assign(unit=out_unit, value=value.round(2).astype("Float64"),
+    out = out.assign(unit=out_unit, value=value.astype("Float64"),
                      status=out["status"].astype(str).where(base.notna(), "x"),
                      source=out["source"].astype(str) + "; ONS mid-year population aged 0 to 17 (year before)")
     return out

@@ -217,7 +217,7 @@ def _occupancy(frame: pd.DataFrame) -> pd.DataFrame:
     approved = frame.loc[frame["indicator"].eq("inhouse_foster_places")].set_index(keys)
     filled = frame.loc[frame["indicator"].eq("inhouse_foster_places_filled")].set_index(keys)
     both = filled.join(approved[["value", "status"]].add_suffix("_approved"), how="inner")
-    share = (100 * both["value"] / both["value_approved"].where(both["value_approved"].gt(0))).round(1)
+    share = 100 * both["value"] / both["value_approved"].where(both["value_approved"].gt(0))   # rounded when shown
     status = both["status"].where(both["status"].ne(""), both["status_approved"])   # a missing input's symbol
     status = status.where(status.ne(""), "z").where(share.isna(), "")              # else no places: z
     return both.assign(value=share, status=status, unit="percent").reset_index()

@@ -118,7 +118,7 @@ def _judgements(long: pd.DataFrame, places: pd.DataFrame) -> list[pd.DataFrame]:
     frame = _series(long, places, counts, pd.DataFrame(), missing, _breakdowns(long))
     good, judged = (frame.loc[frame["indicator"].eq(name)].reset_index(drop=True)
                     for name in (GOOD_OR_OUTSTANDING, "judged"))
-    share = (100 * good["value"] / judged["value"].where(judged["value"].gt(0))).round(1)
+    share = 100 * good["value"] / judged["value"].where(judged["value"].gt(0))        # rounded when shown
     status = good["status"].where(good["status"].ne("") | share.notna(), "z")       # no home judged: z
     return out + [good, good.assign(unit="percent", value=share, status=status)]
 
@@ -137,7 +137,7 @@ def _rates(frame: pd.DataFrame, population: pd.DataFrame | None, year: int) -> p
                        index=place.to_numpy()).groupby(level=0).first()
     children = counts["place"].map(pop["value"]).astype("Float64")
     status = counts["status"].where(children.notna(), counts["place"].map(pop["status"]).fillna("x").replace("", "x"))
-    return counts.assign(unit="rate_per_10000", value=(counts["value"].astype("Float64") / children * 10000).round(1),
+    return counts.assign(unit="rate_per_10000", value=counts["value"].astype("Float64") / children * 10000,
                          status=status, source=counts["source"] + f"; ONS mid-{year - 1} population aged 0 to 17")
 
 

@@ -83,8 +83,8 @@ def year(name: str = "time_period", label: str = "Year") -> Column:
 # --- formatting ------------------------------------------------------------------------
 
 def _fixed(value: float, column: Column, commas: bool) -> str:
-    decimals = 0 if column.trim and float(value).is_integer() else column.decimals
-    value = half_up(value, decimals)
+    value = half_up(value, column.decimals)
+    decimals = 0 if column.trim and value.is_integer() else column.decimals     # 83.0 reads 83
     return f"{value:,.{decimals}f}" if commas else f"{value:.{decimals}f}"
 
 
