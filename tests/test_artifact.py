@@ -24,9 +24,9 @@ def _findings(folder, chapter):
 def test_the_executive_summary_holds_every_chapters_findings(demo_artifact):
     _, folder = demo_artifact
     chapters = [c for c in CHAPTERS if c != "summary"]
-    union = [f for c in chapters for f in _findings(folder, c)]
+    union = {json.dumps(f) for c in chapters for f in _findings(folder, c)}   # a finding on two pages, once
     summary = _findings(folder, "summary")
-    assert union and sorted(map(json.dumps, summary)) == sorted(map(json.dumps, union))
+    assert union and sorted(map(json.dumps, summary)) == sorted(union)
     gap = [f for f in _findings(folder, "forecast") if f["area"] == Area.GAP]
     assert all(f in summary for f in gap)
     page = open_page("summary", "E10000003", 2025, artifact_dir=str(folder))

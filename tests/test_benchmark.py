@@ -174,8 +174,9 @@ def test_an_interval_is_tested_against_englands_share_not_its_rounding():
     assert table["england"].tolist() == [11.0]                           # the page states DfE's figure
     assert round(table["ci_high"].iloc[0], 1) == 11.2
     assert table["vs_england"].tolist() == ["lower"]
-    from sufficiency_lib.statement import narrative          # and the page says England's share, 11.5%, not 11%
-    assert "6%, lower than England (11.5%)" in narrative.describe_benchmark(table.iloc[0], "the share", "%")
+    from sufficiency_lib.statement import narrative          # the page gives England's share to a decimal, and why
+    assert ("6%, lower than England (11.5% from DfE's counts, which DfE publishes, rounded, as 11%)"
+            in narrative.describe_benchmark(table.iloc[0], "the share", "%"))
     # a share worked out from counts that DfE's own percentage does not round to is not used
     wrong = figures.assign(value=figures["value"].where(~(figures["breakdown"].eq("Total")
                                                           & figures["geographic_level"].eq("National")), 20000.0))

@@ -111,3 +111,60 @@ def test_every_table_of_the_return_has_a_plain_name_for_the_page():
     from sufficiency_lib.ssda903.schema import TABLE_LABELS, TABLES
     assert set(TABLE_LABELS) == set(TABLES)
     assert not [label for label in TABLE_LABELS.values() if CODE_NAMES.search(label)]
+
+
+def _care_leaver_rows(year: int, tables: dict[str, dict[str, int]]) -> list[dict]:
+    rows = []
+    for group, counts in tables.items():
+        total = sum(counts.values())
+        rows += [{"time_period": year, "indicator": "care_leavers_17_18", "breakdown_group": group, "breakdown": label,
+                  "unit": "number", "value": float(n)} for label, n in [*counts.items(), ("Total", total)]]
+    return rows
+
+
+def test_tables_of_the_same_care_leavers_hide_their_shared_count_together():
+    """Cambridgeshire's 2021 shape: 4 in unsuitable accommodation, hidden with the 12 of whom
+    there is no information to protect it; the 12 not in touch (the same young people) shown
+    in the in-touch table would give the 4 back (135 - 119 - 12)."""
+    facts = make_facts(_care_leaver_rows(2021, {
+        "In touch": {"In touch": 123, "Not in touch": 12},
+        "Accommodation suitability": {"Accommodation considered suitable": 119,
+                                      "Accommodation considered unsuitable": 4, "No information": 12},
+        "Activity": {"Total in education, employment or training": 83,
+                     "Total not in education, employment or training": 40, "Total information not known": 12}}))
+    shown = {}
+    for group in ("In touch", "Accommodation suitability", "Activity"):
+        block = common.composition(facts, group, "care_leavers_17_18", group, "care leavers", group, years=[2021])
+        shown[group] = block.table.display_frame().set_index(group)["2021"]
+    shared = {"In touch": "Not in touch", "Accommodation suitability": "No information",
+              "Activity": "Total information not known"}
+    # what a reader can work out: the shared count wherever a table shows it, then any table
+    # left with one hidden count (its Total less the rest)
+    known = {shown[g][label] for g, label in shared.items() if shown[g][label] != disclosure.SUPPRESSED}
+    for group, column in shown.items():
+        hidden = [label for label, cell in column.drop("Total").items() if cell == disclosure.SUPPRESSED
+                  and not (label == shared[group] and known)]
+        assert len(hidden) != 1, (group, column.to_dict())
+    assert shown["Accommodation suitability"]["Accommodation considered unsuitable"] == disclosure.SUPPRESSED
+    assert shown["In touch"]["Not in touch"] == disclosure.SUPPRESSED
+    assert pd.isna(facts.shown("care_leavers_17_18", "In touch", "Not in touch", 2021))
+    assert pd.isna(facts.shown("care_leavers_17_18", "Activity", "Total information not known", 2021))
+
+
+def test_a_shared_count_that_differs_between_tables_is_not_forced():
+    facts = make_facts(_care_leaver_rows(2021, {
+        "In touch": {"In touch": 120, "Not in touch": 15},
+        "Accommodation suitability": {"Accommodation considered suitable": 119,
+                                      "Accommodation considered unsuitable": 4, "No information": 12}}))
+    assert facts.linked("care_leavers_17_18", "In touch", 2021) == set()
+    assert facts.shown("care_leavers_17_18", "In touch", "Not in touch", 2021) == 15
+
+
+def test_the_data_quality_page_lists_its_checks_where_other_pages_leave_them_out():
+    from sufficiency_lib.analysis.findings import Finding
+    from sufficiency_lib.statement.chapter import Chapter
+    facts = make_facts(_rows({"A": {2023: 50}, "B": {2023: 20}}))
+    check = Finding("Data quality", "Fix it.", internal=True)
+    annex = Chapter(facts, "data_quality", {}, [check], areas=["Data quality"]).summary_frame()
+    assert annex["Challenges and gaps found"].tolist() == ["Fix it."]
+    assert Chapter(facts, "placements", {}, [check]).summary_frame().empty

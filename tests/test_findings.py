@@ -57,7 +57,7 @@ def test_data_quality_rule_reports_set_aside_rows_as_an_internal_check():
     ctx = _facts({PlacementGroup.IN_HOUSE: {2021: 30}})
     found = findings.data_quality(ctx)
     assert found[0].challenge.startswith("3 rows of the return were set aside") and found[0].internal
-    # a check is for the analyst: it never reaches a summary of findings
+    # a check is for the analyst: it reaches no summary of findings but the data-quality annex's
     assert findings.summary_table(found, pd.DataFrame(columns=["area", "actions", "impact"])).empty
 
 
@@ -227,3 +227,29 @@ def test_a_placement_outside_the_boundary_is_worse_in_the_benchmark_as_in_the_fi
     assert benchmark.polarity_of(Indicator.CLA, Unit.PERCENT, Group.LOCALITY, Locality.OUTSIDE) == "low"
     assert benchmark.polarity_of(Indicator.CLA, Unit.PERCENT, Group.DISTANCE, "Placed more than 20 miles from home") \
         == "low"
+
+
+def test_one_set_aside_row_is_said_in_the_singular():
+    found = findings.data_quality(_facts({PlacementGroup.IN_HOUSE: {2021: 30}}, quarantined=1))
+    assert found[0].challenge == ("1 row of the return was set aside and is not in any figure; it is listed in the "
+                                  "validation report.")
+
+
+def test_counts_of_the_return_that_differ_from_dfes_are_a_check_that_says_where_but_not_by_how_much():
+    from types import SimpleNamespace
+
+    from factories import figures
+    def count(indicator, breakdown, value):
+        return {"time_period": 2023, "indicator": indicator, "breakdown_group": "Reason" if breakdown else "Total",
+                "breakdown": breakdown or "Total", "unit": "number", "value": float(value)}
+    mine = [count("cla_31_march", "", 100), count("cla_ceased", "", 40), count("cla_ceased", "Adopted", 3),
+            count("cla_ceased", "Special guardianship order", 12)]
+    theirs = [count("cla_31_march", "", 100), count("cla_ceased", "", 42), count("cla_ceased", "Adopted", 5),
+              count("cla_ceased", "Special guardianship order", 12)]
+    facts = make_facts(mine, published=SimpleNamespace(figures=figures(theirs)))
+    found = findings.reconciliation(facts)
+    assert [f.internal for f in found] == [True]
+    assert found[0].challenge.startswith("2 of the 4 counts computed from the return differ from DfE's published")
+    assert "children ceasing to be looked after" in found[0].challenge and "3" not in found[0].challenge
+    agreeing = make_facts(mine, published=SimpleNamespace(figures=figures(mine)))
+    assert findings.reconciliation(agreeing) == []

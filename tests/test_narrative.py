@@ -307,3 +307,26 @@ def test_the_plan_page_without_an_earlier_plan_does_not_read_as_a_clean_bill():
     assert said == "There is no earlier plan whose measures could be assessed, and no actions are recorded."
     assert Chapter(facts, "care_leavers", {}, []).summary().sentences[0] == (
         "No challenge was found in the figures on care leavers, and no actions are recorded.")
+
+
+@pytest.mark.parametrize("mean, lower, upper, said", [
+    (405, 340, 491, "The forecast for 31 March 2028 is about 405 (probably between 340 and 491) children, a range that "
+               "takes in the 416 of today."),
+    (455, 420, 491, "The forecast for 31 March 2028 is more children than today: about 455 (probably between 420 and "
+               "491), against 416 now.")])
+def test_the_forecast_story_gives_a_direction_only_where_the_likely_range_leaves_today_out(mean, lower, upper,
+                                                                                           said):
+    from types import SimpleNamespace
+
+    from sufficiency_lib.analysis.demand import CLA
+    outlook = SimpleNamespace(end=2028, history={CLA: pd.Series({2025: 416.0})}, gap=pd.DataFrame(),
+                              forecasts=pd.DataFrame({"series": [CLA], "time_period": [2028], "mean": [mean],
+                                                      "lower_80": [lower], "upper_80": [upper]}))
+    assert stories.forecast(None, outlook).sentences[0] == said
+
+
+def test_a_difference_within_chance_is_not_called_similar_when_the_figures_read_apart():
+    assert narrative.compare_word(47.0, 54.0, "similar") == "not clearly lower than"
+    assert narrative.compare_word(53.6, 54.2, "similar") == "similar to"
+    assert narrative.compare_word(47.0, 54.0, "lower") == "lower than"
+    assert narrative.compare_word(47.0, 54.0) == "lower than"             # no interval: by the figures

@@ -76,3 +76,9 @@ def test_every_bordering_authority_is_an_authority_dfe_publishes(code):
             codes |= {r["new_la_code"] for r in csv.DictReader(handle) if r["geographic_level"] == "Local authority"}
     listed = config.load_authority(code).bordering
     assert listed and set(listed) <= codes and code not in listed
+
+
+def test_a_bordering_authority_since_abolished_is_named_with_its_last_year():
+    from sufficiency_lib.statement.chapters.placements import _name
+    assert _name("E10000021") == "Northamptonshire (until 2021)"       # split in April 2021
+    assert _name("E06000061") == "North Northamptonshire"

@@ -14,6 +14,7 @@ COSTS = """financial_year,placement_type,provider,weekly_cost_gbp,comparator_wee
 2021/22,Residential children's home,External,"£4,000.50",,statement
 2021/22,All placements (average per child),All,1000,,statement
 """
+RISING_PRICES = "financial_year,index\n2019/20,100\n2021/22,102\n"
 
 
 def _folder(tmp_path, **files):
@@ -131,7 +132,7 @@ def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_
     from sufficiency_lib.analysis import findings
     from sufficiency_lib.vocabulary import Area
 
-    _folder(tmp_path, weekly_costs=COSTS,
+    _folder(tmp_path, weekly_costs=COSTS, deflator=RISING_PRICES,
             fostering_recruitment=("period,measure,value\n2021/22,net_gain_households,10\n"
                                    "2021/22,target_net_gain_households_per_year,24\n"),
             placement_budget="financial_year,budget,amount_gbp\n2021/22,External placements,100000\n")
@@ -140,8 +141,26 @@ def test_provision_rules_find_rising_ifa_cost_net_gain_short_of_target_and_cost_
     facts = make_facts(rows, local=local_data.load(tmp_path))
     found = findings.provision(facts)
     assert [f.area for f in found] == [Area.FOSTERING, Area.FOSTERING, Area.COSTS]
-    assert found[0].challenge == "The weekly cost of IFA foster care rose 10% in cash terms from 2019/20 to 2021/22."
+    # £800 at 2019/20's prices is £816 at 2021/22's (index 100 to 102): £880 is 7.8% more
+    assert found[0].challenge == "The weekly cost of IFA foster care rose 8% in real terms from 2019/20 to 2021/22."
     assert "£458,857 a year" in found[2].challenge         # 10 x £880 x 365/7
+
+
+def test_a_rise_in_cash_alone_and_a_budget_years_old_raise_no_challenge(tmp_path):
+    """A cash rise says nothing of a rise beyond prices; a budget more than two years older than
+    the costs it is set against is not like for like (the page says both)."""
+    from factories import make_facts
+    from sufficiency_lib.analysis import findings
+
+    _folder(tmp_path, weekly_costs=COSTS,
+            placement_budget="financial_year,budget,amount_gbp\n2021/22,External placements,100000\n")
+    rows = [{"time_period": year, "indicator": "cla_31_march", "breakdown_group": "Placement group", "unit": "number",
+             "breakdown": breakdown, "value": 10.0}
+            for breakdown in (PlacementGroup.IFA, "Total") for year in (2022, 2026)]
+    local = local_data.load(tmp_path)
+    in_2022 = make_facts([r for r in rows if r["time_period"] == 2022], local=local)
+    assert [f.area for f in findings.provision(in_2022)] == ["Costs and budget"]    # its own year's budget; no rise
+    assert findings.provision(make_facts(rows, local=local)) == []                  # 2026: the budget is 4 years old
 
 
 def test_provision_chapter_flags_disagreeing_printed_averages_in_its_notes(tmp_path):
@@ -190,9 +209,9 @@ def test_a_cost_rise_recorded_years_before_the_statement_says_how_old_it_is(tmp_
     from factories import make_facts
     from sufficiency_lib.analysis import findings
 
-    _folder(tmp_path, weekly_costs=COSTS)
+    _folder(tmp_path, weekly_costs=COSTS, deflator=RISING_PRICES)
     rows = [{"time_period": 2026, "indicator": "cla_31_march", "breakdown_group": "Placement group", "unit": "number",
              "breakdown": breakdown, "value": 10.0} for breakdown in (PlacementGroup.IFA, "Total")]
     found = findings.provision(make_facts(rows, local=local_data.load(tmp_path)))
-    assert found[0].challenge == ("The weekly cost of IFA foster care rose 10% in cash terms from 2019/20 to 2021/22."
-                                  " This rests on the figure for 2022, 4 years before 2026: newer figures may differ.")
+    assert found[0].challenge == ("The weekly cost of IFA foster care rose 8% in real terms from 2019/20 to 2021/22. "
+                                  "This rests on the figure for 2022, 4 years before 2026: newer figures may differ.")

@@ -105,12 +105,13 @@ def fit_chain(snaps: dict[int, pd.DataFrame], upto: int) -> forecast.StockFlow:
     return forecast.StockFlow.estimate({y: s for y, s in snaps.items() if upto - SNAPSHOT_YEARS < y <= upto})
 
 
-def weekly_costs(facts: Facts) -> pd.Series:
-    """The newest weekly cost of each placement group recorded up to the page's year."""
+def weekly_costs(facts: Facts, column: str = "weekly_cost") -> pd.Series:
+    """The newest weekly cost of each placement group recorded up to the page's year (with
+    ``column`` "financial_year": the year each was recorded)."""
     table = facts.local.get("weekly_costs")
     if table is None or table.empty:
-        return pd.Series(dtype=float)
-    return costs.latest_costs(costs.unit_costs(table), facts.year).set_index("placement_group")["weekly_cost"]
+        return pd.Series(dtype=float if column == "weekly_cost" else object)
+    return costs.latest_costs(costs.unit_costs(table), facts.year).set_index("placement_group")[column]
 
 
 def in_house_places(facts: Facts) -> float | None:

@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency_lib.analysis import benchmark, disclosure, group_disclosure, groups, metrics
+from sufficiency_lib.analysis import benchmark, disclosure, groups, metrics
 from sufficiency_lib.config import Authority
 from sufficiency_lib.inputs import Inputs
 from sufficiency_lib.local import actions as actions_mod
 from sufficiency_lib.local import local_data
-from sufficiency_lib.published.figures import select
+from sufficiency_lib.published.figures import select, side_by_side
 from sufficiency_lib.ssda903 import clean, quality_report
-from sufficiency_lib.vocabulary import TOTAL, Unit
+from sufficiency_lib.vocabulary import CARE_LEAVER_INDICATORS, TOTAL, CareLeavers, Group, Unit
 from sufficiency_lib.wording import half_up
 
 HISTORY_YEARS = 6          # the statement's tables look back six years
@@ -91,6 +91,15 @@ def _load_returns(inputs: Inputs) -> tuple[ReturnData | None, dict[str, ReturnDa
     source = ("its members' children looked after returns (SSDA903), synthetic, made for demonstration"
               if inputs.synthetic else "its members' children looked after returns (SSDA903)")
     return ReturnData(result, source, inputs.synthetic), members
+
+
+#: Breakdowns of one care-leaver indicator, each in a table of its own, that count the same
+#: young people: a care leaver not in touch has neither accommodation nor activity recorded.
+#: Where their counts agree, the pages hide all of them or none, or one table would give back
+#: what another hides to protect a small count (Cambridgeshire's 12 not in touch in 2021 gave
+#: back its 4 in unsuitable accommodation: 135 less 119 suitable less 12).
+LINKED = {Group.IN_TOUCH: CareLeavers.NOT_IN_TOUCH, Group.ACCOMMODATION: CareLeavers.NO_INFORMATION,
+          Group.ACTIVITY: CareLeavers.ACTIVITY_NOT_KNOWN}
 
 
 @dataclass
@@ -223,10 +232,44 @@ class Facts:
     def _hidden(self, indicator: str, group: str, breakdown: str, year: int) -> bool:
         """Whether the pages hide the count of the figure. A count DfE suppressed is not known to
         be small, so its published share stands; DfE's published counts are public already."""
-        key = (indicator, group, year)
+        return breakdown in self.hidden_set(indicator, group, year)
+
+    def hidden_set(self, indicator: str, group: str, year: int) -> set:
+        """The breakdowns of the year's counts of ``group`` that the pages hide (see :meth:`shown`)."""
+        key = (indicator, group, int(year))
         if key not in self._hidden_cells:
-            self._hidden_cells[key] = self._hidden_in_line(indicator, group, year)
-        return breakdown in self._hidden_cells[key]
+            self._hidden_cells[key] = self._hidden_in_line(indicator, group, key[2],
+                                                           self.linked(indicator, group, key[2]))
+        return self._hidden_cells[key]
+
+    def linked(self, indicator: str, group: str, year: int) -> set:
+        """The breakdowns of ``group`` hidden, whatever their size, because another table counts
+        the same children (:data:`LINKED`) and hides its count of them."""
+        if group not in LINKED or indicator not in CARE_LEAVER_INDICATORS.values() or self.data is None:
+            return set()
+        key = ("linked", indicator, int(year))
+        if key not in self._hidden_cells:
+            self._hidden_cells[key] = self._linked_cells(indicator, int(year))
+        return self._hidden_cells[key].get(group, set())
+
+    def _linked_cells(self, indicator: str, year: int) -> dict[str, set]:
+        """Each linked group's cells to hide: where one table hides its count of the children and
+        another states the same count, the other hides it too (and protects it in turn), until
+        none is left to give it back."""
+        counts = {}
+        for group, breakdown in LINKED.items():
+            line = self._line(indicator, group, year)
+            count = line.loc[line["breakdown"].eq(breakdown), "n"]
+            if len(count):
+                counts[group] = float(count.iloc[0])
+        forced = {group: set() for group in counts}
+        while True:
+            hidden = {g for g in counts if LINKED[g] in self._hidden_in_line(indicator, g, year, forced[g])}
+            more = [g for g in counts if g not in hidden and any(counts[g] == counts[h] for h in hidden)]
+            if not more:
+                return forced
+            for group in more:
+                forced[group].add(LINKED[group])
 
     def _line(self, indicator: str, group: str, year: int) -> pd.DataFrame:
         """The year's counts of the breakdown group (``breakdown``, ``n``; with its Total)."""
@@ -235,7 +278,9 @@ class Facts:
                      & f["time_period"].eq(year) & f["value"].notna()]
         return pd.DataFrame({"breakdown": rows["breakdown"].to_numpy(), "n": rows["value"].astype(float).to_numpy()})
 
-    def _hidden_in_line(self, indicator: str, group: str, year: int) -> set:
+    def _hidden_in_line(self, indicator: str, group: str, year: int, forced: set = frozenset()) -> set:
+        """The breakdowns the year's table of ``group`` hides: small counts and what protects them,
+        the ``forced`` ones, and for a group what its members' pages hide."""
         line = self._line(indicator, group, year)
         if line.empty:
             return set()
@@ -243,9 +288,8 @@ class Facts:
         if self.data is None:                   # published figures: only what is small
             return set(line.loc[small, "breakdown"])
         total = TOTAL if (line["breakdown"] == TOTAL).sum() == 1 and len(line) > 1 else None
-        members = [m._line(indicator, group, year) for m in self.members]
-        also = (group_disclosure.hidden_by_members(line, members, ["n"], total_row=total, labels="breakdown",
-                                                   threshold=self.threshold) if members else None)
+        forced = set(forced).union(*(member.hidden_set(indicator, group, year) for member in self.members))
+        also = pd.DataFrame({"n": line["breakdown"].isin(forced).to_numpy()}, index=line.index) if forced else None
         mask = disclosure.suppression_mask(line, ["n"], total_row=total, labels="breakdown", threshold=self.threshold,
                                            also_hide=also)
         return set(line.loc[mask["n"].to_numpy() | small, "breakdown"])
@@ -258,6 +302,20 @@ class Facts:
     def count_series(self, indicator: str, group: str = TOTAL, breakdown: str = TOTAL) -> pd.Series:
         """A count over the years as a page shows it: 1 to 5 missing."""
         return pd.Series({year: self.shown(indicator, group, breakdown, year) for year in self.years}, dtype=float)
+
+
+def published_comparison(facts: Facts) -> pd.DataFrame:
+    """Each count computed from the return beside DfE's published one, for the authority and
+    the years of the statement, where both exist (or DfE suppressed its own)."""
+    if facts.published is None or facts.data is None:
+        return pd.DataFrame()
+    mine = facts.figures.loc[facts.figures["unit"].eq(Unit.NUMBER)]
+    theirs = facts.published.figures
+    theirs = theirs.loc[theirs["new_la_code"].eq(facts.code) & theirs["unit"].eq(Unit.NUMBER)
+                        & theirs["time_period"].isin(facts.years)]
+    both = side_by_side(mine, theirs)
+    return both.dropna(subset=["value_computed"]).loc[both["value_published"].notna()
+                                                      | both["status_published"].eq(disclosure.SUPPRESSED)]
 
 
 def published_figures(published, code: str, years: list[int]) -> pd.DataFrame:

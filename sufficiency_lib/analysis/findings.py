@@ -11,9 +11,11 @@ raised:
 - *above/below England or neighbours*: the authority's latest published figure against
   England's and the neighbours' mean, beyond :data:`MIN_GAP_POINTS` points;
 - the UASC count against :data:`NTS_WARNING` of the National Transfer Scheme ceiling;
-- from the local tables: an IFA weekly cost up :data:`REAL_RISE` % or more (real terms when
-  a deflator is given), a fostering net gain below its target, external placements costing
-  :data:`BUDGET_GAP` more than their budget, printed framework averages that disagree.
+- from the local tables: an IFA weekly cost up :data:`REAL_RISE` % or more in real terms
+  (only with a deflator: a rise in cash says nothing of a rise beyond prices), a fostering
+  net gain below its target, external placements costing :data:`BUDGET_GAP` more than a
+  budget of no more than :data:`STALE_YEARS` years before (an older one is not like for like),
+  printed framework averages that disagree.
 
 Areas are the statement's; the actions an authority records (:mod:`actions`) join on
 them. A finding is a *challenge* (a gap in sufficiency the statement must answer) or an
@@ -31,10 +33,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency_lib.analysis import budgets as budgets_mod
 from sufficiency_lib.analysis import costs, market, nts
 from sufficiency_lib.analysis import demand as outlook_mod
-from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.analysis.facts import Facts, published_comparison
 from sufficiency_lib.analysis.demand import Outlook
+from sufficiency_lib.published.figures import INDICATORS
 from sufficiency_lib.wording import half_up, in_sentence, money_text
 from sufficiency_lib.vocabulary import (SIXTEEN_PLUS, TOTAL, Area, CareLeavers, Distance, Group, Indicator, Locality,
                                         PlacementGroup, Stability, Uasc, Unit)
@@ -199,24 +203,39 @@ def data_quality(facts: Facts) -> list[Finding]:
     held = int(facts.data.result.ledger.reconciliation()["quarantined"].sum())
     if not held:
         return []
-    return [Finding(Area.DATA_QUALITY, f"{held:,} rows of the return were set aside and are not in any figure; "
-                                       "they are listed in the validation report.", internal=True)]
+    said = ("1 row of the return was set aside and is not in any figure; it is" if held == 1 else
+            f"{held:,} rows of the return were set aside and are not in any figure; they are")
+    return [Finding(Area.DATA_QUALITY, f"{said} listed in the validation report.", internal=True)]
+
+
+def reconciliation(facts: Facts) -> list[Finding]:
+    """A check: counts computed from the return that differ from DfE's published ones for the
+    same years, and where most do (no difference is stated: it could give a hidden count back)."""
+    both = published_comparison(facts)
+    known = both.dropna(subset=["value_published"]) if len(both) else both
+    differ = known.loc[known["difference"].abs() >= 0.5] if len(known) else known
+    if not len(differ):
+        return []
+    most = differ["indicator"].value_counts().index[0]
+    return [Finding(Area.DATA_QUALITY, f"{len(differ):,} of the {len(known):,} counts computed from the return "
+                                       "differ from DfE's published figures for the same years, most of them in "
+                                       f"{in_sentence(INDICATORS.get(most, most))}: the comparison below says "
+                                       "where.", internal=True)]
 
 
 # --- provision and costs (local data) -------------------------------------------------------
 
 def _cost_rise(facts: Facts) -> list[Finding]:
     weekly, deflator = facts.local.get("weekly_costs"), facts.local.get("deflator")
-    if weekly is None or weekly.empty:
+    if weekly is None or weekly.empty or deflator is None:
         return []
     out = []
     for row in costs.cost_changes(costs.unit_costs(weekly, deflator)).itertuples():
-        change = row.real_change_percent if deflator is not None else row.nominal_change_percent
+        change = row.real_change_percent
         if costs.placement_group_of(row.placement_type, row.provider) == PlacementGroup.IFA and change >= REAL_RISE:
-            terms = "in real terms" if deflator is not None else "in cash terms"
             ending = int(str(row.last_year)[:4]) + (1 if "/" in str(row.last_year) else 0)   # 2020/21 -> 2021
             out.append(Finding(Area.FOSTERING, f"The weekly cost of IFA foster care rose {half_up(change):.0f}% "
-                                               f"{terms} from {row.first_year} to {row.last_year}."
+                                               f"in real terms from {row.first_year} to {row.last_year}."
                                                + dated(facts.year, ending)))
     return out
 
@@ -255,6 +274,8 @@ def _budget(facts: Facts) -> list[Finding]:
     if weekly is None or weekly.empty or budgets is None:
         return []
     budget = costs.budget_for(budgets, facts.year)
+    if budget is not None and (budgets_mod.years_before(budget["financial_year"], facts.year) or 0) > STALE_YEARS:
+        return []                           # budgets and costs have both moved since: not like for like
     counts = facts.figures.loc[facts.figures["indicator"].eq(Indicator.CLA) & facts.figures["unit"].eq(Unit.NUMBER)
                                & facts.figures["breakdown_group"].eq(Group.PLACEMENT_GROUP)
                                & facts.figures["time_period"].eq(facts.year) & facts.figures["breakdown"].ne(TOTAL)]
@@ -445,7 +466,7 @@ RULES = {
     "population": [population],
     "care_leavers": [care_leavers],
     "forecast": [forecast_rules],
-    "data_quality": [data_quality, printed_averages],
+    "data_quality": [data_quality, reconciliation, printed_averages],
 }
 
 
@@ -463,11 +484,22 @@ def detect_all(facts: Facts, outlook: Outlook | None) -> dict[str, list[Finding]
             if chapter != "forecast" or outlook is not None}
 
 
-def summary_table(found: list[Finding], actions: pd.DataFrame, areas: list[str] | None = None) -> pd.DataFrame:
+def on_page(found: dict[str, list[Finding]], chapter: str) -> list[Finding]:
+    """A chapter page's findings: its own rules', and on the forecast page the sufficiency gap
+    the provision chapter finds in the places now, so that the page of the gap never says no
+    challenge was found in it while the executive summary lists one."""
+    own = list(found.get(chapter, []))
+    if chapter == "forecast":
+        own += [f for f in found.get("provision", []) if f.area == Area.GAP and f not in own]
+    return own
+
+
+def summary_table(found: list[Finding], actions: pd.DataFrame, areas: list[str] | None = None,
+                  internal: bool = False) -> pd.DataFrame:
     """Challenges joined with the recorded actions and impact by area. Areas with actions
     but no detected challenge are listed too (when in ``areas``, or all when None).
-    Internal checks are left out: they belong to the data-quality annex."""
-    rows = [f.__dict__ for f in found if not f.internal]
+    Internal checks are left out (``internal``: kept, on the data-quality annex they belong to)."""
+    rows = [f.__dict__ for f in found if internal or not f.internal]
     challenges = pd.DataFrame(rows, columns=["area", "challenge", "internal"], dtype=object)
     challenges = challenges.groupby("area", sort=False)["challenge"].agg(" ".join).reset_index()
     recorded = actions if areas is None else actions.loc[actions["area"].isin(areas)]

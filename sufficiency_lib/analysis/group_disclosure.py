@@ -16,7 +16,8 @@ from sufficiency_lib.analysis import disclosure
 
 def hidden_by_members(table: pd.DataFrame, members: list[pd.DataFrame], columns: list[str], *,
                       total_row=None, total_column: str | None = None, labels: str | None = None,
-                      threshold: int = disclosure.DEFAULT_THRESHOLD) -> pd.DataFrame:
+                      threshold: int = disclosure.DEFAULT_THRESHOLD,
+                      members_also: list[pd.DataFrame | None] | None = None) -> pd.DataFrame:
     """The cells of a group's ``table`` that its members' own tables of the same shape
     (``members``, suppressed as the group's is) hide (True), by row label and column.
 
@@ -24,9 +25,10 @@ def hidden_by_members(table: pd.DataFrame, members: list[pd.DataFrame], columns:
     (a small count, or one hidden to protect it) and the group's page showed the same cell,
     the group's less the other members' would give it back. So the group hides every such
     cell too (:func:`disclosure.suppression_mask`'s ``also_hide``), and its own secondary suppression
-    protects them."""
+    protects them. ``members_also``: each member's cells hidden whatever their size, as its page
+    hides them."""
     masks = []
-    for member in members:
+    for member, also in zip(members, members_also or [None] * len(members)):
         if member is None or member.empty:
             continue
         present = [c for c in columns if c in member.columns]
@@ -34,7 +36,7 @@ def hidden_by_members(table: pd.DataFrame, members: list[pd.DataFrame], columns:
         has_total = total_row is not None and (member_keys == total_row).sum() == 1
         mask = disclosure.suppression_mask(member, present, labels=labels, threshold=threshold,
                                 total_row=total_row if has_total else None,
-                                total_column=total_column if total_column in present else None)
+                                total_column=total_column if total_column in present else None, also_hide=also)
         masks.append(mask.set_axis(member_keys, axis=0))
     return _aligned(table, masks, columns, labels)
 

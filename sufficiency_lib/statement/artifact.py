@@ -118,7 +118,7 @@ def compute(inputs: Inputs, year: int):
     facts = facts_mod.load(inputs, year, _published(inputs))
     outlook = demand.build(facts) if facts.published is not None else None
     found = findings.detect_all(facts, outlook)
-    chapters = {slug: module.build(facts, found.get(slug, []), outlook) for slug, module in MODULES.items()}
+    chapters = {slug: module.build(facts, findings.on_page(found, slug), outlook) for slug, module in MODULES.items()}
     chapters["summary"] = summary.build(facts, found)
     chapters["plan"] = plan.build(facts, found)
     return facts, outlook, found, {slug: chapters[slug] for slug in CHAPTERS}

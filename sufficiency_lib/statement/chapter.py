@@ -38,7 +38,8 @@ class Chapter:
         return block if block is not None else Block(key, ["No figures are available for this part."])
 
     def summary_frame(self) -> pd.DataFrame:
-        return findings_mod.summary_table(self.found, self.facts.actions.table, self.areas)
+        return findings_mod.summary_table(self.found, self.facts.actions.table, self.areas,
+                                          internal=self.slug == "data_quality")
 
     def summary(self) -> Block:
         """The summary of findings: challenges detected from the numbers, and the actions and

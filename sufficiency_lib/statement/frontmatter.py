@@ -22,6 +22,8 @@ LOCAL = "Local authority"
 
 #: Plain-English definitions for the statement's glossary (put in alphabetical order below).
 GLOSSARY = (
+    ("CAMHS (Tier 4)", "Child and adolescent mental health services. Tier 4 is the most specialised: care in a "
+                       "hospital or a specialist unit, often far from home."),
     ("Care leaver", "A young person aged 16 to 25 who was looked after for at least 13 weeks after the age "
                     "of 14, including time when they were 16 or 17. The council keeps in touch with them and "
                     "helps with housing, education and work."),
@@ -35,6 +37,8 @@ GLOSSARY = (
     ("Connected persons foster care", "Foster care by a relative, friend or other person already known to "
                                       "the child, approved as their foster carer. Also called family and "
                                       "friends care or kinship care."),
+    ("Dynamic purchasing system (DPS)", "A list of approved providers that the council buys placements "
+                                        "from, which new providers can join while it runs."),
     ("In-house foster care", "Foster care by carers whom the council itself recruits, trains, approves and "
                              "supports."),
     ("Independent fostering agency (IFA)", "An organisation, private or charitable, that recruits and "
@@ -43,7 +47,7 @@ GLOSSARY = (
     ("Interval (80% or 95%)", "A range around a figure. A forecast's 80% interval is where the number is "
                               "expected to fall 8 times in 10. A 95% interval around a rate or a share shows how "
                               "far it could move by chance alone: when England's figure is inside it, the two are "
-                              "called similar."),
+                              "called similar, or, where they read apart, not clearly higher or lower."),
     ("Looked after child (child in care)", "A child the council cares for, either under a court order or by "
                                            "agreement with their parents (section 20 of the Children Act "
                                            "1989). Children whose only care is a planned series of short "

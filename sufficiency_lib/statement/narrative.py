@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis.trends import percent_change
-from sufficiency_lib.wording import decimal_text, half_up, in_sentence, money_text
+from sufficiency_lib.wording import decimal_text, half_up, in_sentence, money_text, year_span
 
 
 def count_text(value, sign: bool = False) -> str:
@@ -60,11 +60,15 @@ def _ordinal(n: int) -> str:
 
 def compare_word(value: float, reference: float, significance: str = "") -> str:
     """'higher than', 'lower than' or 'similar to': by the interval when one is given
-    (``significance`` from benchmark.compare), else by the rounded values."""
+    (``significance`` from benchmark.compare), else by the rounded values. A difference the
+    interval puts within chance is 'not clearly lower than' where the two read apart (47%
+    against 54% is not 'similar'), 'similar to' where they read alike."""
     if significance in ("higher", "lower"):
         return f"{significance} than"
-    if significance == "similar" or half_up(value) == half_up(reference):
+    if half_up(value) == half_up(reference):
         return "similar to"
+    if significance == "similar":
+        return f"not clearly {'higher' if value > reference else 'lower'} than"
     return "higher than" if value > reference else "lower than"
 
 
@@ -78,9 +82,11 @@ def describe_benchmark(row: pd.Series, subject: str, unit: str = "", polarity: s
     comparisons = []
     if not pd.isna(row["england"]):
         tested = row.get("england_tested", np.nan)     # England's share, where its rounding would mislead
-        england = f"{half_up(float(row['england'])):,.0f}" if pd.isna(tested) else f"{half_up(float(tested), 1):,.1f}"
+        published = f"{half_up(float(row['england'])):,.0f}{unit}"
+        england = published if pd.isna(tested) else (f"{half_up(float(tested), 1):,.1f}{unit} from DfE's counts, "
+                                                     f"which DfE publishes, rounded, as {published}")
         comparisons.append(f"{compare_word(value, float(row['england']), row.get('vs_england', ''))} "
-                           f"England ({england}{unit})")
+                           f"England ({england})")
     if not pd.isna(row["sn_mean"]):
         comparisons.append(f"{compare_word(value, float(row['sn_mean']), row.get('vs_neighbours', ''))} "
                            f"the average of its statistical neighbours ({decimal_text(float(row['sn_mean']))}{unit})")
@@ -156,7 +162,7 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
     up 5 percentage points from 33% in 2020." ``series`` is indexed by year; missing
     (suppressed) years are skipped, and a latest year suppressed is said so, so that an
     older year is never read as the latest."""
-    last = series.index[-1] if len(series) else None
+    every_year = list(series.index)
     series = series.dropna()
     if series.empty:
         return (f"The share of {subject} who {_being(label, group)} cannot be shown: its counts are {HIDDEN}, or "
@@ -170,8 +176,10 @@ def describe_share(series: pd.Series, label: str, subject: str, group: str = "")
         else:
             text += (f", {'up' if points > 0 else 'down'} {abs(points)} percentage "
                      f"point{'s' if abs(points) != 1 else ''} from {half_up(values[0]):.0f}% in {years[0]}")
-    hidden_latest = (f"The figure for {last} is not shown ({HIDDEN}, or not available). "
-                     if last is not None and last != years[-1] else "")
+    later = every_year[every_year.index(years[-1]) + 1:]         # the latest years, hidden
+    span = f"{later[0]} and {later[-1]}" if len(later) == 2 else year_span(later[0], later[-1]) if later else ""
+    hidden_latest = (f"The figure{'s' if len(later) > 1 else ''} for {span} "
+                     f"{'are' if len(later) > 1 else 'is'} not shown ({HIDDEN}, or not available). " if later else "")
     return hidden_latest + text + "."
 
 

@@ -170,12 +170,15 @@ def forecast(facts: Facts, outlook) -> Block:
     history = outlook.history.get(CLA)
     if CLA in final.index and history is not None and len(history):
         row, last = final.loc[CLA], history.iloc[-1]
-        then, now = half_up(row["mean"]), half_up(last)        # as the sentence states them
-        change = ("more children than" if then > now else "fewer children than" if then < now
-                  else "about as many as")
-        sentences.append(f"The forecast for 31 March {outlook.end} is {change} today: about "
-                         f"{half_up(row['mean']):,.0f} (probably between {half_up(row['lower_80']):,.0f} and "
-                         f"{half_up(row['upper_80']):,.0f}), against {half_up(last):,.0f} now.")
+        # a direction only where the likely range leaves today's number out (as the sentence states them)
+        low, high, now = half_up(row["lower_80"]), half_up(row["upper_80"]), half_up(last)
+        likely = f"about {half_up(row['mean']):,.0f} (probably between {int(low):,} and {int(high):,})"
+        if low <= now <= high:
+            sentences.append(f"The forecast for 31 March {outlook.end} is {likely} children, a range that takes in "
+                             f"the {int(now):,} of today.")
+        else:
+            sentences.append(f"The forecast for 31 March {outlook.end} is {'more' if low > now else 'fewer'} "
+                             f"children than today: {likely}, against {int(now):,} now.")
     short = outlook.gap.loc[outlook.gap["gap"] < -0.5] if len(outlook.gap) else outlook.gap
     if len(short):
         worst = short.sort_values("gap").iloc[0]

@@ -56,23 +56,32 @@ def column_name(label: str) -> str:
 
 # --- a group's pages hide what its members' pages hide ---------------------------------
 
-def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **how) -> pd.DataFrame | None:
+def members_hide(facts: Facts, table: pd.DataFrame, raw, columns: list[str], hide=None,
+                 **how) -> pd.DataFrame | None:
     """For a group's statement, the cells of ``table`` (counts in ``columns``, made by
     ``raw(facts)``) that its members' own pages hide: ``raw`` of each member, suppressed as
-    ``how`` says (:func:`group_disclosure.hidden_by_members`). None for an authority's own statement.
+    ``how`` says, with the cells ``hide(member, its table)`` forces
+    (:func:`group_disclosure.hidden_by_members`). None for an authority's own statement.
     A group's count is its members' added up, so a cell a member hides, shown for the group,
     could be worked out from the group's and the other members'."""
     if not facts.members:
         return None
-    return group_disclosure.hidden_by_members(table, [raw(member) for member in facts.members], columns,
-                                              threshold=facts.threshold, **how)
+    tables = [raw(member) for member in facts.members]
+    forced = [hide(member, own) for member, own in zip(facts.members, tables)] if hide else None
+    return group_disclosure.hidden_by_members(table, tables, columns, threshold=facts.threshold,
+                                              members_also=forced, **how)
 
 
-def suppressed(facts: Facts, table: pd.DataFrame, raw, columns: list[str], **how) -> pd.DataFrame:
+def suppressed(facts: Facts, table: pd.DataFrame, raw, columns: list[str], hide=None, **how) -> pd.DataFrame:
     """``table`` (``raw(facts)``) suppressed (:func:`disclosure.suppress_table` with ``how``),
-    hiding too what the members' pages hide (:func:`members_hide`)."""
-    also = members_hide(facts, table, raw, columns, **how)
-    return disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=also, **how)
+    hiding too the cells ``hide(facts, table)`` forces (None: none) and what the members'
+    pages hide (:func:`members_hide`)."""
+    forced = None
+    for mask in (members_hide(facts, table, raw, columns, hide, **how), hide(facts, table) if hide else None):
+        if mask is not None:
+            mask = mask.reindex(index=table.index, columns=columns, fill_value=False).astype(bool)
+            forced = mask if forced is None else forced | mask
+    return disclosure.suppress_table(table, columns, threshold=facts.threshold, also_hide=forced, **how)
 
 
 def composition_shown(facts: Facts, indicator: str, group: str) -> pd.DataFrame:
@@ -91,7 +100,13 @@ def _composition(facts: Facts, indicator: str, group: str, years: list) -> tuple
     if counts.empty:
         return None
     columns = [str(y) for y in years if str(y) in counts.columns]
-    return counts, suppressed(facts, counts, raw, columns, total_row=TOTAL, labels="breakdown"), columns
+
+    def linked(of: Facts, table: pd.DataFrame) -> pd.DataFrame | None:
+        """The cells another table of the same children hides (:meth:`Facts.linked`)."""
+        forced = pd.DataFrame({c: table["breakdown"].isin(of.linked(indicator, group, int(c))).to_numpy()
+                               for c in columns if c in table.columns}, index=table.index)
+        return forced if forced.to_numpy().any() else None
+    return counts, suppressed(facts, counts, raw, columns, linked, total_row=TOTAL, labels="breakdown"), columns
 
 
 def cross_shown(facts: Facts, group: str, columns: list[str] | None = None) -> pd.DataFrame | None:

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis import disclosure
-from sufficiency_lib.analysis.facts import Facts
-from sufficiency_lib.published.figures import INDICATORS, side_by_side
+from sufficiency_lib.analysis.facts import Facts, published_comparison
+from sufficiency_lib.published.figures import INDICATORS
 from sufficiency_lib.ssda903.schema import TABLE_LABELS
 from sufficiency_lib.statement import stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
-from sufficiency_lib.vocabulary import TOTAL, Area, Indicator, Unit
+from sufficiency_lib.vocabulary import TOTAL, Area, Indicator
 from sufficiency_lib.wording import half_up
 
 HEADLINES = {Indicator.CLA: "Children looked after at 31 March", Indicator.STARTED: "Started to be looked after",
@@ -58,20 +58,6 @@ def validation(facts: Facts) -> tuple[Block, Block | None]:
     return block, Block("validation_rules", [], listed)
 
 
-def comparison(facts: Facts) -> pd.DataFrame:
-    """Each figure computed from the return beside DfE's published one, for the authority
-    and the years of the page, where both exist."""
-    if facts.published is None or facts.data is None:
-        return pd.DataFrame()
-    mine = facts.figures.loc[facts.figures["unit"].eq(Unit.NUMBER)]
-    theirs = facts.published.figures
-    theirs = theirs.loc[theirs["new_la_code"].eq(facts.code) & theirs["unit"].eq(Unit.NUMBER)
-                        & theirs["time_period"].isin(facts.years)]
-    both = side_by_side(mine, theirs)
-    return both.dropna(subset=["value_computed"]).loc[both["value_published"].notna()
-                                                      | both["status_published"].eq(disclosure.SUPPRESSED)]
-
-
 def _headline_frame(both: pd.DataFrame, threshold: int) -> pd.DataFrame:
     headline = both.loc[both["indicator"].isin(list(HEADLINES)) & both["breakdown_group"].eq(TOTAL)]
     small = disclosure.small_mask(headline["value_computed"].astype(float).to_numpy(), threshold).to_numpy()
@@ -86,7 +72,7 @@ def _headline_frame(both: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
     """The headline comparison, and the count of matching figures by breakdown."""
-    both = comparison(facts)
+    both = published_comparison(facts)
     if both.empty:
         return message("published_reconciliation", "No published figures for this authority and these years "
                                                    "were found to compare with the return."), None

@@ -11,14 +11,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency_lib.analysis import disclosure
-from sufficiency_lib.analysis.demand import CLA, RATE, SNAPSHOT_YEARS, Outlook, hidden_projections
+from sufficiency_lib.analysis.demand import CLA, RATE, SNAPSHOT_YEARS, Outlook, hidden_projections, weekly_costs
 from sufficiency_lib.analysis.facts import Facts
 from sufficiency_lib.statement import charts, narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
 from sufficiency_lib.statement.chapter import Chapter
 from sufficiency_lib.statement.chapters.gap import gap_block
-from sufficiency_lib.vocabulary import TOTAL, Area
+from sufficiency_lib.vocabulary import TOTAL, Area, PlacementGroup
 from sufficiency_lib.wording import half_up, in_sentence
 
 SUPPRESSED = disclosure.SUPPRESSED
@@ -72,7 +72,7 @@ def headline_block(facts: Facts, outlook: Outlook) -> Block:
     last = rows.iloc[-1]
     sentence = (f"If the patterns of recent years hold, {_range(last)} children will be looked after at 31 March "
                 f"{int(last['time_period'])}, against {half_up(history.iloc[-1]):,.0f} at 31 March "
-                f"{history.index[-1]}; {_typical(rows.iloc[0])}.")
+                f"{history.index[-1]}; {_typical(last)}.")          # tested as far ahead as it looks
     predicted = rows.set_index("time_period")[["mean", "lower_80", "upper_80", "lower_95", "upper_95"]]
     chart = charts.forecast_chart(history, predicted, title=f"Children looked after at 31 March, {facts.name}: "
                                                             "history and forecast",
@@ -208,6 +208,11 @@ def scenarios_block(facts: Facts, outlook: Outlook) -> Block | None:
     sentences = [narrative.describe_scenario(row, base, outlook.end) for row in final.iloc[1:].to_dict("records")]
     if not outlook.priced:
         sentences.append("No weekly costs are in the local data, so the scenarios are not costed.")
+    recorded = weekly_costs(facts, "financial_year").reindex([PlacementGroup.IN_HOUSE, PlacementGroup.IFA]).dropna()
+    if outlook.priced and recorded.nunique() == 2:      # a move between the two, priced in different years
+        sentences.append(f"A move between in-house and IFA foster care is priced at weekly costs recorded in "
+                         f"different years (in-house foster care {recorded.iloc[0]}, IFA foster care "
+                         f"{recorded.iloc[1]}), so what it saves is not at today's prices.")
     table = t.Table("scenarios", f"Scenarios against the baseline, {facts.name}: children at 31 March, and the "
                                  "cost a year of the placement groups with a weekly cost",
                     facts.source + ("; the authority's local data (weekly costs)" if outlook.priced else ""),

@@ -308,10 +308,13 @@ def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members: list
 
 
 def _name(code: str) -> str:
+    """An authority's name, with the last year of one since abolished: 'Northamptonshire (until 2021)'."""
     try:
-        return str(reference.authority(code)["la_name"])
+        found = reference.authority(code)
     except reference.ReferenceError:
         return code
+    ended = int(found["last_year"])
+    return str(found["la_name"]) + (f" (until {ended})" if ended < 9999 else "")
 
 
 def framework_share(facts: Facts) -> Block:
