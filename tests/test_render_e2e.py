@@ -90,6 +90,34 @@ def test_no_count_a_member_hides_can_be_worked_out_from_its_groups_tables(render
 
 
 @pytest.mark.e2e
+def test_no_care_leaver_count_can_be_worked_out_across_the_tables_of_the_same_young_people(rendered):
+    """Counted here with the csv module: a care leaver not in touch has no accommodation or
+    activity recorded, so where one of the three tables shows that count, a table that hides it
+    and just one more count of the year would give that count back (its Total less the rest)."""
+    import csv
+    shared = {"in_touch": ("in_touch", "Not in touch"),
+              "accommodation": ("accommodation_suitability", "No information"),
+              "activity": ("activity", "Total information not known")}
+    out, _ = rendered
+    checked = 0
+    for folder in sorted(out.glob("*/*/tables")):
+        for ages in ("17_18", "19_21"):
+            tables = {}
+            for name, (column, _) in shared.items():
+                with open(folder / f"{name}_{ages}.csv", newline="") as handle:
+                    for row in csv.DictReader(handle):
+                        tables.setdefault(name, {}).setdefault(row["time_period"], {})[row[column]] = row["number"]
+            for year in tables["in_touch"]:
+                known = {tables[n][year].get(shared[n][1]) for n in tables} - {"c", None}
+                for name, cells in ((n, tables[n][year]) for n in tables):
+                    hidden = [label for label, cell in cells.items() if label != "Total" and cell == "c"
+                              and not (label == shared[name][1] and known)]
+                    assert len(hidden) != 1 or cells["Total"] == "c", (folder.parent.parent.name, ages, year, name)
+                checked += 1
+    assert checked >= 36                 # 3 statements, 2 age bands, 6 years
+
+
+@pytest.mark.e2e
 def test_every_demo_page_renders(rendered):
     out, pages = rendered
     assert [(p.status, p.error) for p in pages] == [("ok", "")] * (3 * len(CHAPTERS))
