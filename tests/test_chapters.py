@@ -168,3 +168,62 @@ def test_the_data_quality_page_lists_its_checks_where_other_pages_leave_them_out
     annex = Chapter(facts, "data_quality", {}, [check], areas=["Data quality"]).summary_frame()
     assert annex["Challenges and gaps found"].tolist() == ["Fix it."]
     assert Chapter(facts, "placements", {}, [check]).summary_frame().empty
+
+
+def test_a_headline_dfe_does_not_publish_is_x_and_one_the_page_hides_is_c():
+    from sufficiency_lib.statement.chapters import summary
+    rows = [{"time_period": 2025, "indicator": "cla_31_march", "breakdown_group": group, "breakdown": label,
+             "unit": "number", "value": float(n)}
+            for group, label, n in (("Total", "Total", 300), ("Unaccompanied asylum-seeking children", "UASC", 3),
+                                    ("Unaccompanied asylum-seeking children", "Not UASC", 297),
+                                    ("Unaccompanied asylum-seeking children", "Total", 300))]
+    frame = summary.headlines(make_facts(rows)).table.frame.set_index("figure")["2025"]
+    assert frame["Children looked after at 31 March"] == 300
+    assert frame["In in-house foster care (%)"] == "x"                   # no such figure
+    assert frame["Unaccompanied asylum-seeking children"] == "c"         # 3: hidden
+
+
+def test_a_year_dfe_revised_after_publishing_its_reasons_is_noted_with_both_numbers():
+    from dataclasses import replace
+
+    from sufficiency_lib.statement.chapters import children_in_care
+    rows = [{"time_period": 2024, "indicator": "cla_ceased", "breakdown_group": "Total", "breakdown": "Total",
+             "unit": "number", "value": 175.0}]
+    facts = replace(make_facts(rows), data=None)          # published statistics only
+    values = pd.DataFrame({"time_period": [2024], "ceased": [173.0]})
+    assert children_in_care._revised(facts, values) == [
+        "DfE publishes the reasons children ceased to be looked after with the number who ceased in the same release, "
+        "and revises the number in a later one; this table keeps each year's reasons with their own number, so it "
+        "can differ from the newest number on this page (2024: 173 with the reasons, 175 revised)."]
+    assert children_in_care._revised(facts, values.assign(ceased=175.0)) == []
+
+
+def test_the_data_quality_page_without_a_return_does_not_speak_of_one():
+    from dataclasses import replace
+
+    from sufficiency_lib.statement.chapters import data_quality
+    facts = replace(make_facts(_rows({"A": {2023: 50}, "B": {2023: 20}})), data=None)
+    matched, groups = data_quality.reconciliation(facts)
+    assert matched.sentences == ["No child-level return was given, so there are no figures of the council's own to "
+                                 "compare with DfE's."] and groups is None
+
+
+def test_children_placed_with_parents_are_hidden_in_the_providers_table_where_the_mix_hides_them():
+    """Peterborough's 2023 shape: 2 in secure units hidden with the 9 placed with parents; the
+    providers table's 9 with parents as provider (the same children) would give the 2 back."""
+    rows = []
+    for group, counts in (("Placement group", {"In-house foster care": 200, "Placed with parents": 9,
+                                               "Secure units": 2, "Residential children's homes": 31}),
+                          ("Place providers", {"Own provision (by the LA)": 163, "Private provision": 70,
+                                               "Parents or other person with parental responsibility": 9})):
+        rows += [{"time_period": 2023, "indicator": "cla_31_march", "breakdown_group": group, "breakdown": label,
+                  "unit": "number", "value": float(n)} for label, n in [*counts.items(), ("Total", 242)]]
+    facts = make_facts(rows)
+    shown = {group: common.composition(facts, group, "cla_31_march", group, "children", group,
+                                       years=[2023]).table.display_frame().set_index(group)["2023"]
+             for group in ("Placement group", "Place providers")}
+    assert shown["Placement group"]["Secure units"] == disclosure.SUPPRESSED
+    assert shown["Placement group"]["Placed with parents"] == disclosure.SUPPRESSED
+    assert shown["Place providers"]["Parents or other person with parental responsibility"] == disclosure.SUPPRESSED
+    assert pd.isna(facts.shown("cla_31_march", "Place providers",
+                               "Parents or other person with parental responsibility", 2023))

@@ -253,3 +253,14 @@ def test_counts_of_the_return_that_differ_from_dfes_are_a_check_that_says_where_
     assert "children ceasing to be looked after" in found[0].challenge and "3" not in found[0].challenge
     agreeing = make_facts(mine, published=SimpleNamespace(figures=figures(mine)))
     assert findings.reconciliation(agreeing) == []
+
+
+def test_a_groups_national_transfer_scheme_ceiling_is_its_members_added_up():
+    """Each council's ceiling is its own, rounded to whole children: 0.1% of 37,500 and of
+    94,500 children are 38 and 95, 133 together, where 0.1% of the 132,000 together is 132."""
+    from types import SimpleNamespace
+    def council(children):
+        return SimpleNamespace(members=[], population_0_17=lambda year: children)
+    group = SimpleNamespace(members=[council(37_500), council(94_500)])
+    assert findings.nts_ceiling(group, 2024) == 38 + 95
+    assert findings.nts_ceiling(council(37_500), 2024) == 38

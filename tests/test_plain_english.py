@@ -11,12 +11,13 @@ def _page(folder, name, body, annex=ANNEX):
 
 def test_each_rule_catches_its_breach_in_the_body(tmp_path):
     _page(tmp_path, "placements.html", "<p>We had 705.0 children, see metrics.py and the ifa_share. "
-                                       "The budget was £25,026,954. The naive model DISAGREES.</p>")
+                                       "The budget was £25,026,954. The naive model DISAGREES. "
+                                       "An occupancy of nan%. None recorded.</p>")
     rules = {(rule, hit) for _, rule, hit in plain_english.problems(tmp_path)}
     assert rules == {("a count with a decimal point in the body", "705.0"),
                      ("code or file name in the body", "metrics.py"), ("code or file name in the body", "ifa_share"),
                      ("money to the pound in the body", "£25,026,954"), ("model jargon in the body", "naive"),
-                     ("an internal check in the body", "DISAGREES")}
+                     ("an internal check in the body", "DISAGREES"), ("a missing figure printed in the body", "nan")}
 
 
 def test_a_rate_in_a_table_and_methods_in_the_annex_are_allowed(tmp_path):

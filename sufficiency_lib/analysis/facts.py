@@ -26,8 +26,9 @@ from sufficiency_lib.inputs import Inputs
 from sufficiency_lib.local import actions as actions_mod
 from sufficiency_lib.local import local_data
 from sufficiency_lib.published.figures import select, side_by_side
-from sufficiency_lib.ssda903 import clean, quality_report
-from sufficiency_lib.vocabulary import CARE_LEAVER_INDICATORS, TOTAL, CareLeavers, Group, Unit
+from sufficiency_lib.ssda903 import clean, groupings, quality_report
+from sufficiency_lib.vocabulary import (CARE_LEAVER_INDICATORS, TOTAL, CareLeavers, Group, Indicator, PlacementGroup,
+                                        Unit)
 from sufficiency_lib.wording import half_up
 
 HISTORY_YEARS = 6          # the statement's tables look back six years
@@ -93,13 +94,25 @@ def _load_returns(inputs: Inputs) -> tuple[ReturnData | None, dict[str, ReturnDa
     return ReturnData(result, source, inputs.synthetic), members
 
 
-#: Breakdowns of one care-leaver indicator, each in a table of its own, that count the same
-#: young people: a care leaver not in touch has neither accommodation nor activity recorded.
-#: Where their counts agree, the pages hide all of them or none, or one table would give back
-#: what another hides to protect a small count (Cambridgeshire's 12 not in touch in 2021 gave
-#: back its 4 in unsuitable accommodation: 135 less 119 suitable less 12).
-LINKED = {Group.IN_TOUCH: CareLeavers.NOT_IN_TOUCH, Group.ACCOMMODATION: CareLeavers.NO_INFORMATION,
-          Group.ACTIVITY: CareLeavers.ACTIVITY_NOT_KNOWN}
+#: Breakdowns of one indicator, each in a table of its own, that count the same children: a
+#: care leaver not in touch has neither accommodation nor activity recorded; a child placed
+#: with parents has them as provider. Where their counts agree, the pages hide all of them or
+#: none, or one table would give back what another hides to protect a small count
+#: (Cambridgeshire's 12 not in touch in 2021 gave back its 4 in unsuitable accommodation: 135
+#: less 119 suitable less 12; Peterborough's 9 with parents as provider in 2023 gave back 2 in
+#: secure units, hidden with placed with parents).
+LINKED = (
+    (tuple(CARE_LEAVER_INDICATORS.values()),
+     {Group.IN_TOUCH: CareLeavers.NOT_IN_TOUCH, Group.ACCOMMODATION: CareLeavers.NO_INFORMATION,
+      Group.ACTIVITY: CareLeavers.ACTIVITY_NOT_KNOWN}),
+    ((Indicator.CLA, Indicator.NEW_PLACEMENTS),
+     {Group.PLACEMENT_GROUP: PlacementGroup.PARENTS, Group.PROVIDERS: groupings.DFE_PROVIDER["PR0"]}),
+)
+
+
+def _links(indicator: str, group: str) -> dict[str, str]:
+    """The breakdowns linked with ``group``'s for ``indicator`` (:data:`LINKED`), or none."""
+    return next((links for indicators, links in LINKED if indicator in indicators and group in links), {})
 
 
 @dataclass
@@ -140,6 +153,12 @@ class Facts:
         """The boundary a child placed "out of area" is outside of, in words: a group's children
         are counted outside their own council's boundary, not the group's."""
         return "their own council's boundary" if self.is_group else "the authority's boundary"
+
+    @property
+    def whose(self) -> str:
+        """Whose children, carers or records a sentence speaks of: "the authority's", or for a
+        group "the councils'" (each council's own, together)."""
+        return "the councils'" if self.is_group else "the authority's"
 
     @property
     def local_dir(self) -> Path | None:
@@ -245,31 +264,32 @@ class Facts:
     def linked(self, indicator: str, group: str, year: int) -> set:
         """The breakdowns of ``group`` hidden, whatever their size, because another table counts
         the same children (:data:`LINKED`) and hides its count of them."""
-        if group not in LINKED or indicator not in CARE_LEAVER_INDICATORS.values() or self.data is None:
+        links = _links(indicator, group)
+        if not links or self.data is None:
             return set()
-        key = ("linked", indicator, int(year))
+        key = ("linked", indicator, tuple(links), int(year))
         if key not in self._hidden_cells:
-            self._hidden_cells[key] = self._linked_cells(indicator, int(year))
+            self._hidden_cells[key] = self._linked_cells(indicator, int(year), links)
         return self._hidden_cells[key].get(group, set())
 
-    def _linked_cells(self, indicator: str, year: int) -> dict[str, set]:
+    def _linked_cells(self, indicator: str, year: int, links: dict[str, str]) -> dict[str, set]:
         """Each linked group's cells to hide: where one table hides its count of the children and
         another states the same count, the other hides it too (and protects it in turn), until
         none is left to give it back."""
         counts = {}
-        for group, breakdown in LINKED.items():
+        for group, breakdown in links.items():
             line = self._line(indicator, group, year)
             count = line.loc[line["breakdown"].eq(breakdown), "n"]
             if len(count):
                 counts[group] = float(count.iloc[0])
         forced = {group: set() for group in counts}
         while True:
-            hidden = {g for g in counts if LINKED[g] in self._hidden_in_line(indicator, g, year, forced[g])}
+            hidden = {g for g in counts if links[g] in self._hidden_in_line(indicator, g, year, forced[g])}
             more = [g for g in counts if g not in hidden and any(counts[g] == counts[h] for h in hidden)]
             if not more:
                 return forced
             for group in more:
-                forced[group].add(LINKED[group])
+                forced[group].add(links[group])
 
     def _line(self, indicator: str, group: str, year: int) -> pd.DataFrame:
         """The year's counts of the breakdown group (``breakdown``, ``n``; with its Total)."""

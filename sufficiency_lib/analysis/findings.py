@@ -171,7 +171,10 @@ def population(facts: Facts) -> list[Finding]:
 
 def nts_ceiling(facts: Facts, year: int) -> float:
     """The National Transfer Scheme ceiling at 31 March ``year`` for the authority, on its
-    ONS population aged 0 to 17 of the mid-year before (missing when not known)."""
+    ONS population aged 0 to 17 of the mid-year before (missing when not known); for a group,
+    its members' ceilings added up, each council's being its own."""
+    if facts.members:
+        return sum(nts_ceiling(member, year) for member in facts.members)
     return nts.nts_ceiling(facts.population_0_17(year - 1), pd.Timestamp(year, 3, 31))
 
 
@@ -345,7 +348,7 @@ def falling_foster_places(facts: Facts) -> list[Finding]:
         return []
     first, last, percent = moved
     approved = places.set_index("time_period")["approved"]
-    return [Finding(Area.FOSTERING, "Places approved with the authority's own foster carers fell "
+    return [Finding(Area.FOSTERING, f"Places approved with {facts.whose} own foster carers fell "
                                     f"{half_up(-percent):.0f}%, from {half_up(approved[first]):,.0f} at 31 March "
                                     f"{first} to {half_up(approved[last]):,.0f} at 31 March "
                                     f"{last}." + dated(facts.year, last))]
@@ -363,7 +366,7 @@ def foster_occupancy(facts: Facts) -> list[Finding]:
         return []
     row = table.iloc[-1]
     year = int(row["time_period"])
-    return [Finding(Area.FOSTERING, f"{half_up(row['value']):.0f}% of the places approved with the authority's own "
+    return [Finding(Area.FOSTERING, f"{half_up(row['value']):.0f}% of the places approved with {facts.whose} own "
                                     f"foster carers were filled at 31 March {year}, below England "
                                     f"({half_up(row['england']):.0f}%): approved places that are not used are capacity "
                                     "the authority cannot count on."
@@ -411,7 +414,7 @@ def home_places_pressure(facts: Facts) -> list[Finding]:
     if found.empty or not children >= PLACES_PRESSURE * float(found["places"].iloc[0]):
         return []
     places, year = float(found["places"].iloc[0]), int(found["year"].iloc[0])
-    return [Finding(Area.GAP, f"{half_up(children):,.0f} of the authority's children were in residential children's "
+    return [Finding(Area.GAP, f"{half_up(children):,.0f} of {facts.whose} children were in residential children's "
                               f"homes at 31 March {facts.year}, against {half_up(places):,.0f} places in children's "
                               f"homes in its area at 31 March {year} (short-break-only homes left out): placed all in "
                               f"the area, they alone would fill {half_up(children / places * 100):.0f}% of the places, "

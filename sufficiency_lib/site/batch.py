@@ -430,7 +430,9 @@ def summarise(batch: Batch, write: Callable[[str], None] = print) -> int:
     for group, year, cell in batch.given_back:
         write(f"GIVEN BACK {group} {year}: {cell}")
     counts = {s: sum(p.status == s for p in pages) for s in ("ok", "unchanged", "failed", "skipped")}
-    write(", ".join(f"{n} {s}" for s, n in counts.items())
+    made = {s: sum(d.status == s for d in batch.documents) for s in ("ok", "unchanged", "failed", "skipped")}
+    write("pages: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+          + "; whole statements: " + ", ".join(f"{n} {s}" for s, n in made.items())
           + f"; record-level data found: {len(batch.leaks)}; hidden cells a group gives back: {len(batch.given_back)}"
           + f"; plain-English breaches: {len(batch.wording)}; {batch.seconds:.1f} s")
     return (len(failed) + len(skipped) + len(batch.leaks) + len(batch.given_back)

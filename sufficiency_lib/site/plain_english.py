@@ -26,6 +26,7 @@ DECIMAL_COUNT = re.compile(r"(?<![\w.,£])\d{1,3}(?:,\d{3})*\.0\b(?!\s*%)")
 POUNDS_TO_THE_POUND = re.compile(r"£\d{1,3}(?:,\d{3}){2,}\b")
 JARGON = re.compile(r"\b(naive|drift|ETS|ARIMA|MAPE|rolling[- ]origin|backtest(?:ed|s)?|coverage)\b", re.I)
 INTERNAL = re.compile(r"DISAGREES|correct them before")
+MISSING_NUMBER = re.compile(r"\bnan\b|\bNaN\b|<NA>")     # a missing figure printed as text
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -61,6 +62,7 @@ def text_problems(body: str, annex: str, where: str, prose: tuple[str, str] | No
         found += [(where, f"code or file name in the {part}", hit) for hit in _hits(CODE_NAMES, text)]
         found += [(where, f"a count with a decimal point in the {part}", hit) for hit in _hits(DECIMAL_COUNT, words)]
         found += [(where, f"money to the pound in the {part}", hit) for hit in _hits(POUNDS_TO_THE_POUND, text)]
+        found += [(where, f"a missing figure printed in the {part}", hit) for hit in _hits(MISSING_NUMBER, words)]
     found += [(where, "model jargon in the body", hit) for hit in _hits(JARGON, body)]
     found += [(where, "an internal check in the body", hit) for hit in _hits(INTERNAL, body)]
     return found

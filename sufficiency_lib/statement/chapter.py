@@ -58,7 +58,7 @@ class Chapter:
         frame = frame.set_axis(["area", "challenges", "actions", "impact"], axis=1)
         table = t.Table(key, f"Summary of findings, {self.facts.name}, {self.facts.year}",
                         "Challenges: found in the figures above by the rules set out in the methods; actions and "
-                        "impact: the authority's own record", SUMMARY_COLUMNS, frame)
+                        f"impact: {self.facts.whose} own record", SUMMARY_COLUMNS, frame)
         return Block(key, [note], table)
 
     def all_blocks(self) -> list[Block]:

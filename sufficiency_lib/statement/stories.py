@@ -81,7 +81,7 @@ def placements(facts: Facts) -> Block:
     sentences = []
     if not any(pd.isna(v) for v in shares.values()):
         sentences.append(f"Of the children in care at 31 March {facts.year}, "
-                         f"{half_up(shares[PlacementGroup.IN_HOUSE]):.0f}% lived with the authority's own foster "
+                         f"{half_up(shares[PlacementGroup.IN_HOUSE]):.0f}% lived with {facts.whose} own foster "
                          f"carers, {half_up(shares[PlacementGroup.IFA]):.0f}% with carers from independent fostering "
                          f"agencies and {half_up(shares[PlacementGroup.CHILDRENS_HOMES]):.0f}% in children's homes.")
     foster = facts.latest_published(Indicator.CLA, Unit.PERCENT, Group.PLACEMENT, "Foster placements")
@@ -138,7 +138,7 @@ def care_leavers(facts: Facts) -> Block:
             sentences.append(f"Of its care leavers aged {ages}, {busy}.")
         elif total == 0:
             sentences.append(f"The return records no care leavers aged {ages} in {facts.year}" +
-                             (f"; DfE's figures say that of the authority's care leavers of that age, {busy}." if busy
+                             (f"; DfE's figures say that of {facts.whose} care leavers of that age, {busy}." if busy
                               else "."))
         else:
             sentences.append(f"The {'councils' if facts.is_group else 'authority'} had {half_up(total):,.0f} care "
@@ -158,7 +158,8 @@ def data_quality(facts: Facts) -> Block:
                                "return was given."])
     table = facts.data.result.ledger.reconciliation()
     rows, held = int(table["rows_in"].sum()), int(table["quarantined"].sum())
-    return Block("story", [f"The statement rests on {rows:,} rows of the authority's return; {held:,} could not be "
+    returns = "the councils' returns" if facts.is_group else "the authority's return"
+    return Block("story", [f"The statement rests on {rows:,} rows of {returns}; {held:,} could not be "
                            "used and are left out of every figure."])
 
 

@@ -73,11 +73,12 @@ def offer(facts: Facts) -> Block:
 
 def build(facts: Facts, found: list, outlook=None) -> Chapter:
     blocks = {"story": stories.care_leavers(facts), "numbers": numbers(facts)}
+    council = "their council" if facts.is_group else "the authority"
     for indicator, ages in AGES.items():
         who = f"care leavers aged {ages}"
         key = indicator.removeprefix("care_leavers_")
         blocks[f"in_touch_{key}"] = composition(facts, f"in_touch_{key}", indicator, Group.IN_TOUCH, who,
-                                                f"Care leavers aged {ages} in touch with the authority",
+                                                f"Care leavers aged {ages} in touch with {council}",
                                                 focus=CareLeavers.IN_TOUCH, chart_kind="line")
         blocks[f"accommodation_{key}"] = composition(facts, f"accommodation_{key}", indicator, Group.ACCOMMODATION,
                                                      who, f"Care leavers aged {ages} by suitability of accommodation",

@@ -384,7 +384,24 @@ def permanence_block(facts: Facts) -> Block:
              "period of care in the year ended. Children who return home to their parents are not counted here."]
     if (shown == SUPPRESSED).any().any():
         notes.append(disclosure.CHART_NOTE)
-    return Block("permanence", sentences, table, chart, notes)
+    return Block("permanence", sentences, table, chart, notes + _revised(facts, values))
+
+
+def _revised(facts: Facts, values: pd.DataFrame) -> list[str]:
+    """Where DfE revised a year's number who ceased after publishing its reasons, a note: the
+    reasons keep the total of their own release, so the page states two numbers for the year."""
+    if facts.data is not None:
+        return []
+    said = []
+    for year, ceased in zip(values["time_period"], values["ceased"]):
+        newest = facts.shown(Indicator.CEASED, year=int(year))
+        if not (pd.isna(ceased) or pd.isna(newest)) and half_up(ceased) != half_up(newest):
+            said.append(f"{int(year)}: {half_up(ceased):,.0f} with the reasons, {half_up(newest):,.0f} revised")
+    if not said:
+        return []
+    return ["DfE publishes the reasons children ceased to be looked after with the number who ceased in the same "
+            "release, and revises the number in a later one; this table keeps each year's reasons with their own "
+            "number, so it can differ from the newest number on this page (" + "; ".join(said) + ")."]
 
 
 def _permanence_sentence(facts: Facts, shown: pd.DataFrame) -> str:

@@ -263,10 +263,11 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     return Block(key, [sentence], page, None, [], [saved])
 
 
-def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
+def benchmark_columns(la_name: str, unit: str, ranked: bool = True) -> list[t.Column]:
     """The declared columns of a benchmark table (see :func:`benchmark.benchmark_table`); the
     table's caption names the figure, so the headings need not. Rank 1 and band A are always
-    the lowest, everywhere in the statement (whether high is good is said in words)."""
+    the lowest, everywhere in the statement (whether high is good is said in words); a group,
+    not an authority, has no rank among them (``ranked`` False: not shown)."""
     cell_unit = "%" if unit == Unit.PERCENT else ""
 
     def compared(name, text, decimals=1, show=True, trim=True):
@@ -276,12 +277,13 @@ def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
             compared("sn_mean", "Statistical neighbours (mean)"),
             compared("sn_median", "Statistical neighbours (median)"), compared("region", "Region"),
             compared("england", "England"),
-            t.number("rank", "Rank among authorities (1 = the lowest)"), t.number("ranked_of", "Authorities ranked"),
+            t.number("rank", "Rank among authorities (1 = the lowest)", show=ranked),
+            t.number("ranked_of", "Authorities ranked", show=ranked),
             compared("change_1y", "Change on the year before", show=False),
             compared("change_5y", "Change over five years", show=False),
             compared("ci_low", "Lower 95% confidence limit", show=False),
             compared("ci_high", "Upper 95% confidence limit", show=False),
-            t.text("quartile_band", "Quartile band (A = the lowest quarter)"),
+            t.Column("quartile_band", "Quartile band (A = the lowest quarter)", t.FILTER, show=ranked),
             t.text("compared_with_england", "Compared with England (95% interval)")]
 
 
@@ -333,7 +335,7 @@ def compared_chart_and_table(facts: Facts, key: str, table: pd.DataFrame, subjec
                               alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
                                   f"its region and England, {year_span(first, last)}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",
-                       source, benchmark_columns(facts.name, unit), benchmark_frame(table))
+                       source, benchmark_columns(facts.name, unit, not facts.is_group), benchmark_frame(table))
     return chart, declared
 
 

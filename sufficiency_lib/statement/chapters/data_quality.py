@@ -73,6 +73,9 @@ def _headline_frame(both: pd.DataFrame, threshold: int) -> pd.DataFrame:
 def reconciliation(facts: Facts) -> tuple[Block, Block | None]:
     """The headline comparison, and the count of matching figures by breakdown."""
     both = published_comparison(facts)
+    if facts.data is None:
+        return message("published_reconciliation", "No child-level return was given, so there are no figures of "
+                                                   "the council's own to compare with DfE's."), None
     if both.empty:
         return message("published_reconciliation", "No published figures for this authority and these years "
                                                    "were found to compare with the return."), None

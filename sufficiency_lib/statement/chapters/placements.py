@@ -274,6 +274,11 @@ def ended_quickly(facts: Facts, made: pd.DataFrame, by_group: Block, members: li
 def out_of_area(facts: Facts, made: pd.DataFrame, locality: Block, members: list[MemberView] = ()) -> Block:
     """Placements made outside the authority, in a bordering authority or further away."""
     bordering = facts.authority.bordering
+    if not bordering and facts.is_group:
+        return message("out_of_area_bordering", "Placements in a bordering authority are counted for each council "
+                                                "against its own neighbours, in its own statement: a placement in "
+                                                "the other council's area is out of area for one council but inside "
+                                                "the group, so the two are not added up here.")
     if not bordering:
         return message("out_of_area_bordering", f"The authorities that border {facts.name} are not listed in its "
                                                 "settings, so the share of out-of-area placements made in a "

@@ -64,8 +64,9 @@ def nts(facts: Facts) -> Block:
     table = t.Table("uasc_nts_ceiling", f"Unaccompanied asylum-seeking children against the National Transfer "
                                         f"Scheme ceiling, {facts.name}",
                     f"{facts.source}; ONS mid-year population estimates of children aged 0 to 17", NTS_COLUMNS, shown)
-    note = ("The ceiling is 0.07% of the authority's population aged 0 to 17 (the ONS mid-year estimate of the "
-            "year before) until August 2022 and 0.1% since.")
+    note = (f"The ceiling is 0.07% of {'each council' if facts.is_group else 'the authority'}'s population aged 0 "
+            "to 17 (the ONS mid-year estimate of the year before) until August 2022 and 0.1% since"
+            + ("; the councils' ceilings are added up." if facts.is_group else "."))
     return Block("uasc_nts_ceiling", [sentence], table, None, [note])
 
 

@@ -7,6 +7,7 @@ spending (LAIT), each against the statistical neighbours, region and England whe
 compare, and each with its date. The numbers come from :mod:`sufficiency_lib.analysis.market`."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sufficiency_lib.analysis import budgets, market
@@ -225,14 +226,22 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
     sentence = (f"{_upper(_when(year, facts.year))}, {facts.name}'s own foster carers were approved for "
                 f"{half_up(latest['approved']):,.0f} places (family and friends carers excluded)")
     if pd.notna(latest["filled"]):
-        sentence += (f", {half_up(latest['filled']):,.0f} of them filled: an occupancy of "
-                     f"{half_up(latest['occupancy']):.0f}%, against {half_up(latest['sn_occupancy']):.0f}% for its "
-                     f"statistical neighbours and {half_up(latest['england_occupancy']):.0f}% for England")
+        # a group's occupancy is its members' places filled over their places approved
+        occupancy = latest["occupancy"] if pd.notna(latest["occupancy"]) else (
+            latest["filled"] / latest["approved"] * 100 if latest["approved"] else np.nan)
+        sentence += f", {half_up(latest['filled']):,.0f} of them filled"
+        if pd.notna(occupancy):
+            against = [f"{half_up(latest[c]):.0f}% for {who}" for c, who in (
+                ("sn_occupancy", "its statistical neighbours"), ("england_occupancy", "England"))
+                if pd.notna(latest[c])]
+            sentence += (f": an occupancy of {half_up(occupancy):.0f}%"
+                         + (", against " + " and ".join(against) if against else ""))
     sentences = [sentence + "."]
     if pd.notna(latest["per_10000"]):
+        against = [f"{decimal_text(latest[c])} for {who}" for c, who in (
+            ("sn_per_10000", "its neighbours"), ("england_per_10000", "England")) if pd.notna(latest[c])]
         sentences.append(f"That is {decimal_text(latest['per_10000'])} approved places per 10,000 children aged 0 to "
-                         f"17, against {decimal_text(latest['sn_per_10000'])} for its neighbours and "
-                         f"{decimal_text(latest['england_per_10000'])} for England.")
+                         "17" + (", against " + " and ".join(against) if against else "") + ".")
     if frame["source"].eq(market.LOCAL_CAPACITY).any():
         sentences.append("Where the local capacity table records in-house places for a year, they are shown in "
                          "place of Ofsted's (places filled are then not known).")
@@ -245,7 +254,7 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
                                   f"places filled, {year_span(int(frame['time_period'].min()), year)}. {sentences[0]}")
     declared = t.Table("inhouse_foster_places", f"Places with {facts.name}'s own foster carers, approved and filled",
                        source, FOSTER_COLUMNS, frame)
-    notes = ["Ofsted's fostering data: places approved with the authority's own carers, occupied or not, and the "
+    notes = [f"Ofsted's fostering data: places approved with {facts.whose} own carers, occupied or not, and the "
              "places filled, both rounded to 5; independent fostering agencies' places are not included."]
     return Block("inhouse_foster_places", sentences, declared, chart, notes)
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from sufficiency_lib.analysis import progress
 from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.published.figures import select
 from sufficiency_lib.statement import narrative, stories
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block
@@ -46,6 +47,17 @@ HEADLINE_COLUMNS = [t.year(), t.text("figure", "Figure"),
                     t.number("value", "Value (number or percent, as the figure says)")]
 
 
+def _not_shown(facts: Facts, indicator: str, group: str, breakdown: str, year: int, unit: str) -> str:
+    """Why a headline figure has no number: DfE's own symbol where it published one, ``x`` where
+    there is no such figure (DfE does not publish in-house and agency foster care apart), and
+    ``c`` where the page hides it to protect small numbers."""
+    rows = select(facts.figures, indicator, unit, group, breakdown)
+    rows = rows.loc[rows["time_period"].eq(year)]
+    if rows.empty:
+        return "x"
+    return "c" if pd.notna(rows["value"].iloc[0]) else (str(rows["status"].iloc[0]).strip() or "x")
+
+
 def headlines(facts: Facts) -> Block:
     """The latest year's headline figures beside the first year shown."""
     shown_years = sorted({facts.years[0], facts.year})
@@ -53,7 +65,9 @@ def headlines(facts: Facts) -> Block:
     for year in shown_years:
         for label, indicator, group, breakdown, unit in HEADLINES:
             value = facts.shown(indicator, group, breakdown, year, unit)
-            rows.append({"time_period": year, "figure": label, "value": "c" if pd.isna(value) else int(half_up(value))})
+            rows.append({"time_period": year, "figure": label,
+                         "value": _not_shown(facts, indicator, group, breakdown, year, unit) if pd.isna(value)
+                         else int(half_up(value))})
     frame = pd.DataFrame(rows)
     page = t.Table("", f"Headline figures, {facts.name}", facts.source,
                    [t.text("figure", "Figure"), *[t.number(str(y), str(y)) for y in shown_years]],
