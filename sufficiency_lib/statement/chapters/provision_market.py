@@ -213,6 +213,13 @@ def openings_block(facts: Facts, figures: pd.DataFrame) -> Block:
 
 # --- the authority's own foster carers --------------------------------------------------------
 
+def _against(row: pd.Series, comparators: dict[str, str], said) -> str:
+    """", against 60% for its statistical neighbours and 62% for England": the comparators of
+    ``row`` it has (a group has no neighbours), each as ``said`` writes it."""
+    known = [f"{said(row[column])} for {who}" for column, who in comparators.items() if pd.notna(row[column])]
+    return ", against " + " and ".join(known) if known else ""
+
+
 def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
     """In-house foster places approved and filled, occupancy and places per 10,000 children,
     against comparators; a local capacity table's in-house places win for its years."""
@@ -231,17 +238,14 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
             latest["filled"] / latest["approved"] * 100 if latest["approved"] else np.nan)
         sentence += f", {half_up(latest['filled']):,.0f} of them filled"
         if pd.notna(occupancy):
-            against = [f"{half_up(latest[c]):.0f}% for {who}" for c, who in (
-                ("sn_occupancy", "its statistical neighbours"), ("england_occupancy", "England"))
-                if pd.notna(latest[c])]
-            sentence += (f": an occupancy of {half_up(occupancy):.0f}%"
-                         + (", against " + " and ".join(against) if against else ""))
+            sentence += f": an occupancy of {half_up(occupancy):.0f}%" + _against(
+                latest, {"sn_occupancy": "its statistical neighbours", "england_occupancy": "England"},
+                lambda v: f"{half_up(v):.0f}%")
     sentences = [sentence + "."]
     if pd.notna(latest["per_10000"]):
-        against = [f"{decimal_text(latest[c])} for {who}" for c, who in (
-            ("sn_per_10000", "its neighbours"), ("england_per_10000", "England")) if pd.notna(latest[c])]
         sentences.append(f"That is {decimal_text(latest['per_10000'])} approved places per 10,000 children aged 0 to "
-                         "17" + (", against " + " and ".join(against) if against else "") + ".")
+                         "17" + _against(latest, {"sn_per_10000": "its neighbours", "england_per_10000": "England"},
+                                         decimal_text) + ".")
     if frame["source"].eq(market.LOCAL_CAPACITY).any():
         sentences.append("Where the local capacity table records in-house places for a year, they are shown in "
                          "place of Ofsted's (places filled are then not known).")
