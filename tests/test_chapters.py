@@ -42,12 +42,17 @@ def test_composition_suppresses_table_chart_and_sentence():
 
 
 def test_a_breakdown_with_no_children_says_none_not_too_few():
-    rows = [{"time_period": 2023, "indicator": "care_leavers_19_21", "breakdown_group": "Activity", "breakdown": b,
-             "unit": "number", "value": 0.0} for b in ("In education", "Total")]
+    """Each empty table names itself, so a page of several (the Isles of Scilly's) does not
+    say one sentence again and again."""
+    rows = [{"time_period": 2023, "indicator": "care_leavers_19_21", "breakdown_group": group, "breakdown": b,
+             "unit": "number", "value": 0.0} for group in ("Activity", "In touch") for b in ("In education", "Total")]
     facts = make_facts(rows)
     block = common.composition(facts, "activity", "care_leavers_19_21", "Activity", "care leavers aged 19 to 21",
                                "Care leavers by activity", years=[2023])
-    assert block.sentences == ["There were no care leavers aged 19 to 21 in 2023."]
+    assert block.sentences == ["Care leavers by activity in 2023: none, as there were no care leavers aged 19 to 21."]
+    other = common.composition(facts, "in_touch", "care_leavers_19_21", "In touch", "care leavers aged 19 to 21",
+                               "Care leavers in touch", years=[2023])
+    assert other.sentences == ["Care leavers in touch in 2023: none, as there were no care leavers aged 19 to 21."]
 
 
 def test_shares_hide_values_whose_count_or_total_is_suppressed():

@@ -74,6 +74,21 @@ def test_public_capacity_takes_short_breaks_out_and_dual_registered_schools_in()
         PlacementGroup.IN_HOUSE, "places"] == 200
 
 
+def test_an_authority_ofsted_did_not_count_has_no_home_places_rather_than_missing_ones():
+    """Cumberland was formed in April 2023, after Ofsted's count at 31 March 2023 (which
+    names Cumbria): other authorities' count of that year is no count of its places, so it
+    gets no children's home or secure row (it read "nan places (local authority nan, ...)");
+    an authority counted with none has its 0 places."""
+    newcomer = "E06000063"
+    figures = frame(homes() + rows((2024, Indicator.INHOUSE_FOSTER_PLACES, Unit.PLACES, 290), code=newcomer)
+                    + rows((2023, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 0),
+                           (2023, Indicator.SECURE_HOME_PLACES, Unit.PLACES, 0), code="E09000001"))
+    found = market.public_capacity(figures, newcomer, 2025)
+    assert found["placement_group"].tolist() == [PlacementGroup.IN_HOUSE]
+    none_here = market.public_capacity(figures, "E09000001", 2025).set_index("placement_group")
+    assert none_here.loc[[PlacementGroup.CHILDRENS_HOMES, PlacementGroup.SECURE], "places"].tolist() == [0, 0]
+
+
 def test_in_house_capacity_is_approved_places_with_the_places_filled_as_the_lower_bound():
     """240 places approved and 140 filled: the places a child could use lie between the two
     (Ofsted does not publish, by authority, how many empty places are vacant and how many not

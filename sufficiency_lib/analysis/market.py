@@ -379,8 +379,11 @@ def public_capacity(figures: pd.DataFrame, code: str, upto: int) -> pd.DataFrame
     in_house = _in_house_capacity(figures, code, upto)
     if in_house is not None:
         rows.append(in_house)
-    year = latest_year(figures, I.CHILDRENS_HOME_PLACES, Unit.PLACES, upto)
-    if year is not None:
+    # the authority's own latest year: one formed after Ofsted's count (Cumberland, April 2023) has none
+    counted = series(figures, code, I.CHILDRENS_HOME_PLACES, Unit.PLACES).dropna()
+    counted = counted.loc[counted.index <= upto]
+    if len(counted):
+        year = int(counted.index[-1])
         here = figures.loc[_where(figures, code) & figures["time_period"].eq(year)]
         homes, short, rss = (_by_sector(here, i) for i in (I.CHILDRENS_HOME_PLACES, I.SHORT_BREAK_HOME_PLACES,
                                                              I.RSS_HOME_PLACES))

@@ -191,7 +191,8 @@ def composition(facts: Facts, key: str, indicator: str, group: str, subject: str
                 if focus in set(parts["breakdown"]) else "")
     latest_total = counts.loc[counts["breakdown"].eq(TOTAL), year_columns[-1]].iloc[0]
     if pd.to_numeric(latest_total, errors="coerce") == 0:      # none at all, not too few to show
-        sentence = f"There were no {subject} in {year_columns[-1]}."
+        # named by its table: a page of several empty tables (Isles of Scilly) says each once
+        sentence = f"{title} in {year_columns[-1]}: none, as there were no {subject}."
     long = parts.melt(id_vars="breakdown", var_name="year", value_name="percent").astype({"year": int})
     chart = None
     if long["percent"].notna().any():
