@@ -107,6 +107,9 @@ def main() -> None:
         "stages_core_seconds": {k: round(v, 1) for k, v in stages.items()},
         "rest_wall_seconds": round(wall - busy / args.jobs, 1),
         "statements_ok": sum(d.status == "ok" for d in done.documents), "pdf": not args.no_pdf,
+        # the batch's own checks of what it wrote, as `sufficiency render` prints them
+        "record_level_data_found": len(done.leaks), "hidden_cells_given_back": len(done.given_back),
+        "plain_english_breaches": [" ".join(map(str, w)) for w in done.wording],
         "peak_mb_per_worker": sorted(round(v) for v in sampler.peaks.values()),
         "peak_mb_main_process": round(sampler.root_peak),
         "peak_mb_largest_kernel": round(sampler.kernel_peak),
