@@ -74,6 +74,12 @@ def plain_source(text: str) -> str:
     return _SOURCE_FILE.sub(words, str(text))
 
 
+def listed(names) -> str:
+    """'Cambridgeshire and Peterborough'; 'A, B and C'; one name as itself."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def year_span(first, last) -> str:
     """'2016 to 2018'; one year as itself ('2018'), never '2018 to 2018'."""
     return str(first) if str(first) == str(last) else f"{first} to {last}"

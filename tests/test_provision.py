@@ -205,6 +205,45 @@ def test_the_mix_block_prices_every_group_and_leaves_a_suppressed_group_out_of_t
     assert "No local or public weekly cost fits Supported accommodation" in block.sentences[2]
 
 
+def test_a_mix_nothing_prices_says_so_and_a_group_says_why():
+    """With no cost that fits any group (a group of councils has no S251 unit cost of its own),
+    the mix is not said to cost "about £0 a year"; a group says why none fits."""
+    import dataclasses
+
+    from factories import TOYSHIRE, make_facts
+    from test_market import frame, rows
+    from sufficiency_lib.inputs import Inputs
+    from sufficiency_lib.statement.chapters import provision as chapter
+    from sufficiency_lib.vocabulary import Indicator, Unit
+
+    facts = make_facts([{"time_period": 2025, "indicator": "cla_31_march", "breakdown_group": "Placement group",
+                         "unit": "number", "breakdown": PlacementGroup.IFA, "value": 10.0}])
+    no_costs = frame(rows((2024, Indicator.CHILDRENS_HOME_PLACES, Unit.PLACES, 5)))
+    block = chapter.mix_block(facts, facts.local, no_costs)
+    assert block.sentences[0] == "No placement group of the mix can be priced at the costs recorded."
+    assert "S251 has no unit cost of supported accommodation" in block.sentences[1]
+    group = dataclasses.replace(facts, inputs=Inputs(TOYSHIRE, members=(Inputs(TOYSHIRE), Inputs(TOYSHIRE))))
+    said = chapter.mix_block(group, group.local, no_costs).sentences
+    assert said[0] == block.sentences[0] and "S251's unit costs are each council's own, not a group's" in said[1]
+
+
+def test_a_group_is_set_beside_its_region_and_england_with_no_neighbours_columns():
+    import dataclasses
+
+    from factories import TOYSHIRE, make_facts
+    from sufficiency_lib.inputs import Inputs
+    from sufficiency_lib.statement.chapters import common
+    from sufficiency_lib.statement.chapters.provision_market import SPEND_COLUMNS
+
+    facts = make_facts([])
+    group = dataclasses.replace(facts, inputs=Inputs(TOYSHIRE, members=(Inputs(TOYSHIRE), Inputs(TOYSHIRE))))
+    assert facts.comparators() == "its statistical neighbours, region and England"
+    assert group.comparators(average=True) == group.comparators() == "its region and England"
+    shown = {c.name for c in common.compared_columns(group, SPEND_COLUMNS) if c.show}
+    assert "sn_mean_per_child" not in shown and {"region_per_child", "england_per_child"} <= shown
+    assert common.compared_columns(facts, SPEND_COLUMNS) == SPEND_COLUMNS
+
+
 def test_a_cost_rise_recorded_years_before_the_statement_says_how_old_it_is(tmp_path):
     from factories import make_facts
     from sufficiency_lib.analysis import findings

@@ -136,9 +136,10 @@ def mix_cost(children: pd.Series, costs: pd.DataFrame | None, year: int,
         priced = pd.concat([priced, fallback[priced.columns]], ignore_index=True) if len(priced) else fallback
     priced = priced.set_index("placement_group")
     out = pd.DataFrame({"placement_group": children.index, "children": children.to_numpy(dtype=float)})
-    out["cost_year"] = out["placement_group"].map(priced["financial_year"]).fillna("")
+    # as text: with nothing priced (a group of councils) the mapped columns are all missing floats
+    out["cost_year"] = out["placement_group"].map(priced["financial_year"]).astype(object).fillna("")
     out["weekly_cost"] = out["placement_group"].map(priced["weekly_cost"]).astype(float)
-    out["cost_source"] = out["placement_group"].map(priced["cost_source"]).fillna("")
+    out["cost_source"] = out["placement_group"].map(priced["cost_source"]).astype(object).fillna("")
     out["annual_cost"] = (out["children"] * out["weekly_cost"] * WEEKS_PER_YEAR).map(half_up)
     return out
 

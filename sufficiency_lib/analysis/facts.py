@@ -160,6 +160,15 @@ class Facts:
         group "the councils'" (each council's own, together)."""
         return "the councils'" if self.is_group else "the authority's"
 
+    def comparators(self, average: bool = False) -> str:
+        """The areas its published figures are set beside, in words: "its statistical neighbours,
+        region and England" ("its statistical neighbours' average, its region and England" with
+        ``average``); a group, not in DfE's neighbour model, has none: "its region and England"."""
+        if self.is_group:
+            return "its region and England"
+        return ("its statistical neighbours' average, its region and England" if average
+                else "its statistical neighbours, region and England")
+
     @property
     def local_dir(self) -> Path | None:
         return self.inputs.local_dir

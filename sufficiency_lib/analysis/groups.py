@@ -23,6 +23,7 @@ import pandas as pd
 from sufficiency_lib.config import Authority
 from sufficiency_lib.published.figures import compact, figures_frame
 from sufficiency_lib.vocabulary import TOTAL, Unit
+from sufficiency_lib.wording import listed
 
 ADDITIVE = (Unit.NUMBER, Unit.POPULATION, "places", "homes", "agencies", "gbp")
 KEY = ["time_period", "indicator", "breakdown_group", "breakdown"]
@@ -74,7 +75,8 @@ def group_figures(figures: pd.DataFrame, authority: Authority) -> pd.DataFrame:
                        & figures["unit"].isin(ADDITIVE)]
     sums = _summed(rows, members)
     out = pd.concat([sums, _derived(sums)], ignore_index=True)
-    source = f"sum of {', '.join(members)} as published"
+    named = rows.drop_duplicates("new_la_code").set_index("new_la_code")["la_name"]
+    source = f"sum of the figures published for {listed(named.get(code, code) for code in members)}"
     return figures_frame(out.assign(**_place(authority), source=source))
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 import pandas as pd
 
 from sufficiency_lib.config import PROJECT_ROOT
+from sufficiency_lib.wording import listed
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 NEIGHBOUR_MODELS = (2021, 2025)
@@ -124,10 +125,6 @@ def latest_year(code: str) -> int:
     return min(newest, int(row["last_year"]))
 
 
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
 def boundary_note(code: str) -> str:
     """A sentence saying where an authority's boundary changed (it replaced others, or was
     replaced), so its series are read right; '' for an authority that did neither."""
@@ -135,13 +132,13 @@ def boundary_note(code: str) -> str:
     gone = changes.loc[changes["predecessor_new_la_code"].eq(code)]
     if len(gone):
         first = int(gone["first_year"].min())
-        listed = _listed(sorted(set(gone["successor_name"])))
-        return (f"{gone['predecessor_name'].iloc[0]} was replaced in April {first - 1} by {listed}: its last "
+        successors = listed(sorted(set(gone["successor_name"])))
+        return (f"{gone['predecessor_name'].iloc[0]} was replaced in April {first - 1} by {successors}: its last "
                 f"figures are for 31 March {first - 1}, and the figures from {first} are its successors'.")
     formed = changes.loc[changes["successor_new_la_code"].eq(code)]
     if len(formed):
         first = int(formed["first_year"].min())
-        names = _listed(sorted(set(formed["predecessor_name"])))
+        names = listed(sorted(set(formed["predecessor_name"])))
         return (f"{formed['successor_name'].iloc[0]} was formed in April {first - 1} from {names}: "
                 f"its figures start at 31 March {first}; earlier years belong to the authorities it replaced, on "
                 "other boundaries, and are not set beside its own.")

@@ -54,8 +54,10 @@ def _published_table(facts: Facts, unit: str) -> pd.DataFrame:
 
 
 def _area_names(facts: Facts) -> dict[str, str]:
-    return {"value": facts.name, "sn_mean": "Statistical neighbours (average)",
-            "region": facts.authority.region_name or "Region", "england": "England"}
+    """The rows of an area table and their labels; a group has no statistical neighbours."""
+    names = {"value": facts.name, "sn_mean": "Statistical neighbours (average)",
+             "region": facts.authority.region_name or "Region", "england": "England"}
+    return {k: v for k, v in names.items() if not (facts.is_group and k == "sn_mean")}
 
 
 def _moved(change: float) -> str:
@@ -78,7 +80,8 @@ def _pace(mine: float, theirs: float) -> str:
 def _phrases(facts: Facts) -> list[str]:
     """How a sentence names each comparator row of an area table, in its order."""
     region = facts.authority.region_name
-    return ["its statistical neighbours' average", f"the {region} region" if region else "its region", "England"]
+    return ([] if facts.is_group else ["its statistical neighbours' average"]) + [
+        f"the {region} region" if region else "its region", "England"]
 
 
 def compare_changes(rows: pd.DataFrame, subject: str, phrases: list[str]) -> list[str]:
@@ -121,11 +124,12 @@ def area_block(facts: Facts, key: str, unit: str, title: str, subject: str) -> B
     columns = [t.text("area", "Area"), *[t.number(y, y, decimals, trim=True) for y in years],
                t.percent("change_1y", f"Change {years[-2]} to {years[-1]}" if len(years) > 1 else "Change on a year"),
                t.percent("change_5y", f"Change {years[0]} to {years[-1]}")]
-    table = t.Table(key, f"{title}: {facts.name}, its statistical neighbours, region and England, {years[0]} to "
+    table = t.Table(key, f"{title}: {facts.name}, {facts.comparators()}, {years[0]} to "
                          f"{years[-1]}", facts.benchmark_source, columns, frame)
     note = ("Changes are percentages of the earlier year's figure, worked out from the figures as DfE publishes "
-            "them (rates as whole numbers; regional and national counts rounded to the nearest 10). The "
-            "statistical neighbours' figure is the average of those with a figure that year.")
+            "them (rates as whole numbers; regional and national counts rounded to the nearest 10)."
+            + ("" if facts.is_group else " The statistical neighbours' figure is the average of those with a "
+                                         "figure that year."))
     return Block(key, compare_changes(rows, subject, _phrases(facts)), table, None, [note])
 
 

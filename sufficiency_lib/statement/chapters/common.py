@@ -13,6 +13,7 @@ elsewhere. Tables are declared once (:mod:`~sufficiency_lib.statement.tables`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -288,6 +289,12 @@ def benchmark_columns(la_name: str, unit: str, ranked: bool = True) -> list[t.Co
             t.text("compared_with_england", "Compared with England (95% interval)")]
 
 
+def compared_columns(facts: Facts, columns: list[t.Column]) -> list[t.Column]:
+    """``columns`` as ``facts``' page shows them: a group, not in DfE's neighbour model, does not
+    show its statistical neighbours' columns (always empty; its CSV keeps them)."""
+    return [replace(c, show=False) if facts.is_group and c.name.startswith("sn_") else c for c in columns]
+
+
 def benchmark_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A benchmark table's values as the declared table holds them: DfE's symbol where the
     authority's figure is suppressed, numbers elsewhere."""
@@ -333,10 +340,11 @@ def compared_chart_and_table(facts: Facts, key: str, table: pd.DataFrame, subjec
     first, last = int(table["time_period"].min()), int(table["time_period"].max())
     chart = charts.line_chart(long, x="time_period", y="value", hue="series", title=f"{what}, {year_span(first, last)}",
                               y_label=y_label or unit_axis_label(unit), source=source,
-                              alt=f"Line chart of {subject} for {facts.name}, its statistical neighbours' average, "
-                                  f"its region and England, {year_span(first, last)}. {sentence}")
-    declared = t.Table(key, f"{what}: {facts.name} compared with its statistical neighbours, region and England",
-                       source, benchmark_columns(facts.name, unit, not facts.is_group), benchmark_frame(table))
+                              alt=f"Line chart of {subject} for {facts.name}, {facts.comparators(average=True)}, "
+                                  f"{year_span(first, last)}. {sentence}")
+    declared = t.Table(key, f"{what}: {facts.name} compared with {facts.comparators()}", source,
+                       compared_columns(facts, benchmark_columns(facts.name, unit, not facts.is_group)),
+                       benchmark_frame(table))
     return chart, declared
 
 

@@ -75,14 +75,18 @@ def mix_block(facts: Facts, local: local_data.LocalData, figures: pd.DataFrame |
     budget = provision.budget_for(local.get("placement_budget"), facts.year) \
         if local.get("placement_budget") is not None else None
     unpriced = table.loc[table["weekly_cost"].isna() & table["children"].gt(0), "placement_group"].tolist()
-    sentences = [narrative.describe_mix_cost(priced["annual_cost"].sum(), external, budget, facts.year, [])]
+    sentences = [narrative.describe_mix_cost(priced["annual_cost"].sum(), external, budget, facts.year, [])
+                 if len(priced) else "No placement group of the mix can be priced at the costs recorded."]
     if (table["annual_cost"].notna() & small).any():
         sentences.append("Groups whose number of children is hidden to protect small numbers are left out of these "
                          "totals, so that their number cannot be worked out from them.")
     if unpriced:
-        sentences.append("No local or public weekly cost fits " + "; ".join(unpriced) + ", so "
-                         "they are not priced: S251 has no unit cost of supported accommodation, placements with "
-                         "parents or for adoption, and its average over all looked-after children is not theirs.")
+        # a group has no S251 unit cost of its own: its members' differ, and their mean is no group's cost
+        why = ("S251's unit costs are each council's own, not a group's, so each council's statement prices its "
+               "own children" if facts.is_group and (public is None or public.empty) else
+               "S251 has no unit cost of supported accommodation, placements with parents or for adoption, and its "
+               "average over all looked-after children is not theirs")
+        sentences.append(f"No local or public weekly cost fits {'; '.join(unpriced)}, so they are not priced: {why}.")
     old = table.loc[table["cost_year"].ne("") & table["weekly_cost"].notna()]
     old = old.loc[old["cost_year"].str[:4].astype(int) + 1 < facts.year - 2]
     if len(old):

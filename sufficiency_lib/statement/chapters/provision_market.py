@@ -17,7 +17,7 @@ from sufficiency_lib.published.releases import LICENCE, NEIGHBOUR_MODELS
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
 from sufficiency_lib.statement.blocks import Block, message
-from sufficiency_lib.statement.chapters.common import column_name, compared_chart_and_table
+from sufficiency_lib.statement.chapters.common import column_name, compared_chart_and_table, compared_columns
 from sufficiency_lib.vocabulary import Indicator, Unit, unit_axis_label
 from sufficiency_lib.wording import decimal_text, half_up, year_span
 
@@ -53,7 +53,7 @@ SPEND_COLUMNS = [t.year(label="Year (to 31 March)"), t.text("financial_year", "F
 def public_source(figures: pd.DataFrame, indicator: str, unit: str, years, facts: Facts | None = None) -> str:
     """The source line of a public series: publication and files, the neighbour model when compared."""
     text = market.source_of(figures, indicator, unit, years)
-    if facts is not None:
+    if facts is not None and not facts.is_group:          # a group has no statistical neighbours
         model = facts.authority.neighbour_model or max(NEIGHBOUR_MODELS)
         text += ("; statistical neighbours: DfE children's services statistical neighbour model of "
                  f"{NEIGHBOUR_MODELS.get(int(model), model)}")
@@ -257,7 +257,7 @@ def foster_block(facts: Facts, figures: pd.DataFrame) -> Block:
                               alt=f"Line chart of the places approved with {facts.name}'s own foster carers and the "
                                   f"places filled, {year_span(int(frame['time_period'].min()), year)}. {sentences[0]}")
     declared = t.Table("inhouse_foster_places", f"Places with {facts.name}'s own foster carers, approved and filled",
-                       source, FOSTER_COLUMNS, frame)
+                       source, compared_columns(facts, FOSTER_COLUMNS), frame)
     notes = [f"Ofsted's fostering data: places approved with {facts.whose} own carers, occupied or not, and the "
              "places filled, both rounded to 5; independent fostering agencies' places are not included."]
     return Block("inhouse_foster_places", sentences, declared, chart, notes)
@@ -309,8 +309,8 @@ def unit_costs_block(facts: Facts, figures: pd.DataFrame) -> Block:
                                                  "years to 31 March "
                                                  f"{year_span(int(frame['time_period'].min()), last)}. "
                                                  f"{sentences[0]}")
-    declared = t.Table("unit_costs", f"S251 outturn weekly unit costs, {facts.name}, against its statistical "
-                                     "neighbours, region and England", source, UNIT_COST_COLUMNS, frame)
+    declared = t.Table("unit_costs", f"S251 outturn weekly unit costs, {facts.name}, against {facts.comparators()}",
+                       source, compared_columns(facts, UNIT_COST_COLUMNS), frame)
     notes = ["S251 outturn unit costs are DfE's approximations, rounded to £5: fostering covers in-house and purchased "
              "foster care; residential care covers children's homes (registered and voluntary), homes with education "
              "and the social care share of residential schools. Rank 1 is the lowest cost."]
@@ -325,11 +325,12 @@ def spending_block(facts: Facts, figures: pd.DataFrame) -> Block:
         return message("spending", f"No S251 spending is published for {facts.name} up to {facts.year}.")
     last = int(frame["time_period"].max())
     sentences = []
-    for r in frame.loc[frame["time_period"].eq(last)].itertuples():
-        sentences.append(f"In {provision.financial_year(last)}, {facts.name} spent {t.money_text(r.value)} on "
-                         f"{r.measure.lower().replace(' (gross)', '')} (gross): {narrative.money(r.per_child)} per "
-                         f"child aged 0 to 17, against {narrative.money(r.sn_mean_per_child)} for its neighbours and "
-                         f"{narrative.money(r.england_per_child)} for England.")
+    for _, r in frame.loc[frame["time_period"].eq(last)].iterrows():
+        sentences.append(f"In {provision.financial_year(last)}, {facts.name} spent {t.money_text(r['value'])} on "
+                         f"{r['measure'].lower().replace(' (gross)', '')} (gross): {narrative.money(r['per_child'])} "
+                         "per child aged 0 to 17" + _against(r, {"sn_mean_per_child": "its neighbours",
+                                                                 "england_per_child": "England"}, narrative.money)
+                         + ".")
     sentences.append(drivers_sentence(facts, frame))
     sentences.append(_real_terms_note(deflator, "the spending"))
     cla = frame.loc[frame["indicator"].eq(I.SPEND_CLA)]
@@ -343,9 +344,9 @@ def spending_block(facts: Facts, figures: pd.DataFrame) -> Block:
                               title=f"Gross spending on children looked after per child aged 0 to 17, {facts.name}",
                               y_label="Pounds per child (cash)", source=source,
                               alt=f"Line chart of gross spending on children looked after per child aged 0 to 17, "
-                                  f"{facts.name}, its neighbours' average, region and England. {sentences[0]}")
+                                  f"{facts.name}, {facts.comparators(average=True)}. {sentences[0]}")
     declared = t.Table("spending", f"Gross spending on children looked after and on leaving care, {facts.name}",
-                       source, SPEND_COLUMNS, frame)
+                       source, compared_columns(facts, SPEND_COLUMNS), frame)
     notes = ["Per child: spending in the year to 31 March divided by the ONS mid-year estimate of children aged 0 "
              "to 17 of the year before (as DfE's rates). Spending on children looked after includes leaving care. "
              "Authorities record some spending under different S251 lines, so a figure far from its comparators may "
