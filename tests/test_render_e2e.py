@@ -164,13 +164,14 @@ def test_a_groups_pages_set_it_beside_no_neighbours_and_name_its_members(rendere
     """A group is not in DfE's statistical neighbour model: its tables and sentences set it
     beside its region and England only (a spending sentence read "against for its neighbours
     and £675 for England", tables carried an empty neighbours' row or columns), and its source
-    lines name its members, not their codes ("sum of E10000003, E06000031 as published")."""
+    lines name its members, not their codes ("sum of E10000003, E06000031 as published"); the
+    local tables that would fill a part are the councils', not "the authority's"."""
     out, pages = rendered
     group = [p for p in pages if p.inputs.members]
     member_codes = {m.code for m in group[0].inputs.members}
     said = {"compared with its statistical neighbours", "Statistical neighbours (mean)",
             "Statistical neighbours (average)", "for its neighbours", "statistical neighbour model",
-            "neighbours (mean)", *member_codes}
+            "neighbours (mean)", "The authority's table", *member_codes}
     for page in group:
         text = plain_english.visible_text(page.path.read_text(encoding="utf-8"))
         assert [s for s in said if s in text] == [], page.chapter

@@ -329,9 +329,10 @@ def framework_share(facts: Facts) -> Block:
                        & market["measure"].str.contains("ifa", case=False)] if market is not None else pd.DataFrame())
     if rows.empty:
         return message("ifa_through_framework", "The share of IFA placements made through the external placements "
-                                                "framework is not in the return. The authority's table of its "
-                                                "commissioned market would give it, as a share of IFA placements made "
-                                                "through the framework for each year; none is recorded.")
+                                                f"framework is not in the return. {facts.whose.capitalize()} table "
+                                                "of the commissioned market would give it, as a share of IFA "
+                                                "placements made through the framework for each year; none is "
+                                                "recorded.")
     row = rows.iloc[-1]
     return message("ifa_through_framework", f"In {row['as_at']}, {half_up(row['value']):.0f}% of IFA placements were "
                                             "made through the framework (the authority's own record).")

@@ -65,8 +65,9 @@ def source(local: local_data.LocalData, name: str) -> str:
 
 def missing(facts: Facts, name: str, part: str = "this part") -> Block:
     """The place of a part whose local table was not given, saying what would fill it."""
-    return message(name, f"No table of {NAMES[name]} is recorded for {facts.name}, so {part} cannot be shown. The "
-                         f"authority's table of {NAMES[name]} ({HOLDS.get(name, 'its figures')}) would fill it.")
+    return message(name, f"No table of {NAMES[name]} is recorded for {facts.name}, so {part} cannot be shown. "
+                         f"{facts.whose.capitalize()} table of {NAMES[name]} ({HOLDS.get(name, 'its figures')}) "
+                         "would fill it.")
 
 
 def dated(period: str, year: int) -> str:
@@ -84,8 +85,9 @@ def costs_block(facts: Facts, local: local_data.LocalData) -> Block:
     costs = local.get("weekly_costs")
     if costs is None or costs.empty:
         return message("weekly_costs", "No local weekly costs were given, so the placement mix below is priced "
-                                       "with the S251 unit costs above, where they are published. The authority's "
-                                       f"table of weekly unit costs ({HOLDS['weekly_costs']}) would add its own.")
+                                       "with the S251 unit costs above, where they are published. "
+                                       f"{facts.whose.capitalize()} table of weekly unit costs "
+                                       f"({HOLDS['weekly_costs']}) would add its own.")
     table = provision.unit_costs(costs, local.get("deflator"))
     newest = table["financial_year"].max()
     sentences = [f"The newest local weekly costs are for {dated(newest, facts.year)}."]
@@ -158,7 +160,7 @@ def budget_block(facts: Facts, local: local_data.LocalData) -> Block:
         sentences += [f"Recorded with the {name.lower()} budget: {covers}." for name, covers in newest["covers"].items()]
         if pd.isna(newest["internal"]) or pd.isna(newest["external"]):
             sentences.append(f"No {'internal' if pd.isna(newest['internal']) else 'external'} placements budget is "
-                             "recorded; a line for it in the authority's table of placement budgets would set the "
+                             f"recorded; a line for it in {facts.whose} table of placement budgets would set the "
                              "two side by side.")
     placement_lines = lines.loc[lines["placement_budget"]]
     if len(placement_lines) and placement_lines["change_gbp"].isna().all():
@@ -270,7 +272,7 @@ def funnel_block(facts: Facts, local: local_data.LocalData) -> Block:
     steps = funnel(recruitment) if recruitment is not None else pd.DataFrame()
     if steps.empty:
         return message("fostering_funnel", f"No recruitment funnel (enquiries, initial visits, assessments, approvals) "
-                                           f"is recorded for {facts.name}; rows of those stages in the authority's "
+                                           f"is recorded for {facts.name}; rows of those stages in {facts.whose} "
                                            "table of in-house fostering recruitment would fill this part.")
     years = steps["period"].map(lambda p: budgets.years_before(p, facts.year) or 0)
     sentences = [f"The newest recruitment funnel recorded is from {steps['period'].map(budgets.period_end_year).max()}"

@@ -400,8 +400,8 @@ def market_intelligence(facts: Facts, figures: pd.DataFrame) -> Block:
                          f"children at 31 March {int(first['time_period'])} and {decimal_text(last['england'])} "
                          f"{_when(int(last['time_period']), facts.year)} (Ofsted).")
     sentences.append("What commissioners learn from providers (fee rises asked for, vacancies, foster carers' ages, "
-                     "providers entering or leaving the area) is not in the public figures; the authority's table of "
-                     "its commissioned market would carry it, each figure with its date. None is recorded here.")
+                     f"providers entering or leaving the area) is not in the public figures; {facts.whose} table of "
+                     "the commissioned market would carry it, each figure with its date. None is recorded here.")
     return Block("market_intelligence", sentences)
 
 
