@@ -30,6 +30,14 @@ def test_split_and_merged_authorities(gone, last, successors):
     assert gone not in set(reference.reporting_in(last + 1)["new_la_code"])
 
 
+def test_an_authority_formed_by_a_reorganisation_says_when():
+    """Cumberland reported first at 31 March 2024, so was formed in April 2023: after Ofsted's
+    count at 31 March 2023, which its provision page says (not "an authority it does not name")."""
+    assert reference.formed_in("E06000063") == 2023          # Cumberland, from Cumbria
+    assert reference.formed_in("E06000058") == 2019          # Bournemouth, Christchurch and Poole
+    assert reference.formed_in("E06000031") is None          # Peterborough: never reorganised
+
+
 def test_a_predecessor_has_its_successors_region():
     assert reference.authority("928")["region_name"] == "East Midlands"
 

@@ -125,6 +125,12 @@ def latest_year(code: str) -> int:
     return min(newest, int(row["last_year"]))
 
 
+def formed_in(code: str) -> int | None:
+    """The year an authority was formed (in April) by a reorganisation; None for one that was not."""
+    formed = reorganisations().loc[lambda c: c["successor_new_la_code"].eq(code), "first_year"]
+    return int(formed.min()) - 1 if len(formed) else None
+
+
 def boundary_note(code: str) -> str:
     """A sentence saying where an authority's boundary changed (it replaced others, or was
     replaced), so its series are read right; '' for an authority that did neither."""

@@ -35,7 +35,7 @@ from sufficiency_lib.wording import half_up
 AT_31_MARCH = "children looked after at 31 March"
 SUPPRESSED = disclosure.SUPPRESSED
 UASC_COUNTRIES = ("The child-level return does not record the country an unaccompanied asylum-seeking child came "
-                  "from, so their home countries cannot be shown from it; the authority's own case records would be "
+                  "from, so their home countries cannot be shown from it; {whose} own case records would be "
                   "needed.")
 NTS_COLUMNS = [t.year(), t.count("uasc_count", "UASC looked after at 31 March"),
                t.count("nts_ceiling", "National Transfer Scheme ceiling"),
@@ -279,5 +279,5 @@ def build(facts: Facts, found: list, outlook=None) -> Chapter:
         "uasc_age_trend": uasc_over_years(facts, "uasc_age_trend", Group.UASC_BY_AGE, Group.AGE,
                                           "Unaccompanied asylum-seeking children by age", SIXTEEN_PLUS,
                                           chart_kind="bar"),
-        "uasc_countries": message("uasc_countries", UASC_COUNTRIES),
+        "uasc_countries": message("uasc_countries", UASC_COUNTRIES.format(whose=facts.whose)),
     }, found, areas=[Area.OUT_OF_AREA, Area.COMPOSITION, Area.UASC])

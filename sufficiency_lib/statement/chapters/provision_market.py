@@ -13,6 +13,7 @@ import pandas as pd
 from sufficiency_lib.analysis import budgets, market
 from sufficiency_lib.analysis import costs as provision
 from sufficiency_lib.analysis.facts import Facts
+from sufficiency_lib.published import reference
 from sufficiency_lib.published.releases import LICENCE, NEIGHBOUR_MODELS
 from sufficiency_lib.statement import charts, narrative
 from sufficiency_lib.statement import tables as t
@@ -127,8 +128,11 @@ def homes_block(facts: Facts, figures: pd.DataFrame) -> Block:
                                           f"figures for any year up to {facts.year}.")
     table = market.homes_in_area(figures, facts.code, year)
     if table["homes"].isna().all():
+        formed = None if facts.is_group else reference.formed_in(facts.code)
+        why = (f"formed in April {formed}, after that count" if formed is not None and formed >= year
+               else "an authority it does not name")
         return message("childrens_homes", f"Ofsted's register at 31 March {year} gives no figures for {facts.name} "
-                                          "(an authority it does not name).")
+                                          f"({why}).")
     sectors = market.sectors_shown(table)
     row = table.set_index("provision")
     homes, short, secure, rss, agencies = (row.iloc[i] for i in range(5))
