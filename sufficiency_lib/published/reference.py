@@ -141,12 +141,12 @@ def boundary_note(code: str) -> str:
         successors = listed(sorted(set(gone["successor_name"])))
         return (f"{gone['predecessor_name'].iloc[0]} was replaced in April {first - 1} by {successors}: its last "
                 f"figures are for 31 March {first - 1}, and the figures from {first} are its successors'.")
-    formed = changes.loc[changes["successor_new_la_code"].eq(code)]
-    if len(formed):
-        first = int(formed["first_year"].min())
+    year = formed_in(code)
+    if year is not None:
+        formed = changes.loc[changes["successor_new_la_code"].eq(code)]
         names = listed(sorted(set(formed["predecessor_name"])))
-        return (f"{formed['successor_name'].iloc[0]} was formed in April {first - 1} from {names}: "
-                f"its figures start at 31 March {first}; earlier years belong to the authorities it replaced, on "
+        return (f"{formed['successor_name'].iloc[0]} was formed in April {year} from {names}: "
+                f"its figures start at 31 March {year + 1}; earlier years belong to the authorities it replaced, on "
                 "other boundaries, and are not set beside its own.")
     return ""
 

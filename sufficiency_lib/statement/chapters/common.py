@@ -265,11 +265,11 @@ def crosstab(facts: Facts, key: str, group: str, row_label: str, column_label: s
     return Block(key, [sentence], page, None, [], [saved])
 
 
-def benchmark_columns(la_name: str, unit: str, ranked: bool = True) -> list[t.Column]:
+def benchmark_columns(la_name: str, unit: str) -> list[t.Column]:
     """The declared columns of a benchmark table (see :func:`benchmark.benchmark_table`); the
     table's caption names the figure, so the headings need not. Rank 1 and band A are always
-    the lowest, everywhere in the statement (whether high is good is said in words); a group,
-    not an authority, has no rank among them (``ranked`` False: not shown)."""
+    the lowest, everywhere in the statement (whether high is good is said in words); a group
+    shows no rank (:func:`compared_columns`)."""
     cell_unit = "%" if unit == Unit.PERCENT else ""
 
     def compared(name, text, decimals=1, show=True, trim=True):
@@ -279,20 +279,26 @@ def benchmark_columns(la_name: str, unit: str, ranked: bool = True) -> list[t.Co
             compared("sn_mean", "Statistical neighbours (mean)"),
             compared("sn_median", "Statistical neighbours (median)"), compared("region", "Region"),
             compared("england", "England"),
-            t.number("rank", "Rank among authorities (1 = the lowest)", show=ranked),
-            t.number("ranked_of", "Authorities ranked", show=ranked),
+            t.number("rank", "Rank among authorities (1 = the lowest)"),
+            t.number("ranked_of", "Authorities ranked"),
             compared("change_1y", "Change on the year before", show=False),
             compared("change_5y", "Change over five years", show=False),
             compared("ci_low", "Lower 95% confidence limit", show=False),
             compared("ci_high", "Upper 95% confidence limit", show=False),
-            t.Column("quartile_band", "Quartile band (A = the lowest quarter)", t.FILTER, show=ranked),
+            t.Column("quartile_band", "Quartile band (A = the lowest quarter)", t.FILTER),
             t.text("compared_with_england", "Compared with England (95% interval)")]
 
 
+#: What a group has not: it is not in DfE's neighbour model, nor ranked among authorities.
+NOT_FOR_A_GROUP = ("rank", "ranked_of", "quartile_band")
+
+
 def compared_columns(facts: Facts, columns: list[t.Column]) -> list[t.Column]:
-    """``columns`` as ``facts``' page shows them: a group, not in DfE's neighbour model, does not
-    show its statistical neighbours' columns (always empty; its CSV keeps them)."""
-    return [replace(c, show=False) if facts.is_group and c.name.startswith("sn_") else c for c in columns]
+    """``columns`` as ``facts``' page shows them: a group does not show its statistical
+    neighbours' columns or a rank among authorities (always empty; its CSV keeps them)."""
+    def hidden(column: t.Column) -> bool:
+        return facts.is_group and (column.name.startswith("sn_") or column.name in NOT_FOR_A_GROUP)
+    return [replace(c, show=False) if hidden(c) else c for c in columns]
 
 
 def benchmark_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -343,7 +349,7 @@ def compared_chart_and_table(facts: Facts, key: str, table: pd.DataFrame, subjec
                               alt=f"Line chart of {subject} for {facts.name}, {facts.comparators(average=True)}, "
                                   f"{year_span(first, last)}. {sentence}")
     declared = t.Table(key, f"{what}: {facts.name} compared with {facts.comparators()}", source,
-                       compared_columns(facts, benchmark_columns(facts.name, unit, not facts.is_group)),
+                       compared_columns(facts, benchmark_columns(facts.name, unit)),
                        benchmark_frame(table))
     return chart, declared
 
